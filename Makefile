@@ -1,0 +1,48 @@
+# The portal's front door: `make run` (the demo, nothing to install but Python 3.11) and
+# `make test` (the whole suite against PostgreSQL and Redis).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pragueprocess
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run test lint migrations-check bench load clean-demo
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+## make run: the whole portal on SQLite with a Celery worker and beat on the filesystem broker.
+run: install
+	@unset DATABASE_URL CELERY_BROKER_URL; \
+	$(PY) manage.py migrate --noinput -v 0 && \
+	$(PY) manage.py load_action_plan && \
+	$(PY) manage.py seed_demo && \
+	$(PY) -m pragueprocess.devrun
+
+## make test: lint, migrations check, and every test against PostgreSQL and Redis.
+test: install
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!! Chromium is missing at $(CHROMIUM): the browser tests cannot run."; \
+	  echo "!! Install it with:  apt-get update && apt-get install -y chromium"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  exit 1; fi
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

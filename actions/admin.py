@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from parties.admin import SecretariatAdmin
+
+from .models import (
+    Action,
+    ActionItem,
+    ActionPlan,
+    Activity,
+    FinancingLine,
+    FinancingSource,
+    Participation,
+    PriorityArea,
+)
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SecretariatAdmin):
+    list_display = ["title", "process", "start_year", "end_year"]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(SecretariatAdmin):
+    list_display = ["numeral", "title", "plan"]
+
+
+@admin.register(Action)
+class ActionAdmin(SecretariatAdmin):
+    list_display = ["__str__", "text"]
+    list_select_related = ["area"]
+    inlines = [ActionItemInline]
+
+
+@admin.register(FinancingSource)
+class FinancingSourceAdmin(SecretariatAdmin):
+    list_display = ["name", "plan", "order"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["party", "action", "role", "since"]
+    list_select_related = ["party", "action__area"]
+    list_filter = ["role", "action__area"]
+
+
+class FinancingLineInline(admin.TabularInline):
+    model = FinancingLine
+    extra = 0
+
+
+@admin.register(Activity)
+class ActivityAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "party", "kind", "status", "state", "start_date"]
+    list_select_related = ["party"]
+    list_filter = ["state", "status", "kind", "party__group", "actions__area"]
+    search_fields = ["title", "description", "outputs"]
+    inlines = [FinancingLineInline]
+    raw_id_fields = ["party", "created_by", "updated_by"]

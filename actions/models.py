@@ -1,0 +1,305 @@
+"""The plan as data (plan, priority areas, actions, lettered items, financing sources),
+the Parties' voluntary participation in actions, and the activities they carry out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parties.models import PartnerOrganisation, Party, TimeStampedModel
+
+
+class ActionPlan(TimeStampedModel):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    process = models.CharField(_("process"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    adopted_at = models.CharField(_("adopted at"), max_length=200)
+    adopted_place = models.CharField(_("adopted in"), max_length=120)
+    adopted_on = models.DateField(_("adopted on"))
+    conference_theme = models.CharField(_("conference theme"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="actions_actionplan_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process} {self.title}"
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class PriorityArea(TimeStampedModel):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("plan")
+    )
+    numeral = models.CharField(_("numeral"), max_length=8)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "numeral"], name="actions_priorityarea_unique_numeral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numeral}. {self.title}"
+
+
+class Action(TimeStampedModel):
+    area = models.ForeignKey(
+        PriorityArea, on_delete=models.CASCADE, related_name="actions", verbose_name=_("area")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["area__plan", "area__order", "number"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number"], name="actions_action_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        # Reads area.numeral: select_related("area") in lists.
+        return f"{self.area.numeral}.{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:action", args=[self.area.numeral, self.number])
+
+
+class ActionItem(TimeStampedModel):
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="items", verbose_name=_("action")
+    )
+    letter = models.CharField(_("letter"), max_length=2)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["action", "letter"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "letter"], name="actions_actionitem_unique_letter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} {self.letter}"
+
+
+class FinancingSource(TimeStampedModel):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="financing_sources", verbose_name=_("plan")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("financing source")
+        verbose_name_plural = _("financing sources")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="actions_financingsource_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(TimeStampedModel):
+    """A Party's voluntary, declared part in one action: lead or participant."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PARTICIPANT = "participant", _("Participant")
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Party")
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.PROTECT, related_name="participations", verbose_name=_("action")
+    )
+    items = models.ManyToManyField(
+        ActionItem, blank=True, related_name="participations", verbose_name=_("items")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    note = models.TextField(_("note"), blank=True)
+    since = models.DateField(_("since"))
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared by"),
+    )
+    history = HistoricalRecords(m2m_fields=[items])
+
+    class Meta:
+        ordering = ["party", "action"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "action"], name="actions_participation_unique_party_action"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} – {self.action} ({self.get_role_display()})"
+
+
+class Activity(TimeStampedModel):
+    """What a Party actually did under one or more actions."""
+
+    class Kind(models.TextChoices):
+        AWARENESS_CAMPAIGN = "awareness_campaign", _("Awareness campaign")
+        TRAINING = "training", _("Training")
+        STUDY = "study", _("Study")
+        WORKING_ARRANGEMENT = "working_arrangement", _("Working arrangement or agreement")
+        PROGRAMME = "programme", _("Programme")
+        WEBSITE_DATABASE = "website_database", _("Website or database")
+        ROUND_TABLE = "round_table", _("Round table or conference")
+        BEST_PRACTICES = "best_practices", _("Exchange of best practices")
+        TECHNICAL_SUPPORT = "technical_support", _("Technical support")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="activities", verbose_name=_("reporting Party")
+    )
+    other_parties = models.ManyToManyField(
+        Party, blank=True, related_name="joint_activities", verbose_name=_("other participating Parties")
+    )
+    actions = models.ManyToManyField(Action, related_name="activities", verbose_name=_("actions"))
+    items = models.ManyToManyField(ActionItem, blank=True, related_name="activities", verbose_name=_("items"))
+    partners = models.ManyToManyField(
+        PartnerOrganisation,
+        through="ActivityPartner",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("partner organisations"),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    outputs = models.TextField(_("outputs and results"), blank=True)
+    links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[actions, items, other_parties])
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["party", "state"], name="actions_activity_party_state"),
+            models.Index(fields=["state", "status"], name="actions_activity_state_status"),
+            models.Index(fields=["start_date"], name="actions_activity_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="actions_activity_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:activity-detail", args=[self.pk])
+
+
+class ActivityPartner(TimeStampedModel):
+    class Role(models.TextChoices):
+        FUNDING = "funding", _("Funding")
+        IMPLEMENTING = "implementing", _("Implementing")
+        PARTNER = "partner", _("Partner")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="partner_roles")
+    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    class Meta:
+        ordering = ["activity", "organisation"]
+        verbose_name = _("partner of an activity")
+        verbose_name_plural = _("partners of activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organisation", "role"], name="actions_activitypartner_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class FinancingLine(TimeStampedModel):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="financing_lines")
+    source = models.ForeignKey(
+        FinancingSource, on_delete=models.PROTECT, related_name="lines", verbose_name=_("source")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO 4217 code"))
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("financing line")
+        verbose_name_plural = _("financing lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="actions_financingline_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="actions_financingline_currency_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.source})"

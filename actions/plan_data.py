@@ -1,0 +1,258 @@
+"""Reading, checking and loading a plan data file (JSON), and exporting a plan in the same words.
+
+The loader is idempotent: rows are matched on their natural keys (plan slug, area numeral, action
+number, item letter, Party code, group code, source name, organisation acronym) and updated in place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from parties.models import GeographicGroup, PartnerOrganisation, Party
+
+from .models import Action, ActionItem, ActionPlan, FinancingSource, PriorityArea
+
+DEFAULT_PLAN_FILE = Path(__file__).resolve().parent / "data" / "prague-process-action-plan-2012-2016.json"
+
+
+class PlanDataError(ValueError):
+    """A data file that cannot be loaded; the message names the entry."""
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _require(entry: dict, key: str, where: str, kind: type = str):
+    if not isinstance(entry, dict):
+        raise PlanDataError(f"{where}: expected an object, got {type(entry).__name__}")
+    if key not in entry:
+        raise PlanDataError(f"{where}: missing '{key}'")
+    value = entry[key]
+    if kind is str and (not isinstance(value, str) or not value.strip()):
+        raise PlanDataError(f"{where}: '{key}' must be a non-empty text")
+    if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+        raise PlanDataError(f"{where}: '{key}' must be a whole number")
+    if kind is list and not isinstance(value, list):
+        raise PlanDataError(f"{where}: '{key}' must be a list")
+    return value
+
+
+def read_plan_file(path: Path | str) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlanDataError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanDataError(
+            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    validate_plan_data(data)
+    return data
+
+
+def validate_plan_data(data: dict) -> None:
+    """Check the whole file before anything is written, naming the first broken entry."""
+    plan = _require(data, "plan", "file", dict)
+    for key in ("slug", "process", "title", "adopted_at", "adopted_place", "adopted_on"):
+        _require(plan, key, "plan")
+    for key in ("start_year", "end_year"):
+        _require(plan, key, "plan", int)
+    try:
+        date.fromisoformat(plan["adopted_on"])
+    except ValueError as exc:
+        raise PlanDataError(f"plan: 'adopted_on' is not a date (YYYY-MM-DD): {plan['adopted_on']!r}") from exc
+    if plan["end_year"] < plan["start_year"]:
+        raise PlanDataError("plan: 'end_year' is before 'start_year'")
+
+    group_codes = set()
+    for i, group in enumerate(_require(data, "groups", "file", list), 1):
+        code = _require(group, "code", f"groups[{i}]")
+        _require(group, "name", f"groups[{i}] ({code})")
+        if code in group_codes:
+            raise PlanDataError(f"groups[{i}] ({code}): duplicate code")
+        group_codes.add(code)
+
+    numerals = set()
+    for i, area in enumerate(_require(data, "areas", "file", list), 1):
+        numeral = _require(area, "numeral", f"areas[{i}]")
+        where = f"area {numeral}"
+        if numeral in numerals:
+            raise PlanDataError(f"{where}: duplicate numeral")
+        numerals.add(numeral)
+        _require(area, "title", where)
+        numbers = set()
+        for action in _require(area, "actions", where, list):
+            number = _require(action, "number", f"{where}, an action", int)
+            awhere = f"action {numeral}.{number}"
+            if number in numbers:
+                raise PlanDataError(f"{awhere}: duplicate number")
+            numbers.add(number)
+            _require(action, "text", awhere)
+            letters = set()
+            for item in action.get("items", []):
+                letter = _require(item, "letter", f"{awhere}, an item")
+                if letter in letters:
+                    raise PlanDataError(f"item {numeral}.{number} {letter}: duplicate letter")
+                letters.add(letter)
+                _require(item, "text", f"item {numeral}.{number} {letter}")
+
+    codes, names = set(), set()
+    for i, party in enumerate(_require(data, "parties", "file", list), 1):
+        code = _require(party, "code", f"parties[{i}]")
+        where = f"party {code}"
+        for key in ("name", "short_name", "kind", "group"):
+            _require(party, key, where)
+        if len(code) != 2 or not code.isalpha() or code != code.upper():
+            raise PlanDataError(f"{where}: 'code' must be two capital letters")
+        if code in codes:
+            raise PlanDataError(f"{where}: duplicate code")
+        if party["name"] in names:
+            raise PlanDataError(f"{where}: duplicate name {party['name']!r}")
+        if party["kind"] not in Party.Kind.values:
+            raise PlanDataError(f"{where}: unknown kind {party['kind']!r}")
+        if party["group"] not in group_codes:
+            raise PlanDataError(f"{where}: unknown group {party['group']!r}")
+        codes.add(code)
+        names.add(party["name"])
+
+    for i, source in enumerate(_require(data, "financing_sources", "file", list), 1):
+        if not isinstance(source, str) or not source.strip():
+            raise PlanDataError(f"financing_sources[{i}]: must be a non-empty text")
+
+    acronyms = set()
+    for i, org in enumerate(data.get("partner_organisations", []), 1):
+        acronym = _require(org, "acronym", f"partner_organisations[{i}]")
+        _require(org, "name", f"partner organisation {acronym}")
+        if org.get("kind", "other") not in PartnerOrganisation.Kind.values:
+            raise PlanDataError(f"partner organisation {acronym}: unknown kind {org['kind']!r}")
+        if acronym in acronyms:
+            raise PlanDataError(f"partner organisation {acronym}: duplicate acronym")
+        acronyms.add(acronym)
+
+
+def _upsert(model, lookup: dict, values: dict, result: LoadResult):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        result.created += 1
+        return model.objects.create(**lookup, **values)
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.save(update_fields=[*changed, "updated_at"])
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return obj
+
+
+@transaction.atomic
+def plan_load(*, data: dict) -> LoadResult:
+    """Load a validated plan file; all or nothing."""
+    validate_plan_data(data)
+    result = LoadResult()
+    p = data["plan"]
+    plan = _upsert(
+        ActionPlan,
+        {"slug": p["slug"]},
+        {
+            "process": p["process"],
+            "title": p["title"],
+            "adopted_at": p["adopted_at"],
+            "adopted_place": p["adopted_place"],
+            "adopted_on": date.fromisoformat(p["adopted_on"]),
+            "conference_theme": p.get("conference_theme", ""),
+            "start_year": p["start_year"],
+            "end_year": p["end_year"],
+        },
+        result,
+    )
+    groups = {}
+    for order, g in enumerate(data["groups"], 1):
+        groups[g["code"]] = _upsert(
+            GeographicGroup,
+            {"code": g["code"]},
+            {"name": g["name"], "description": g.get("description", ""), "order": order},
+            result,
+        )
+    for order, a in enumerate(data["areas"], 1):
+        area = _upsert(
+            PriorityArea,
+            {"plan": plan, "numeral": a["numeral"]},
+            {"title": a["title"], "order": order},
+            result,
+        )
+        for act in a["actions"]:
+            action = _upsert(Action, {"area": area, "number": act["number"]}, {"text": act["text"]}, result)
+            for item in act.get("items", []):
+                _upsert(
+                    ActionItem, {"action": action, "letter": item["letter"]}, {"text": item["text"]}, result
+                )
+    for order, party in enumerate(data["parties"], 1):
+        _upsert(
+            Party,
+            {"code": party["code"]},
+            {
+                "name": party["name"],
+                "short_name": party["short_name"],
+                "kind": party["kind"],
+                "group": groups[party["group"]],
+                "order": order,
+            },
+            result,
+        )
+    for order, name in enumerate(data["financing_sources"], 1):
+        _upsert(FinancingSource, {"plan": plan, "name": name}, {"order": order}, result)
+    for org in data.get("partner_organisations", []):
+        _upsert(
+            PartnerOrganisation,
+            {"acronym": org["acronym"]},
+            {"name": org["name"], "kind": org.get("kind", "other"), "website": org.get("website", "")},
+            result,
+        )
+    return result
+
+
+def plan_export(*, plan: ActionPlan) -> dict:
+    """The plan, its Parties and financing sources in the shape documented in the README."""
+    areas = PriorityArea.objects.filter(plan=plan).prefetch_related("actions__items").order_by("order")
+    return {
+        "plan": {"title": plan.title, "start_year": plan.start_year, "end_year": plan.end_year},
+        "areas": [
+            {
+                "numeral": area.numeral,
+                "title": area.title,
+                "actions": [
+                    {
+                        "number": action.number,
+                        "text": action.text,
+                        "items": [{"letter": i.letter, "text": i.text} for i in action.items.all()],
+                    }
+                    for action in area.actions.all()
+                ],
+            }
+            for area in areas
+        ],
+        "parties": [
+            {
+                "name": p.name,
+                "short_name": p.short_name,
+                "code": p.code,
+                "kind": p.kind,
+                "group": p.group.name,
+            }
+            for p in Party.objects.select_related("group").order_by("order", "code")
+        ],
+        "financing_sources": list(plan.financing_sources.order_by("order").values_list("name", flat=True)),
+    }

@@ -1,0 +1,141 @@
+"""Parties, their geographic groups, partner organisations and the people who sign in."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class GeographicGroup(TimeStampedModel):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("geographic group")
+        verbose_name_plural = _("geographic groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyQuerySet(models.QuerySet):
+    def by_code(self, code: str) -> Party:
+        return self.get(code=code.upper())
+
+
+class Party(TimeStampedModel):
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        ORGANISATION = "organisation", _("Organisation")
+
+    name = models.CharField(_("name as the plan writes it"), max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=80)
+    code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2; XK, EU"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATE)
+    group = models.ForeignKey(
+        GeographicGroup, on_delete=models.PROTECT, related_name="parties", verbose_name=_("group")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "short_name"]
+        verbose_name = _("Party")
+        verbose_name_plural = _("Parties")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="parties_party_code_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("parties:detail", args=[self.code.lower()])
+
+
+class PartnerOrganisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INTERNATIONAL = "international_organisation", _("International organisation")
+        EU_AGENCY = "eu_agency", _("EU agency")
+        NGO = "ngo", _("Non-governmental organisation")
+        OTHER = "other", _("Other")
+
+    acronym = models.CharField(_("acronym"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(AbstractUser):
+    """A person who signs in. A contact point belongs to exactly one Party."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat")
+        CONTACT_POINT = "contact_point", _("National contact point")
+        CORE_GROUP = "core_group", _("Core group member")
+        READER = "reader", _("Reader (minister or senior official)")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("Party")
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    organisation = models.CharField(_("ministry or agency"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("en", "English"), ("ru", "Русский")], default="en"
+    )
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, default=new_calendar_token, unique=True
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="contact_point") | models.Q(party__isnull=False),
+                name="parties_user_contact_point_has_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == self.Role.SECRETARIAT or self.is_superuser

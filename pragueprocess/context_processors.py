@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from parties.permissions import can
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    return {
+        "LANGUAGES": settings.LANGUAGES,
+        "nav_can_admin": bool(user and can(user, "admin.access")),
+        "nav_is_member": bool(user and can(user, "member.view")),
+    }

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import random
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from actions import demo as actions_demo
+from actions.selectors import plan_current
+from meetings import demo as meetings_demo
+from parties import demo as parties_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and a small, believable set of demo records (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=0.1, help="Thousands of activities (default 0.1 = about 100)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2012, help="Random seed, for the same data every time."
+        )
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG=False.")
+        parser.add_argument("--quiet-accounts", action="store_true", help="Do not list the accounts.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG=False: pass --force to seed a real database."
+            )
+        plan = plan_current()
+        if plan is None:
+            call_command("load_action_plan", stdout=self.stdout)
+            plan = plan_current()
+        rng = random.Random(options["seed"])
+        scale = options["scale"]
+        with transaction.atomic():
+            accounts = parties_demo.seed(rng=rng, scale=scale)
+            counts = actions_demo.seed(rng=rng, scale=scale, plan=plan)
+            counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
+        self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + " created.")
+        if not options["quiet_accounts"]:
+            self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+            for username, description in accounts[:5]:
+                self.stdout.write(f"  {username:<14} {description}")
+            self.stdout.write(
+                f"  ... and ncp-<code> for every Party ({len(accounts) - 3} contact points, e.g. ncp-cz)."
+            )

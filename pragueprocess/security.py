@@ -1,0 +1,44 @@
+"""Client address behind trusted proxies, and the JSON security log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from django.conf import settings
+
+security_log = logging.getLogger("pragueprocess.security")
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or the address the trusted proxies saw, never a client-supplied header otherwise."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def log_event(event: str, request=None, **fields) -> None:
+    """One JSON line per security event. Never pass a password or a session key."""
+    record = {"event": event, **fields}
+    if request is not None:
+        record.setdefault("ip", client_ip(request))
+        record.setdefault("path", request.path)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            record.setdefault("user", user.get_username())
+    security_log.info(event, extra={"security": record})
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+        }
+        payload.update(getattr(record, "security", {"message": record.getMessage()}))
+        return json.dumps(payload, default=str)

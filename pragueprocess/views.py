@@ -1,0 +1,50 @@
+"""The site's own pages: those that gather from several apps, sign-in landing, and health."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from actions import selectors as action_selectors
+from parties import selectors as party_selectors
+from parties.permissions import can
+
+from . import health
+
+
+def home(request):
+    plan = action_selectors.plan_current()
+    areas = action_selectors.plan_areas(plan) if plan else []
+    return render(request, "pragueprocess/home.html", {"plan": plan, "areas": areas})
+
+
+def party_detail(request, code: str):
+    party = party_selectors.party_get(code)
+    show_contacts = can(request.user, "contacts.view")
+    context = {
+        "party": party,
+        "show_contacts": show_contacts,
+        "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
+        "is_own": request.user.is_authenticated and request.user.party_id == party.pk,
+    }
+    return render(request, "parties/party_detail.html", context)
+
+
+@login_required
+def after_login(request):
+    """Contact points land on their Party's page; everyone else on the home page."""
+    if request.user.party_id and request.user.role == "contact_point":
+        return redirect(request.user.party)
+    return redirect("home")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, checks = health.run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
