@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 
@@ -157,10 +157,20 @@ def _upsert(model, lookup: dict, values: dict, result: LoadResult):
     return obj
 
 
-@transaction.atomic
 def plan_load(*, data: dict) -> LoadResult:
-    """Load a validated plan file; all or nothing."""
+    """Load a plan file; all or nothing. A row the database refuses is reported with its entry."""
     validate_plan_data(data)
+    where = ["plan"]
+    try:
+        with transaction.atomic():
+            return _load_rows(data, where)
+    except DatabaseError as exc:
+        raise PlanDataError(
+            f"{where[0]}: the database refused it ({str(exc).strip().splitlines()[0]})"
+        ) from exc
+
+
+def _load_rows(data: dict, where: list[str]) -> LoadResult:
     result = LoadResult()
     p = data["plan"]
     plan = _upsert(
@@ -180,6 +190,7 @@ def plan_load(*, data: dict) -> LoadResult:
     )
     groups = {}
     for order, g in enumerate(data["groups"], 1):
+        where[0] = f"group {g['code']}"
         groups[g["code"]] = _upsert(
             GeographicGroup,
             {"code": g["code"]},
@@ -187,6 +198,7 @@ def plan_load(*, data: dict) -> LoadResult:
             result,
         )
     for order, a in enumerate(data["areas"], 1):
+        where[0] = f"area {a['numeral']}"
         area = _upsert(
             PriorityArea,
             {"plan": plan, "numeral": a["numeral"]},
@@ -194,12 +206,15 @@ def plan_load(*, data: dict) -> LoadResult:
             result,
         )
         for act in a["actions"]:
+            where[0] = f"action {a['numeral']}.{act['number']}"
             action = _upsert(Action, {"area": area, "number": act["number"]}, {"text": act["text"]}, result)
             for item in act.get("items", []):
+                where[0] = f"item {a['numeral']}.{act['number']} {item['letter']}"
                 _upsert(
                     ActionItem, {"action": action, "letter": item["letter"]}, {"text": item["text"]}, result
                 )
     for order, party in enumerate(data["parties"], 1):
+        where[0] = f"party {party['code']}"
         _upsert(
             Party,
             {"code": party["code"]},
@@ -213,8 +228,10 @@ def plan_load(*, data: dict) -> LoadResult:
             result,
         )
     for order, name in enumerate(data["financing_sources"], 1):
+        where[0] = f"financing source {name!r}"
         _upsert(FinancingSource, {"plan": plan, "name": name}, {"order": order}, result)
     for org in data.get("partner_organisations", []):
+        where[0] = f"partner organisation {org['acronym']}"
         _upsert(
             PartnerOrganisation,
             {"acronym": org["acronym"]},

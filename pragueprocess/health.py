@@ -28,12 +28,15 @@ def check_database() -> dict:
 
 
 def check_broker() -> dict:
-    from .celery import app
+    from kombu import Connection
 
+    url = settings.CELERY_BROKER_URL
     try:
-        with app.connection_for_write() as conn:
+        with Connection(
+            url, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS, connect_timeout=2
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            if conn.transport_cls == "redis" or settings.CELERY_BROKER_URL.startswith("redis"):
+            if url.startswith(("redis://", "rediss://")):
                 conn.default_channel.client.ping()
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}

@@ -113,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = None  # show the "signed out" page
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Sessions: an idle timeout (the cookie age, renewed on every request) and an absolute lifetime
@@ -136,7 +136,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None  # uploads are never served directly: views check permissions first
+MEDIA_URL = "/media/"  # no URL serves it: uploads go through views that check permissions first
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

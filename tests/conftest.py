@@ -1,0 +1,109 @@
+"""The standing cast and the plan, for every test.
+
+Tests run against PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL; `make test` sets both).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+@pytest.fixture
+def plan(db):
+    """The Action Plan and its 52 Parties, loaded from the repository's data file."""
+    from actions.models import ActionPlan
+    from actions.plan_data import DEFAULT_PLAN_FILE, plan_load, read_plan_file
+
+    existing = ActionPlan.objects.first()
+    if existing is not None:
+        return existing
+    plan_load(data=read_plan_file(DEFAULT_PLAN_FILE))
+    return ActionPlan.objects.get()
+
+
+@pytest.fixture
+def party_a(plan):
+    from parties.models import Party
+
+    return Party.objects.get(code="CZ")
+
+
+@pytest.fixture
+def party_b(plan):
+    from parties.models import Party
+
+    return Party.objects.get(code="DE")
+
+
+@pytest.fixture
+def ncp_a(party_a):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ncp-a", role="contact_point", party=party_a)
+
+
+@pytest.fixture
+def ncp_b(party_b):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ncp-b", role="contact_point", party=party_b)
+
+
+@pytest.fixture
+def secretariat(plan):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="sec", role="secretariat")
+
+
+@pytest.fixture
+def reader(plan):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="rdr", role="reader")
+
+
+@pytest.fixture
+def coregroup(plan):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="core", role="core_group")
+
+
+@pytest.fixture
+def cast(ncp_a, ncp_b, secretariat, reader, coregroup):
+    """Every role by name, plus None for the anonymous visitor."""
+    return {
+        "ncp_a": ncp_a,
+        "ncp_b": ncp_b,
+        "secretariat": secretariat,
+        "reader": reader,
+        "coregroup": coregroup,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,87 @@
+"""factory-boy factories: they set only what tests assert on; the plan's own rows come from the data file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from actions.models import Action, Activity, FinancingLine, FinancingSource, Participation
+from meetings.models import Decision, Meeting
+from parties.models import Party, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    role = User.Role.READER
+    password = factory.django.Password("correct-horse-battery")
+
+
+def action(code: str) -> Action:
+    """Action by its plan code, 'I.2'."""
+    numeral, number = code.split(".")
+    return Action.objects.select_related("area").get(area__numeral=numeral, number=int(number))
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+    action = factory.LazyFunction(lambda: action("I.1"))
+    role = Participation.Role.PARTICIPANT
+    since = dt.date(2012, 1, 1)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+    kind = Activity.Kind.TRAINING
+    status = Activity.Status.ONGOING
+    state = Activity.State.SUBMITTED
+    start_date = dt.date(2013, 3, 1)
+
+    @factory.post_generation
+    def actions(self, create, extracted, **kwargs):
+        if create:
+            self.actions.add(*(extracted or [action("I.1")]))
+
+
+class FinancingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinancingLine
+
+    activity = factory.SubFactory(ActivityFactory)
+    source = factory.LazyFunction(lambda: FinancingSource.objects.order_by("order").first())
+    amount = Decimal("1000.00")
+    currency = "EUR"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = Meeting.Kind.SOM
+    title = factory.Sequence(lambda n: f"Senior Officials' Meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=8))
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"Decision {n}")
