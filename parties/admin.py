@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import GeographicGroup, PartnerOrganisation, Party, User
+from .models import GeographicGroup, Notification, PartnerOrganisation, Party, User
 from .permissions import can
 
 
@@ -52,3 +52,11 @@ class PortalUserAdmin(SecretariatAdmin, UserAdmin):
         *UserAdmin.fieldsets,
         ("Portal", {"fields": ["role", "party", "title", "organisation", "phone", "preferred_language"]}),
     ]
+
+
+@admin.register(Notification)
+class NotificationAdmin(SecretariatAdmin):
+    list_display = ["kind", "to_email", "subject", "due_at", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "subject", "key"]
+    readonly_fields = [f.name for f in Notification._meta.fields]

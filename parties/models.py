@@ -139,3 +139,53 @@ class User(AbstractUser):
     @property
     def is_secretariat(self) -> bool:
         return self.role == self.Role.SECRETARIAT or self.is_superuser
+
+
+class Notification(TimeStampedModel):
+    """One e-mail to one recipient: the outbox row is the truth for due mail.
+
+    `key` names the reason ("meeting:12:reminder:7d:user:5") and is unique, so the same reminder
+    can be queued any number of times and exists once. A sender claims a row with a conditional
+    update and sends only when it won the claim.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    to_email = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("body"))
+    attachment_name = models.CharField(_("attachment name"), max_length=120, blank=True)
+    attachment_mimetype = models.CharField(_("attachment type"), max_length=80, blank=True)
+    attachment_content = models.TextField(_("attachment"), blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["status", "due_at"], name="parties_notification_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_email} ({self.status})"

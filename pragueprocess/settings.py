@@ -194,6 +194,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "pragueprocess.tasks.heartbeat", "schedule": 60.0},
+    "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

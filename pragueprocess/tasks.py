@@ -9,3 +9,13 @@ from . import health
 def heartbeat() -> None:
     """Record that the beat and a worker are alive; /healthz reports its age."""
     health.heartbeat_record()
+
+
+@shared_task(
+    name="pragueprocess.tasks.reminders_sweep", ignore_result=True, time_limit=600, soft_time_limit=540
+)
+def reminders_sweep() -> None:
+    """Every minute from beat: queue what is due in every app and send the outbox."""
+    from .reminders import reminders_run
+
+    reminders_run()

@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
+    path("meetings/", include("meetings.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

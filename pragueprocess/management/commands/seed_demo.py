@@ -9,6 +9,7 @@ from django.db import transaction
 
 from actions import demo as actions_demo
 from actions.selectors import plan_current
+from evaluation import demo as evaluation_demo
 from meetings import demo as meetings_demo
 from parties import demo as parties_demo
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             accounts = parties_demo.seed(rng=rng, scale=scale)
             counts = actions_demo.seed(rng=rng, scale=scale, plan=plan)
             counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
+            counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
         self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + " created.")
         if not options["quiet_accounts"]:
             self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")

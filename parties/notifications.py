@@ -1,0 +1,149 @@
+"""The e-mail outbox: queue once per key, send exactly once per claim, retry what can pass.
+
+Every app queues its mail here (meeting reminders, progress-report reminders, the yearly
+confirmation of contact details). Nothing is sent with Celery's eta/countdown: due mail lives in
+the Notification table, and a periodic sweep (`parties.tasks.send_due_notifications`, also run by
+`manage.py send_reminders`) sends what is due. Enqueueing the sweep after commit is only a fast path.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Notification, User
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = [60, 300, 900, 3600]  # after attempt 1, 2, 3, 4
+STALE_CLAIM = timedelta(minutes=10)  # a sender that died mid-send gives its rows back after this
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, socket.timeout, ConnectionError)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def notification_queue(
+    *,
+    key: str,
+    kind: str,
+    to_email: str,
+    subject: str,
+    body: str,
+    due_at: datetime,
+    recipient: User | None = None,
+    language: str = "en",
+    attachment: tuple[str, str, str] | None = None,
+) -> tuple[Notification, bool]:
+    """Queue one e-mail under a unique key; a second call with the same key changes nothing."""
+    name, mimetype, content = attachment or ("", "", "")
+    defaults = {
+        "kind": kind,
+        "to_email": to_email,
+        "recipient": recipient,
+        "language": language,
+        "subject": subject[:250],
+        "body": body,
+        "due_at": due_at,
+        "attachment_name": name,
+        "attachment_mimetype": mimetype,
+        "attachment_content": content,
+    }
+    try:
+        with transaction.atomic():
+            return Notification.objects.get_or_create(key=key, defaults=defaults)
+    except IntegrityError:  # queued concurrently under the same key: the other one stands
+        return Notification.objects.get(key=key), False
+
+
+def notifications_cancel(*, key_prefix: str) -> int:
+    """Cancel every pending notification whose key starts with the prefix (a rescheduled meeting)."""
+    return Notification.objects.filter(key__startswith=key_prefix, status=Notification.Status.PENDING).update(
+        status=Notification.Status.CANCELLED, updated_at=timezone.now()
+    )
+
+
+def _due(now: datetime):
+    return Notification.objects.filter(
+        Q(status=Notification.Status.PENDING, due_at__lte=now)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    )
+
+
+def _release_stale_claims(now: datetime) -> None:
+    Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=Notification.Status.PENDING, updated_at=now
+    )
+
+
+def _claim(pk: int, now: datetime) -> bool:
+    """Conditional update: true only for the one sender that moved the row from pending to sending."""
+    return (
+        _due(now)
+        .filter(pk=pk)
+        .update(
+            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+        == 1
+    )
+
+
+def _message(n: Notification) -> EmailMessage:
+    message = EmailMessage(
+        subject=n.subject, body=n.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.to_email]
+    )
+    if n.attachment_name:
+        message.attach(
+            n.attachment_name, n.attachment_content, n.attachment_mimetype or "application/octet-stream"
+        )
+    return message
+
+
+def notifications_send_due(*, now: datetime | None = None, limit: int = 200) -> SendResult:
+    """Send what is due; safe to run twice at once: each row goes out once."""
+    now = now or timezone.now()
+    result = SendResult()
+    _release_stale_claims(now)
+    for pk in list(_due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit]):
+        if not _claim(pk, now):
+            continue  # another sender won it
+        n = Notification.objects.get(pk=pk)
+        try:
+            _message(n).send(fail_silently=False)
+        except TRANSIENT_ERRORS as exc:
+            error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            if n.attempts >= MAX_ATTEMPTS:
+                Notification.objects.filter(pk=pk).update(
+                    status=Notification.Status.FAILED, last_error=error, updated_at=timezone.now()
+                )
+                result.failed += 1
+                log.warning("notification %s failed for good: %s", n.key, error)
+            else:
+                delay = BACKOFF_SECONDS[min(n.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+                Notification.objects.filter(pk=pk).update(
+                    status=Notification.Status.PENDING,
+                    last_error=error,
+                    next_attempt_at=timezone.now() + timedelta(seconds=delay),
+                    updated_at=timezone.now(),
+                )
+                result.retried += 1
+            continue
+        Notification.objects.filter(pk=pk).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+        )
+        result.sent += 1
+    return result
