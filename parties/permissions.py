@@ -94,6 +94,19 @@ def require(user, capability: str, party: Party | int | None = None, *, visible:
     """Raise 404 when the record is outside the user's sight, 403 when seen but not writable."""
     if can(user, capability, party):
         return
+    import logging
+
+    logging.getLogger("pragueprocess.security").info(
+        "denied",
+        extra={
+            "security": {
+                "event": "cross_party_404" if not visible else "forbidden_403",
+                "user": getattr(user, "username", None),
+                "capability": capability,
+                "party": party if isinstance(party, int) else getattr(party, "pk", None),
+            }
+        },
+    )
     if not visible:
         raise Http404
     raise PermissionDenied

@@ -8,3 +8,8 @@ class PortalConfig(AppConfig):
     name = "pragueprocess"
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .security import connect_signals
+
+        connect_signals()

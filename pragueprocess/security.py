@@ -42,3 +42,32 @@ class JsonFormatter(logging.Formatter):
         }
         payload.update(getattr(record, "security", {"message": record.getMessage()}))
         return json.dumps(payload, default=str)
+
+
+def csrf_failure(request, reason: str = ""):
+    """Log the CSRF failure, then show Django's usual 403 page in our layout."""
+    from django.shortcuts import render
+
+    log_event("csrf_failure", request, reason=reason)
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    log_event("login_failed", request, username=credentials.get("username", ""))
+
+
+def _on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    log_event("lockout", request, username=username or "")
+
+
+def connect_signals() -> None:
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+    user_login_failed.connect(_on_login_failed, dispatch_uid="security-login-failed")
+    user_locked_out.connect(_on_locked_out, dispatch_uid="security-lockout")
+    user_logged_in.connect(
+        lambda sender, request, user, **kw: log_event("login", request, username=user.get_username()),
+        dispatch_uid="security-login",
+        weak=False,
+    )
