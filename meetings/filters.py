@@ -22,11 +22,11 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds")
     )
-    year = django_filters.TypedChoiceFilter(
+    year = django_filters.ChoiceFilter(
         label=_("Year"),
         choices=year_choices,
-        coerce=int,
-        field_name="starts_at__year",
+        field_name="starts_at",
+        lookup_expr="year",
         empty_label=_("All years"),
     )
     action = django_filters.ModelChoiceFilter(

@@ -25,8 +25,13 @@ def meeting_mail(meeting_pk: int) -> None:
 def enqueue_meeting_mail(meeting_pk: int) -> bool:
     """The fast path after commit. A broker that is down is logged, not raised: the row is saved
     and the beat's minute sweep sends the mail once the broker is back."""
+    from pragueprocess.celery import app
+
     try:
-        meeting_mail.apply_async(args=[meeting_pk], retry=False)
+        with app.connection_for_write() as conn:
+            # One quick connection attempt: a refused or silent broker costs at most about a second.
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
+            meeting_mail.apply_async(args=[meeting_pk], retry=False, connection=conn)
     except Exception:  # any broker or connection error: the sweep picks it up
         log.warning("broker unavailable: meeting %s mail left to the sweep", meeting_pk, exc_info=True)
         return False
