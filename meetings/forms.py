@@ -197,6 +197,14 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].required = False
         self.fields["actions"].widget.attrs["size"] = 4
+        # An empty row stays empty: no default order number that would make it look filled in.
+        self.fields["order"].initial = None
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Items are listed by this number.")
+
+    def clean_order(self):
+        order = self.cleaned_data.get("order")
+        return 0 if order is None else order
 
 
 AgendaFormSet = forms.inlineformset_factory(

@@ -243,7 +243,12 @@ def register(request, pk: int, code: str):
     invitation = get_object_or_404(Invitation, meeting=meeting, party=party)
     closed = _registration_closed(meeting, request.user)
     initial = [{"name": d.name, "function": d.function, "email": d.email} for d in invitation.delegates.all()]
-    formset = forms.DelegateFormSet(request.POST or None, initial=initial, prefix="delegates")
+    # The earlier list is the initial data of a GET only: a posted list replaces it as a whole.
+    formset = (
+        forms.DelegateFormSet(request.POST, prefix="delegates")
+        if request.method == "POST"
+        else forms.DelegateFormSet(initial=initial, prefix="delegates")
+    )
     if request.method == "POST":
         if closed:
             raise PermissionDenied
