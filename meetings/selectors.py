@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,15 +32,12 @@ def _actions_prefetch(path: str = "actions") -> Prefetch:
 
 
 def meeting_list() -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.select_related("host")
-        .prefetch_related(_actions_prefetch())
-        .annotate(
-            invited_count=Count("invitations", distinct=True),
-            registered_count=Count(
-                "invitations", filter=Q(invitations__answer=Invitation.Answer.REGISTERED), distinct=True
-            ),
-        )
+    """Meetings with host and answer counts; their actions come with `meetings_page`."""
+    return Meeting.objects.select_related("host").annotate(
+        invited_count=Count("invitations", distinct=True),
+        registered_count=Count(
+            "invitations", filter=Q(invitations__answer=Invitation.Answer.REGISTERED), distinct=True
+        ),
     )
 
 
@@ -56,12 +53,7 @@ def meeting_get(pk: int) -> Meeting:
                 ),
             ),
             Prefetch("documents", queryset=Document.objects.select_related("agenda_item").order_by("kind")),
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.select_related("follow_up_party").prefetch_related(
-                    _actions_prefetch()
-                ),
-            ),
+            Prefetch("decisions", queryset=Decision.objects.select_related("follow_up_party")),
         ),
         pk=pk,
     )
@@ -81,9 +73,35 @@ def open_decisions_before(meeting: Meeting) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(meeting__starts_at__lt=meeting.starts_at, status__in=OPEN_DECISION_STATUSES)
         .select_related("meeting", "follow_up_party")
-        .prefetch_related(_actions_prefetch())
         .order_by("meeting__starts_at", "pk")
     )
+
+
+def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decision]]:
+    """The meeting's own decisions and, for an SOM, the open ones of earlier meetings, with their
+    actions fetched in one query for both lists."""
+    own = list(meeting.decisions.all())
+    earlier = list(open_decisions_before(meeting)) if meeting.kind == Meeting.Kind.SOM else []
+    prefetch_related_objects(own + earlier, _actions_prefetch())
+    return own, earlier
+
+
+def meetings_page(
+    qs: QuerySet[Meeting], *, now: datetime, page: int, per_page: int = 25, keep_order: bool = False
+):
+    """Upcoming meetings (up to 50, soonest first) and one page of past ones (latest first), each
+    one query whatever the data, and their actions in one more: the number of queries does not
+    grow with the number of meetings. `keep_order`: the visitor chose an order."""
+    upcoming_qs, past_qs = qs.filter(ends_at__gte=now), qs.filter(ends_at__lt=now)
+    if not keep_order:
+        upcoming_qs, past_qs = upcoming_qs.order_by("starts_at", "pk"), past_qs.order_by("-starts_at", "-pk")
+    upcoming = list(upcoming_qs[:50])
+    offset = (page - 1) * per_page
+    past = list(past_qs[offset : offset + per_page + 1])
+    has_next = len(past) > per_page
+    past = past[:per_page]
+    prefetch_related_objects(upcoming + past, _actions_prefetch())
+    return upcoming, past, has_next
 
 
 def meetings_upcoming(*, now: datetime | None = None, limit: int = 5) -> QuerySet[Meeting]:

@@ -46,19 +46,24 @@ def meeting_list(request):
     years = range(plan.start_year, plan.end_year + 1) if plan else range(2012, 2017)
     filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
     now = timezone.now()
-    sorted_qs = "sort" in request.GET and request.GET["sort"]
-    upcoming = filterset.qs.filter(ends_at__gte=now)
-    past = filterset.qs.filter(ends_at__lt=now)
-    if not sorted_qs:
-        upcoming, past = upcoming.order_by("starts_at", "pk"), past.order_by("-starts_at", "pk")
-    page = Paginator(past, 25).get_page(request.GET.get("page"))
+    qs = filterset.qs
+    sorted_by_user = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"))
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    upcoming, past, has_next = selectors.meetings_page(qs, now=now, page=page, keep_order=sorted_by_user)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "filter": filterset,
         "cadence": selectors.som_cadence(years, now=now),
-        "upcoming": list(upcoming[:50]),
-        "past_page": page,
+        "upcoming": upcoming,
+        "past": past,
+        "page": page,
+        "has_next": has_next,
         "can_manage": can(request.user, "meeting.manage"),
-        "querystring": request.GET.copy().urlencode() if "page" not in request.GET else "",
+        "querystring": query.urlencode(),
     }
     return render(request, "meetings/meeting_list.html", context)
 
@@ -67,6 +72,7 @@ def meeting_list(request):
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(pk)
     user = request.user
+    decisions, open_decisions = selectors.meeting_page_decisions(meeting)
     own = None
     if user.is_authenticated and user.party_id:
         own = Invitation.objects.filter(meeting=meeting, party_id=user.party_id).first()
@@ -77,9 +83,8 @@ def meeting_detail(request, pk: int):
         "sees_participants": _sees_participants(user),
         "own_invitation": own,
         "can_register": own is not None and can(user, "meeting.register", own.party_id),
-        "open_decisions": list(selectors.open_decisions_before(meeting))
-        if meeting.kind == Meeting.Kind.SOM
-        else [],
+        "decisions": decisions,
+        "open_decisions": open_decisions,
         "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
