@@ -275,3 +275,39 @@ def test_reminder_in_the_recipients_language(invited_meeting, ncp_a):
 def test_cancelled_meetings_are_skipped_by_the_pass(invited_meeting):
     Meeting.objects.filter(pk=invited_meeting.pk).update(status="cancelled")
     assert queue_due(now=at(invited_meeting, 7)) == 0
+
+
+@pytest.mark.django_db
+def test_send_reminders_by_hand_twice_sends_once(invited_meeting, ncp_a, ncp_b):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("send_reminders", stdout=StringIO())
+    call_command("send_reminders", stdout=StringIO())
+    assert per_recipient("Invitation") == Counter({ncp_a.email: 1, ncp_b.email: 1})
+
+
+@pytest.mark.django_db
+def test_reminders_reschedule_through_the_edit_form_cancels_the_old_ones(
+    invited_meeting, client_for, secretariat
+):
+    meeting = invited_meeting
+    queue_due(now=at(meeting, 7))
+    assert Notification.objects.filter(kind="meeting.before", status="pending").count() == 2
+    form = client_for(secretariat).get(f"/meetings/{meeting.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "actions"}
+    data.update(
+        kind="som",
+        title=meeting.title,
+        timezone=meeting.timezone,
+        status="planned",
+        starts_local="2031-06-01T10:00",
+        ends_local="2031-06-01T18:00",
+        deadline_local="",
+    )
+    response = client_for(secretariat).post(f"/meetings/{meeting.pk}/edit/", data)
+    assert response.status_code == 302
+    assert Notification.objects.filter(kind="meeting.before", status="pending").count() == 0
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.starts_at == datetime(2031, 6, 1, 8, 0, tzinfo=UTC)
