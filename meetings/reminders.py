@@ -163,7 +163,10 @@ def queue_for_meeting(meeting_pk: int, *, now: datetime) -> int:
         armed = meeting.scheduled_at or meeting.created_at
         made = 0
         if now < meeting.starts_at:
-            made += _queue(meeting, "invitation", "invitation", armed, contact_points(meeting), existing)
+            # A first invitation goes to the contact points; after a change of time, the updated
+            # invitation also reaches the delegates already registered.
+            invited = everyone(meeting) if meeting.sequence else contact_points(meeting)
+            made += _queue(meeting, "invitation", "invitation", armed, invited, existing)
             offsets = {
                 int(n): local_shift(meeting, meeting.starts_at, -int(n)) for n in meeting.reminder_offsets
             }

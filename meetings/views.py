@@ -123,7 +123,7 @@ def meeting_edit(request, pk: int):
             meeting = services.meeting_update(
                 meeting_pk=meeting.pk,
                 user=request.user,
-                version=data.get("version"),
+                version=data.get("version") or 0,  # a form without its version is stale
                 data=data,
                 actions=data["actions"],
                 offsets=data["offsets"],

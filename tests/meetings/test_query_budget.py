@@ -61,4 +61,21 @@ def test_query_budget_list_and_meeting_page(cast, client_for, party_a, party_b, 
     if role == "secretariat":
         p_small = count(client, f"/meetings/{first[0].pk}/participants/")
         assert p_small == count(client, f"/meetings/{latest.pk}/participants/")
-        assert count(client, "/meetings/reminders/") > 0
+        from parties.notifications import notification_queue
+
+        def queue(i):
+            notification_queue(
+                key=f"meeting:{latest.pk}:x:{i}",
+                kind="meeting.before",
+                to_email=f"r{i}@example.org",
+                recipient=cast["ncp_a"],
+                subject="s",
+                body="b",
+                due_at=timezone.now(),
+            )
+
+        queue(0)
+        log_small = count(client, "/meetings/reminders/")
+        for i in range(1, 20):
+            queue(i)
+        assert count(client, "/meetings/reminders/") == log_small

@@ -99,10 +99,11 @@ def test_only_the_latest_due_offset_goes_out_and_none_before_scheduling(invited_
 @pytest.mark.django_db
 def test_reminders_reschedule_rearms_and_never_sends_a_stale_one(invited_meeting, ncp_a, secretariat):
     meeting = invited_meeting
+    delegate = DelegateFactory(invitation=meeting.invitations.get(party__code="DE"))
     old_due = at(meeting, 7)
     # The 7-day reminder is queued for the old time but not yet sent (queued at its due moment).
     queue_due(now=old_due)
-    assert Notification.objects.filter(kind="meeting.before", status="pending").count() == 2
+    assert Notification.objects.filter(kind="meeting.before", status="pending").count() == 3
     new_start = meeting.starts_at + timedelta(days=14)
     services.meeting_reschedule(
         meeting_pk=meeting.pk,
@@ -112,7 +113,7 @@ def test_reminders_reschedule_rearms_and_never_sends_a_stale_one(invited_meeting
         ends_at=new_start + timedelta(hours=8),
     )
     assert Notification.objects.filter(kind="meeting.before", status="pending").count() == 0
-    assert Notification.objects.filter(kind="meeting.before", status="cancelled").count() == 2
+    assert Notification.objects.filter(kind="meeting.before", status="cancelled").count() == 3
     reminders_run(now=old_due + timedelta(minutes=1))
     # Nothing for the old time; what goes out speaks of the new one (21 days ahead: the 30-day one).
     assert per_recipient("in 7 days") == Counter()
@@ -126,6 +127,7 @@ def test_reminders_reschedule_rearms_and_never_sends_a_stale_one(invited_meeting
     )
     # An updated invitation goes out for the new time, then the new 7-day reminder at its moment.
     assert per_recipient("Updated invitation")[ncp_a.email] == 1
+    assert per_recipient("Updated invitation")[delegate.email] == 1
     reminders_run(now=new_start - timedelta(days=7))
     reminders_run(now=new_start - timedelta(days=7) + timedelta(minutes=1))
     assert per_recipient("in 7 days")[ncp_a.email] == 1

@@ -89,6 +89,11 @@ def test_lost_update_a_stale_save_shows_a_conflict_and_overwrites_nothing(client
     assert "Changed by" in text and "Theirs" in text and "Mine" in text
     meeting.refresh_from_db()
     assert meeting.title == "Theirs" and meeting.version == 2
+    # A post without its version is treated as stale too.
+    no_version = {**FORM, "title": "Blind"}
+    assert client.post(f"/meetings/{meeting.pk}/edit/", no_version).status_code == 409
+    meeting.refresh_from_db()
+    assert meeting.title == "Theirs"
 
 
 @pytest.mark.django_db
