@@ -183,6 +183,12 @@ class RescheduleForm(TimesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         self.clean_times(cleaned, self.meeting.timezone)
+        deadline, starts = self.meeting.registration_deadline, cleaned.get("starts_at")
+        if deadline and starts and starts < deadline:
+            self.add_error(
+                "starts_local",
+                _("The meeting would begin before its registration deadline: edit the deadline first."),
+            )
         return cleaned
 
 

@@ -32,13 +32,8 @@ def _actions_prefetch(path: str = "actions") -> Prefetch:
 
 
 def meeting_list() -> QuerySet[Meeting]:
-    """Meetings with host and answer counts; their actions come with `meetings_page`."""
-    return Meeting.objects.select_related("host").annotate(
-        invited_count=Count("invitations", distinct=True),
-        registered_count=Count(
-            "invitations", filter=Q(invitations__answer=Invitation.Answer.REGISTERED), distinct=True
-        ),
-    )
+    """Meetings with their host; their actions come with `meetings_page`."""
+    return Meeting.objects.select_related("host")
 
 
 def meeting_get(pk: int) -> Meeting:

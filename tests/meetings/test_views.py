@@ -323,3 +323,21 @@ def test_party_page_and_home_show_meetings(client, invited_meeting):
     title = html.escape(invited_meeting.title)
     assert title in client.get("/parties/cz/").content.decode()
     assert title in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_reschedule_page_moves_the_meeting_and_checks_its_version(client_for, invited_meeting, secretariat):
+    url = f"/meetings/{invited_meeting.pk}/reschedule/"
+    client = client_for(secretariat)
+    data = {
+        "starts_local": "2031-09-01T10:00",
+        "ends_local": "2031-09-01T16:00",
+        "version": invited_meeting.version,
+    }
+    assert client.post(url, data).status_code == 302
+    invited_meeting.refresh_from_db()
+    assert invited_meeting.starts_at == datetime(2031, 9, 1, 8, 0, tzinfo=UTC)  # Prague, CEST
+    stale = {**data, "starts_local": "2031-10-01T10:00", "ends_local": "2031-10-01T16:00"}
+    assert client.post(url, stale).status_code == 409  # stale version
+    invited_meeting.refresh_from_db()
+    assert invited_meeting.starts_at == datetime(2031, 9, 1, 8, 0, tzinfo=UTC)
