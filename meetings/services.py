@@ -160,8 +160,9 @@ def invitations_set(
         inv = Invitation(meeting=meeting, party_id=party_id)
         inv.full_clean()
         inv.save()
-    Meeting.objects.filter(pk=meeting.pk).update(invite_mode=mode)
-    meeting.invite_mode = mode
+    if meeting.invite_mode != mode:
+        meeting.invite_mode = mode
+        meeting.save(update_fields=["invite_mode", "updated_at"])  # save(), not update(): history kept
     meeting.partners.set(partners if isinstance(partners, list | tuple | set) else list(partners))
     if user is not None:
         _nudge(meeting.pk)

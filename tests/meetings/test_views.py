@@ -112,6 +112,10 @@ def test_contact_point_registers_changes_and_declines(client_for, invited_meetin
     inv.refresh_from_db()
     assert inv.answer == "declined" and not inv.delegates.exists()
     assert inv.history.count() >= 3
+    # audit_history: who changed it, and what it was before.
+    assert inv.history.first().history_user == ncp_a
+    assert "registered" in inv.history.values_list("answer", flat=True)
+    assert Delegate.history.filter(name="Jana Novak", history_type="-").exists()
 
 
 @pytest.mark.django_db
