@@ -68,7 +68,7 @@ REGISTER_POST = {
 }
 
 
-def test_every_meeting_url_pattern_is_in_the_matrix():
+def test_authz_matrix_covers_every_meeting_url():
     names = {p.name for p in meeting_urls.urlpatterns}
     assert names == {name for name, *_ in MATRIX}
 
@@ -98,6 +98,8 @@ def world(invited_meeting, cast, ncp_a, party_b):
     ("name", "method", "template", "expected"), MATRIX, ids=[f"{m[1]}-{m[0]}" for m in MATRIX]
 )
 def test_authz_matrix(world, cast, client_for, role, name, method, template, expected):
+    missing = {p.name for p in meeting_urls.urlpatterns} - {n for n, *_ in MATRIX}
+    assert not missing, f"meeting URL patterns missing from the matrix: {missing}"
     path = template.format(**world)
     client = client_for(cast[role])
     data = REGISTER_POST if name == "register" else {}
@@ -119,3 +121,19 @@ def test_contact_point_cannot_register_for_another_party_by_posting(world, ncp_b
     response = client_for(ncp_b).post(f"/meetings/{world['m']}/register/cz/", REGISTER_POST)
     assert response.status_code == 404
     assert not Delegate.objects.filter(invitation__party=party_a).exists()
+
+
+@pytest.mark.django_db
+def test_mass_assignment_contact_point_cannot_steer_party_or_answer(world, ncp_a, client_for, party_b):
+    """Extra fields naming another Party, another answer or another meeting are ignored."""
+    data = {**REGISTER_POST, "party": party_b.pk, "answer": "declined", "meeting": 0, "invitation": 0}
+    response = client_for(ncp_a).post(f"/meetings/{world['m']}/register/cz/", data)
+    assert response.status_code == 302
+    from meetings.models import Invitation
+
+    cz = Invitation.objects.get(meeting_id=world["m"], party__code="CZ")
+    de = Invitation.objects.get(meeting_id=world["m"], party=party_b)
+    assert cz.answer == "registered" and list(cz.delegates.values_list("name", flat=True)) == ["Intruder"]
+    assert de.answer == "registered" and list(de.delegates.values_list("name", flat=True)) == [
+        "Delegate of DE"
+    ]
