@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from parties.admin import SecretariatAdmin
 
-from .models import Decision, Meeting
+from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
 
 
 @admin.register(Meeting)
@@ -18,3 +18,28 @@ class MeetingAdmin(SecretariatAdmin, SimpleHistoryAdmin):
 class DecisionAdmin(SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "status", "due_on"]
     list_filter = ["status", "kind"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order", "time"]
+
+
+class DelegateInline(admin.TabularInline):
+    model = Delegate
+    extra = 0
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["meeting", "party", "answer", "attendance"]
+    list_filter = ["answer", "attendance"]
+    list_select_related = ["meeting", "party"]
+    inlines = [DelegateInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "kind", "language", "size"]
+    list_filter = ["kind", "language"]
+    readonly_fields = ["file", "filename", "content_type", "size", "uploaded_by"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
-from parties.models import Party, TimeStampedModel
+from parties.models import PartnerOrganisation, Party, TimeStampedModel
 
 
 def default_reminder_offsets() -> list[int]:
@@ -17,6 +20,11 @@ def default_reminder_offsets() -> list[int]:
 
 
 class Meeting(TimeStampedModel):
+    class InviteMode(models.TextChoices):
+        ALL = "all", _("All Parties")
+        SELECTION = "selection", _("A selection of Parties")
+        CORE_GROUP = "core_group", _("The core group")
+
     class Kind(models.TextChoices):
         SOM = "som", _("Senior Officials' Meeting")
         EXPERT = "expert", _("Expert meeting")
@@ -52,6 +60,18 @@ class Meeting(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
     reminder_offsets = models.JSONField(_("reminder offsets (days)"), default=default_reminder_offsets)
+    invite_mode = models.CharField(
+        _("who is invited"), max_length=20, choices=InviteMode.choices, default=InviteMode.ALL
+    )
+    partners = models.ManyToManyField(
+        PartnerOrganisation, blank=True, related_name="meetings", verbose_name=_("partner organisations")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    # When the current date and time were set: reminders due before it are not sent (a meeting
+    # scheduled 10 days ahead gets no "30 days before" reminder).
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    # RFC 5545 SEQUENCE: raised at every reschedule so calendar clients replace the event.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -74,6 +94,26 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def starts_local(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def ends_local(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def venue(self) -> str:
+        return ", ".join(part for part in (self.address, self.city, self.country) if part)
 
 
 class Decision(TimeStampedModel):
@@ -120,3 +160,135 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class AgendaItem(TimeStampedModel):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=250)
+    time = models.TimeField(_("time (local)"), null=True, blank=True)
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="agenda_items", verbose_name=_("actions")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(TimeStampedModel):
+    """One invited Party and its answer: registered delegates, declined, or not answered yet."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Not answered")
+        REGISTERED = "registered", _("Registered")
+        DECLINED = "declined", _("Declined")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("Not recorded")
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="meeting_invitations", verbose_name=_("Party")
+    )
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "party__order"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "party"], name="meetings_invitation_unique_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.party}"
+
+
+class Delegate(TimeStampedModel):
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("invitation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["invitation", "pk"]
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def document_upload_to(instance, filename: str) -> str:
+    """A generated name: the uploaded file's own name is never used on disk."""
+    import uuid
+
+    return f"meetings/{uuid.uuid4().hex}"
+
+
+class Document(TimeStampedModel):
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        MINUTES = "minutes", _("Minutes")
+        PRESENTATION = "presentation", _("Presentation")
+        CONCLUSIONS = "conclusions", _("Conclusions")
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        RU = "ru", _("Russian")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="documents", verbose_name=_("meeting")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("agenda item"),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "kind", "language", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title

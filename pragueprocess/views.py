@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actions import selectors as action_selectors
+from meetings import selectors as meeting_selectors
 from parties import selectors as party_selectors
 from parties.permissions import can
 
@@ -18,7 +19,9 @@ from . import health
 def home(request):
     plan = action_selectors.plan_current()
     areas = action_selectors.plan_areas(plan) if plan else []
-    return render(request, "pragueprocess/home.html", {"plan": plan, "areas": areas})
+    context = {"plan": plan, "areas": areas}
+    context["upcoming_meetings"] = list(meeting_selectors.meetings_upcoming())  # meetings: what is next
+    return render(request, "pragueprocess/home.html", context)
 
 
 def party_detail(request, code: str):
@@ -30,6 +33,7 @@ def party_detail(request, code: str):
         "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
         "is_own": request.user.is_authenticated and request.user.party_id == party.pk,
     }
+    context["party_meetings"] = meeting_selectors.party_meetings(party)  # meetings: its invitations
     return render(request, "parties/party_detail.html", context)
 
 

@@ -85,3 +85,39 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+# --- meetings ---
+from meetings.models import AgendaItem, Delegate, Invitation  # noqa: E402
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+
+
+class DelegateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegate
+
+    invitation = factory.SubFactory(InvitationFactory, answer=Invitation.Answer.REGISTERED)
+    name = factory.Sequence(lambda n: f"Delegate {n}")
+    function = "Head of unit"
+    email = factory.Sequence(lambda n: f"delegate{n}@example.org")
+
+    @factory.post_generation
+    def registered(self, create, extracted, **kwargs):
+        if create:  # a Party with delegates has answered
+            Invitation.objects.filter(pk=self.invitation_id).update(answer=Invitation.Answer.REGISTERED)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")

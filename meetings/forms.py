@@ -1,0 +1,319 @@
+"""Meeting forms: they validate and narrow choices; services write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action
+from parties.models import PartnerOrganisation, Party
+
+from . import selectors
+from .models import AgendaItem, Decision, Document, Invitation, Meeting
+from .uploads import sniff
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if z.startswith(("Europe/", "Asia/")))
+    return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
+
+
+def action_queryset():
+    return Action.objects.select_related("area").order_by("area__order", "number")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time, without a zone: the form places it in the meeting's zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        for fmt in LOCAL_FORMATS:
+            try:
+                return datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007 - a wall-clock time
+            except ValueError:
+                continue
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def place_in_zone(naive: datetime, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone; an error for a time the clocks skip."""
+    zone = ZoneInfo(zone_name)
+    aware = naive.replace(tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if back != naive:
+        raise ValidationError(
+            _("This time does not exist in %(zone)s: the clocks go forward then."), params={"zone": zone_name}
+        )
+    return aware.astimezone(UTC)
+
+
+def local_initial(value: datetime | None, zone_name: str) -> datetime | None:
+    return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None) if value else None
+
+
+def parse_offsets(text: str) -> list[int]:
+    try:
+        offsets = sorted(
+            {int(part) for part in text.replace(";", ",").split(",") if part.strip()}, reverse=True
+        )
+    except ValueError:
+        raise ValidationError(_("Enter whole numbers of days separated by commas, e.g. 30, 7, 1.")) from None
+    if any(n < 1 or n > 365 for n in offsets):
+        raise ValidationError(_("Each offset is between 1 and 365 days."))
+    return offsets
+
+
+class TimesMixin:
+    """Shared cleaning of the local start, end and deadline into UTC instants."""
+
+    def clean_times(self, cleaned: dict, zone_name: str) -> None:
+        for local, target in (
+            ("starts_local", "starts_at"),
+            ("ends_local", "ends_at"),
+            ("deadline_local", "registration_deadline"),
+        ):
+            if local in self.fields and cleaned.get(local):
+                try:
+                    cleaned[target] = place_in_zone(cleaned[local], zone_name)
+                except ValidationError as exc:
+                    self.add_error(local, exc)
+            elif local in self.fields:
+                cleaned[target] = None
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_local", _("The meeting cannot end before it begins."))
+        deadline = cleaned.get("registration_deadline")
+        if starts and deadline and deadline > starts:
+            self.add_error("deadline_local", _("The registration deadline must be before the meeting."))
+
+
+class MeetingForm(TimesMixin, forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="Europe/Brussels")
+    starts_local = LocalDateTimeField(label=_("Starts (local time)"))
+    ends_local = LocalDateTimeField(label=_("Ends (local time)"))
+    deadline_local = LocalDateTimeField(label=_("Registration deadline (local time)"), required=False)
+    offsets = forms.CharField(
+        label=_("Reminders (days before)"), initial="30, 7, 1", help_text=_("Separated by commas.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "timezone",
+            "starts_local",
+            "ends_local",
+            "deadline_local",
+            "city",
+            "country",
+            "address",
+            "online_url",
+            "host",
+            "chair",
+            "actions",
+            "description",
+            "status",
+            "offsets",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = action_queryset()
+        self.fields["actions"].widget.attrs["size"] = 10
+        self.fields["host"].queryset = Party.objects.order_by("short_name")
+        self.fields["status"].choices = [
+            c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED
+        ]
+        if self.instance.pk:
+            zone = self.instance.timezone
+            self.initial.setdefault("starts_local", local_initial(self.instance.starts_at, zone))
+            self.initial.setdefault("ends_local", local_initial(self.instance.ends_at, zone))
+            self.initial.setdefault(
+                "deadline_local", local_initial(self.instance.registration_deadline, zone)
+            )
+            self.initial.setdefault("offsets", ", ".join(str(n) for n in self.instance.reminder_offsets))
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_offsets(self):
+        return parse_offsets(self.cleaned_data["offsets"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("timezone"):
+            self.clean_times(cleaned, cleaned["timezone"])
+        return cleaned
+
+    def _post_clean(self):
+        # The model is written by the service (meeting_save), which calls full_clean itself.
+        pass
+
+
+class RescheduleForm(TimesMixin, forms.Form):
+    starts_local = LocalDateTimeField(label=_("New start (local time)"))
+    ends_local = LocalDateTimeField(label=_("New end (local time)"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        kwargs.setdefault(
+            "initial",
+            {
+                "starts_local": local_initial(meeting.starts_at, meeting.timezone),
+                "ends_local": local_initial(meeting.ends_at, meeting.timezone),
+                "version": meeting.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_times(cleaned, self.meeting.timezone)
+        deadline, starts = self.meeting.registration_deadline, cleaned.get("starts_at")
+        if deadline and starts and starts < deadline:
+            self.add_error(
+                "starts_local",
+                _("The meeting would begin before its registration deadline: edit the deadline first."),
+            )
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "time", "actions"]
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = action_queryset()
+        self.fields["actions"].required = False
+        self.fields["actions"].widget.attrs["size"] = 4
+        # An empty row stays empty: no default order number that would make it look filled in.
+        self.fields["order"].initial = None
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Items are listed by this number.")
+
+    def clean_order(self):
+        order = self.cleaned_data.get("order")
+        return 0 if order is None else order
+
+
+AgendaFormSet = forms.inlineformset_factory(
+    Meeting, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True, max_num=60
+)
+
+
+class InvitationsForm(forms.Form):
+    invite_mode = forms.ChoiceField(
+        label=_("Who is invited"), choices=Meeting.InviteMode.choices, widget=forms.RadioSelect
+    )
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties (for a selection)"),
+        queryset=Party.objects.order_by("short_name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=PartnerOrganisation.objects.filter(is_active=True).order_by("acronym"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        mode = cleaned.get("invite_mode")
+        if mode == Meeting.InviteMode.SELECTION and not cleaned.get("parties"):
+            self.add_error("parties", _("Choose at least one Party."))
+        if mode == Meeting.InviteMode.CORE_GROUP and not selectors.core_group_parties().exists():
+            self.add_error("invite_mode", _("No core group has been set up yet: invite a selection instead."))
+        return cleaned
+
+
+class DelegateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+
+
+DelegateFormSet = forms.formset_factory(DelegateForm, extra=2, max_num=20, validate_max=True)
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args, invitations: list[Invitation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitations = invitations
+        for inv in invitations:
+            self.fields[f"party_{inv.party_id}"] = forms.ChoiceField(
+                label=inv.party.short_name,
+                choices=Invitation.Attendance.choices,
+                required=False,
+                initial=inv.attendance,
+            )
+
+    def values(self) -> dict[int, str]:
+        return {inv.party_id: self.cleaned_data.get(f"party_{inv.party_id}", "") for inv in self.invitations}
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "language", "agenda_item", "file"]
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(meeting=meeting).order_by("order")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.DOCUMENT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is too large: at most %(mb)s MB."),
+                params={"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
+            )
+        sniffed = sniff(upload)
+        if sniffed is None:
+            raise ValidationError(_("Upload a PDF, Word, PowerPoint, Excel or OpenDocument file."))
+        self.sniffed = sniffed
+        return upload
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["kind", "text", "actions", "follow_up", "follow_up_party", "due_on", "status"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = action_queryset()
+        self.fields["actions"].widget.attrs["size"] = 8
+        self.fields["follow_up_party"].queryset = Party.objects.order_by("short_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up") == Decision.FollowUp.PARTY and not cleaned.get("follow_up_party"):
+            self.add_error("follow_up_party", _("Name the Party that follows up."))
+        if cleaned.get("follow_up") != Decision.FollowUp.PARTY:
+            cleaned["follow_up_party"] = None
+        return cleaned

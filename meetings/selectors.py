@@ -1,0 +1,161 @@
+"""Reading meetings: every function returns querysets with their joins applied.
+
+The core-group hook: `core_group_parties()` returns the Parties invited when a meeting invites
+"the core group". Until a core-group membership model exists, it reads the Parties of active users
+with the core-group role; a later core-group section replaces the body of this one function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from actions.models import Action
+from parties.models import Party, User
+
+from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
+
+OPEN_DECISION_STATUSES = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
+
+
+def core_group_parties() -> QuerySet[Party]:
+    """The Parties of the core group (hook: see the module docstring)."""
+    return Party.objects.filter(users__role=User.Role.CORE_GROUP, users__is_active=True).distinct()
+
+
+def _actions_prefetch(path: str = "actions") -> Prefetch:
+    return Prefetch(path, queryset=Action.objects.select_related("area").order_by("area__order", "number"))
+
+
+def meeting_list() -> QuerySet[Meeting]:
+    """Meetings with their host; their actions come with `meetings_page`."""
+    return Meeting.objects.select_related("host")
+
+
+def meeting_get(pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("host").prefetch_related(
+            _actions_prefetch(),
+            "partners",
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.order_by("order", "pk").prefetch_related(
+                    _actions_prefetch(), Prefetch("documents", queryset=Document.objects.order_by("pk"))
+                ),
+            ),
+            Prefetch("documents", queryset=Document.objects.select_related("agenda_item").order_by("kind")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("follow_up_party")),
+        ),
+        pk=pk,
+    )
+
+
+def meeting_invitations(meeting: Meeting) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("party", "answered_by")
+        .prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("pk")))
+        .order_by("party__order", "party__short_name")
+    )
+
+
+def open_decisions_before(meeting: Meeting) -> QuerySet[Decision]:
+    """Open decisions of earlier meetings: they come back on every SOM page until closed."""
+    return (
+        Decision.objects.filter(meeting__starts_at__lt=meeting.starts_at, status__in=OPEN_DECISION_STATUSES)
+        .select_related("meeting", "follow_up_party")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
+def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decision]]:
+    """The meeting's own decisions and, for an SOM, the open ones of earlier meetings, with their
+    actions fetched in one query for both lists."""
+    own = list(meeting.decisions.all())
+    earlier = list(open_decisions_before(meeting)) if meeting.kind == Meeting.Kind.SOM else []
+    prefetch_related_objects(own + earlier, _actions_prefetch())
+    return own, earlier
+
+
+def meetings_page(
+    qs: QuerySet[Meeting], *, now: datetime, page: int, per_page: int = 25, keep_order: bool = False
+):
+    """Upcoming meetings (up to 50, soonest first) and one page of past ones (latest first), each
+    one query whatever the data, and their actions in one more: the number of queries does not
+    grow with the number of meetings. `keep_order`: the visitor chose an order."""
+    upcoming_qs, past_qs = qs.filter(ends_at__gte=now), qs.filter(ends_at__lt=now)
+    if not keep_order:
+        upcoming_qs, past_qs = upcoming_qs.order_by("starts_at", "pk"), past_qs.order_by("-starts_at", "-pk")
+    upcoming = list(upcoming_qs[:50])
+    offset = (page - 1) * per_page
+    past = list(past_qs[offset : offset + per_page + 1])
+    has_next = len(past) > per_page
+    past = past[:per_page]
+    prefetch_related_objects(upcoming + past, _actions_prefetch())
+    return upcoming, past, has_next
+
+
+def meetings_upcoming(*, now: datetime | None = None, limit: int = 5) -> QuerySet[Meeting]:
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(ends_at__gte=now)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("host")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def party_meetings(party: Party, *, limit: int = 10) -> list[Invitation]:
+    """The Party's invitations, latest meeting first, with its answer."""
+    return list(
+        Invitation.objects.filter(party=party)
+        .select_related("meeting")
+        .annotate(delegate_count=Count("delegates"))
+        .order_by("-meeting__starts_at")[:limit]
+    )
+
+
+def user_meetings(user: User) -> QuerySet[Meeting]:
+    """The meetings a user is invited to (their personal calendar feed)."""
+    qs = Meeting.objects.select_related("host")
+    if user.is_secretariat:
+        return qs.all()
+    if user.party_id:
+        mine = Q(invitations__party_id=user.party_id)
+        if user.role == User.Role.CORE_GROUP:
+            mine |= Q(kind=Meeting.Kind.CORE_GROUP)
+        return qs.filter(mine).distinct()
+    if user.role == User.Role.CORE_GROUP:
+        return qs.filter(kind=Meeting.Kind.CORE_GROUP)
+    return qs.none()
+
+
+@dataclass
+class CadenceYear:
+    year: int
+    held: list[Meeting]
+    scheduled: list[Meeting]
+
+    @property
+    def missing(self) -> bool:
+        return not self.held and not self.scheduled
+
+
+def som_cadence(years: range, *, now: datetime | None = None) -> list[CadenceYear]:
+    """For each year of the plan: the SOMs held and those scheduled; one query."""
+    now = now or timezone.now()
+    by_year = {year: CadenceYear(year, [], []) for year in years}
+    soms = Meeting.objects.filter(kind=Meeting.Kind.SOM).exclude(status=Meeting.Status.CANCELLED)
+    for meeting in soms.order_by("starts_at"):
+        year = meeting.starts_local.year
+        if year not in by_year:
+            continue
+        if meeting.status == Meeting.Status.HELD or meeting.ends_at < now:
+            by_year[year].held.append(meeting)
+        else:
+            by_year[year].scheduled.append(meeting)
+    return list(by_year.values())

@@ -1,0 +1,296 @@
+"""Writing meetings: keyword-only, atomic, full_clean before save; history by simple-history.
+
+Every change to a meeting row raises its version; an edit carrying an older version raises
+`MeetingConflict` and writes nothing. After commit, the reminder pass for the meeting is nudged
+through Celery (`tasks.enqueue_meeting_mail`); a broker that is down is logged, never raised: the
+database row is the truth and the minute sweep picks it up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from parties.models import Notification, Party, User
+from parties.notifications import notifications_cancel
+
+from . import reminders, selectors
+from .models import Decision, Delegate, Document, Invitation, Meeting
+
+MEETING_FIELDS = [
+    "kind",
+    "title",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "registration_deadline",
+    "city",
+    "country",
+    "address",
+    "online_url",
+    "host",
+    "chair",
+    "description",
+    "status",
+]
+
+
+class MeetingConflict(Exception):
+    """The meeting changed since the form was opened: nothing was written."""
+
+    def __init__(self, current: Meeting):
+        super().__init__(f"meeting {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def _nudge(meeting_pk: int) -> None:
+    from .tasks import enqueue_meeting_mail
+
+    transaction.on_commit(lambda: enqueue_meeting_mail(meeting_pk))
+
+
+def _locked(meeting_pk: int, version: int | None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_pk)
+    if version is not None and meeting.version != version:
+        raise MeetingConflict(meeting)
+    return meeting
+
+
+def _rearm(meeting: Meeting, *, old_starts_at: datetime, old_deadline: datetime | None) -> None:
+    """After a change of time: the old pending reminders never go out; new ones arm from now."""
+    if old_starts_at != meeting.starts_at:
+        reminders.cancel_stale(meeting, old_starts_at=old_starts_at)
+        meeting.scheduled_at = timezone.now()
+        meeting.sequence += 1
+    if old_deadline and old_deadline != meeting.registration_deadline:
+        notifications_cancel(
+            key_prefix=f"{reminders.meeting_prefix(meeting, old_starts_at)}deadline-{reminders.instant(old_deadline)}"
+        )
+
+
+@transaction.atomic
+def meeting_create(
+    *, user: User, data: dict[str, Any], actions=(), offsets: list[int] | None = None
+) -> Meeting:
+    meeting = Meeting(**{f: data[f] for f in MEETING_FIELDS if f in data})
+    meeting.reminder_offsets = offsets or [30, 7, 1]
+    meeting.created_by = user
+    meeting.scheduled_at = timezone.now()
+    meeting.full_clean()
+    meeting.save()
+    meeting.actions.set(actions)
+    if meeting.kind in (Meeting.Kind.SOM, Meeting.Kind.MINISTERIAL):
+        invitations_set(meeting=meeting, mode=Meeting.InviteMode.ALL, parties=(), partners=())
+    _nudge(meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting_pk: int, user: User, version: int | None, data: dict[str, Any], actions=(), offsets=None
+) -> Meeting:
+    meeting = _locked(meeting_pk, version)
+    old_starts_at, old_deadline = meeting.starts_at, meeting.registration_deadline
+    for field in MEETING_FIELDS:
+        if field in data:
+            setattr(meeting, field, data[field])
+    if offsets:
+        meeting.reminder_offsets = offsets
+    _rearm(meeting, old_starts_at=old_starts_at, old_deadline=old_deadline)
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    meeting.actions.set(actions)
+    _nudge(meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *, meeting_pk: int, user: User, version: int, starts_at: datetime, ends_at: datetime
+) -> Meeting:
+    meeting = _locked(meeting_pk, version)
+    old_starts_at = meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    if meeting.status == Meeting.Status.HELD:
+        meeting.status = Meeting.Status.PLANNED
+    _rearm(meeting, old_starts_at=old_starts_at, old_deadline=None)
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    _nudge(meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting_pk: int, user: User, version: int | None) -> Meeting:
+    """Cancel: every pending reminder is cancelled and one cancellation notice per recipient queued."""
+    meeting = _locked(meeting_pk, version)
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.version += 1
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    reminders.queue_cancellation(meeting, now=timezone.now())
+    _nudge(meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def invitations_set(
+    *, meeting: Meeting, mode: str, parties, partners, user: User | None = None
+) -> list[Invitation]:
+    """Invite all Parties, a selection or the core group; answers of Parties still invited are kept."""
+    if mode == Meeting.InviteMode.ALL:
+        wanted = set(Party.objects.values_list("pk", flat=True))
+    elif mode == Meeting.InviteMode.CORE_GROUP:
+        wanted = set(selectors.core_group_parties().values_list("pk", flat=True))
+    else:
+        wanted = {p.pk for p in parties}
+    existing = {inv.party_id: inv for inv in Invitation.objects.filter(meeting=meeting)}
+    for party_id, inv in existing.items():
+        if party_id not in wanted and inv.answer == Invitation.Answer.PENDING:
+            inv.delete()
+    for party_id in wanted - set(existing):
+        inv = Invitation(meeting=meeting, party_id=party_id)
+        inv.full_clean()
+        inv.save()
+    if meeting.invite_mode != mode:
+        meeting.invite_mode = mode
+        meeting.save(update_fields=["invite_mode", "updated_at"])  # save(), not update(): history kept
+    meeting.partners.set(partners if isinstance(partners, list | tuple | set) else list(partners))
+    if user is not None:
+        _nudge(meeting.pk)
+    return list(Invitation.objects.filter(meeting=meeting))
+
+
+@transaction.atomic
+def registration_save(*, invitation_pk: int, user: User, delegates: list[dict]) -> Invitation:
+    """Register (or change) the Party's delegates: the list replaces the earlier one."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_pk)
+    invitation.delegates.all().delete()
+    for row in delegates:
+        delegate = Delegate(invitation=invitation, **row)
+        delegate.full_clean()
+        delegate.save()
+    invitation.answer = Invitation.Answer.REGISTERED if delegates else Invitation.Answer.PENDING
+    invitation.answered_at = timezone.now() if delegates else None
+    invitation.answered_by = user if delegates else None
+    invitation.version += 1
+    invitation.full_clean()
+    invitation.save()
+    _cancel_deadline_reminders(invitation)
+    return invitation
+
+
+@transaction.atomic
+def registration_decline(*, invitation_pk: int, user: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_pk)
+    invitation.delegates.all().delete()
+    invitation.answer = Invitation.Answer.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = user
+    invitation.version += 1
+    invitation.save()
+    _cancel_deadline_reminders(invitation)
+    return invitation
+
+
+def _cancel_deadline_reminders(invitation: Invitation) -> None:
+    """A Party that answered gets no "please answer" reminder still pending in the outbox."""
+    prefix = f"{reminders.meeting_prefix(invitation.meeting)}deadline-"
+    users = User.objects.filter(party_id=invitation.party_id, role=User.Role.CONTACT_POINT)
+    Notification.objects.filter(
+        key__startswith=prefix,
+        recipient__in=users,
+        status=Notification.Status.PENDING,
+    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+
+
+@transaction.atomic
+def attendance_save(*, meeting: Meeting, values: dict[int, str], user: User) -> int:
+    changed = 0
+    for inv in Invitation.objects.select_for_update().filter(meeting=meeting):
+        value = values.get(inv.party_id, inv.attendance)
+        if value != inv.attendance:
+            inv.attendance = value
+            inv.full_clean()
+            inv.save()
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def agenda_save(*, meeting: Meeting, formset, user: User) -> None:
+    formset.instance = meeting
+    formset.save()
+
+
+@transaction.atomic
+def document_add(
+    *, meeting: Meeting, user: User, upload, title: str, kind: str, language: str, agenda_item, sniffed
+) -> Document:
+    content_type, extension = sniffed
+    document = Document(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        kind=kind,
+        language=language,
+        file=upload,
+        filename=f"{slug(title)}.{extension}",
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    document.full_clean()
+    document.save()
+    if kind == Document.Kind.MINUTES:
+        _minutes_done(meeting)
+    return document
+
+
+def slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(text)[:80] or "document"
+
+
+def _minutes_done(meeting: Meeting) -> None:
+    notifications_cancel(key_prefix=f"{reminders.meeting_prefix(meeting)}minutes-")
+
+
+@transaction.atomic
+def minutes_save(*, meeting_pk: int, user: User, version: int, text: str) -> Meeting:
+    meeting = _locked(meeting_pk, version)
+    meeting.minutes = text
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    if text.strip():
+        _minutes_done(meeting)
+    return meeting
+
+
+@transaction.atomic
+def decision_save(*, form, meeting: Meeting, user: User) -> Decision:
+    decision = form.save(commit=False)
+    decision.meeting = meeting
+    decision.full_clean()
+    decision.save()
+    form.save_m2m()
+    return decision
+
+
+@transaction.atomic
+def calendar_token_renew(*, user: User) -> str:
+    from parties.models import new_calendar_token
+
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

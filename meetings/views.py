@@ -1,0 +1,482 @@
+"""Meeting pages. Each view's first line fetches its object through the permission helper."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actions.selectors import plan_current
+from parties.models import Notification, Party, User
+from parties.permissions import ALL, can, require, scope
+
+from . import calendars, forms, selectors, services
+from .filters import MeetingFilter
+from .models import Document, Invitation, Meeting
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _managed(request, pk: int | None = None) -> Meeting | None:
+    require(request.user, "meeting.manage")
+    return get_object_or_404(Meeting, pk=pk) if pk is not None else None
+
+
+def _sees_participants(user) -> bool:
+    return scope(user, "meeting.participants.view") is ALL
+
+
+def _public_ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def meeting_list(request):
+    plan = plan_current()
+    years = range(plan.start_year, plan.end_year + 1) if plan else range(2012, 2017)
+    filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
+    now = timezone.now()
+    qs = filterset.qs
+    sorted_by_user = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"))
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    upcoming, past, has_next = selectors.meetings_page(qs, now=now, page=page, keep_order=sorted_by_user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "cadence": selectors.som_cadence(years, now=now),
+        "upcoming": upcoming,
+        "past": past,
+        "page": page,
+        "has_next": has_next,
+        "can_manage": can(request.user, "meeting.manage"),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get(pk)
+    user = request.user
+    decisions, open_decisions = selectors.meeting_page_decisions(meeting)
+    own = None
+    if user.is_authenticated and user.party_id:
+        own = Invitation.objects.filter(meeting=meeting, party_id=user.party_id).first()
+    context = {
+        "meeting": meeting,
+        "can_manage": can(user, "meeting.manage"),
+        "can_read_documents": can(user, "member.view"),
+        "sees_participants": _sees_participants(user),
+        "own_invitation": own,
+        "can_register": own is not None and can(user, "meeting.register", own.party_id),
+        "decisions": decisions,
+        "open_decisions": open_decisions,
+        "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _answer_counts(meeting: Meeting) -> dict[str, int]:
+    counts = dict.fromkeys(Invitation.Answer.values, 0)
+    for answer in Invitation.objects.filter(meeting=meeting).values_list("answer", flat=True):
+        counts[answer] += 1
+    return counts
+
+
+@login_required
+@GET_POST
+def meeting_create(request):
+    _managed(request)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = services.meeting_create(
+            user=request.user, data=data, actions=data["actions"], offsets=data["offsets"]
+        )
+        messages.success(request, _("The meeting has been scheduled."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+
+
+@login_required
+@GET_POST
+def meeting_edit(request, pk: int):
+    meeting = _managed(request, pk)
+    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_update(
+                meeting_pk=meeting.pk,
+                user=request.user,
+                version=data.get("version") or 0,  # a form without its version is stale
+                data=data,
+                actions=data["actions"],
+                offsets=data["offsets"],
+            )
+        except services.MeetingConflict as conflict:
+            return _conflict(request, conflict.current, form)
+        messages.success(request, _("The meeting has been saved."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def _conflict(request, current: Meeting, form):
+    last = current.history.select_related("history_user").first()
+    fields = ["title", "starts_at", "ends_at", "city", "status", "description"]
+    rows = [
+        (current._meta.get_field(f).verbose_name, getattr(current, f), form.cleaned_data.get(f))
+        for f in fields
+    ]
+    fresh = forms.MeetingForm(instance=Meeting.objects.get(pk=current.pk))
+    context = {"meeting": current, "last": last, "rows": rows, "form": fresh}
+    return render(request, "meetings/meeting_conflict.html", context, status=409)
+
+
+@login_required
+@GET_POST
+def meeting_reschedule(request, pk: int):
+    meeting = _managed(request, pk)
+    form = forms.RescheduleForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_reschedule(
+                meeting_pk=pk,
+                user=request.user,
+                version=data["version"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+            )
+        except services.MeetingConflict:
+            form.add_error(None, _("The meeting was changed by someone else meanwhile: check the new times."))
+            form = forms.RescheduleForm(meeting=Meeting.objects.get(pk=pk))
+            return render(request, "meetings/reschedule.html", {"form": form, "meeting": meeting}, status=409)
+        messages.success(request, _("The meeting has been rescheduled; reminders re-armed for the new time."))
+        return redirect(meeting)
+    return render(request, "meetings/reschedule.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk: int):
+    meeting = _managed(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.meeting_cancel(meeting_pk=meeting.pk, user=request.user, version=version)
+    except services.MeetingConflict:
+        messages.error(request, _("The meeting was changed meanwhile; nothing was cancelled. Try again."))
+        return redirect(meeting)
+    messages.success(request, _("The meeting has been cancelled; the invited receive one notice."))
+    return redirect(meeting)
+
+
+@require_GET
+def agenda(request, pk: int):
+    meeting = selectors.meeting_get(pk)
+    return render(request, "meetings/agenda.html", {"meeting": meeting})
+
+
+@login_required
+@GET_POST
+def agenda_edit(request, pk: int):
+    meeting = _managed(request, pk)
+    formset = forms.AgendaFormSet(request.POST or None, instance=meeting, prefix="items")
+    if request.method == "POST" and formset.is_valid():
+        services.agenda_save(meeting=meeting, formset=formset, user=request.user)
+        messages.success(request, _("The agenda has been saved."))
+        return redirect("meetings:agenda", pk=meeting.pk)
+    return render(request, "meetings/agenda_form.html", {"meeting": meeting, "formset": formset})
+
+
+@login_required
+@GET_POST
+def invitations(request, pk: int):
+    meeting = _managed(request, pk)
+    initial = {
+        "invite_mode": meeting.invite_mode,
+        "parties": list(meeting.invitations.values_list("party_id", flat=True)),
+        "partners": list(meeting.partners.values_list("pk", flat=True)),
+    }
+    form = forms.InvitationsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.invitations_set(
+            meeting=meeting,
+            mode=form.cleaned_data["invite_mode"],
+            parties=form.cleaned_data["parties"],
+            partners=list(form.cleaned_data["partners"]),
+            user=request.user,
+        )
+        messages.success(request, _("The invitations have been saved."))
+        return redirect("meetings:participants", pk=meeting.pk)
+    return render(request, "meetings/invitations.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_GET
+def register_own(request, pk: int):
+    if not request.user.party_id or not can(request.user, "meeting.register", request.user.party_id):
+        raise Http404
+    return redirect("meetings:register", pk=pk, code=request.user.party.code.lower())
+
+
+@login_required
+@GET_POST
+def register(request, pk: int, code: str):
+    party = get_object_or_404(Party, code__iexact=code)
+    require(
+        request.user, "meeting.register", party, visible=can(request.user, "meeting.participants.view", party)
+    )
+    meeting = get_object_or_404(Meeting, pk=pk)
+    invitation = get_object_or_404(Invitation, meeting=meeting, party=party)
+    closed = _registration_closed(meeting, request.user)
+    initial = [{"name": d.name, "function": d.function, "email": d.email} for d in invitation.delegates.all()]
+    # The earlier list is the initial data of a GET only: a posted list replaces it as a whole.
+    formset = (
+        forms.DelegateFormSet(request.POST, prefix="delegates")
+        if request.method == "POST"
+        else forms.DelegateFormSet(initial=initial, prefix="delegates")
+    )
+    if request.method == "POST":
+        if closed:
+            raise PermissionDenied
+        if "decline" in request.POST:
+            services.registration_decline(invitation_pk=invitation.pk, user=request.user)
+            messages.success(request, _("Your Party has declined the invitation."))
+            return redirect(meeting)
+        if formset.is_valid():
+            rows = [
+                f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            if rows:
+                services.registration_save(invitation_pk=invitation.pk, user=request.user, delegates=rows)
+                messages.success(request, _("The delegates have been registered."))
+                return redirect(meeting)
+            formset._non_form_errors = formset.error_class([_("Register at least one delegate, or decline.")])
+    context = {
+        "meeting": meeting,
+        "party": party,
+        "invitation": invitation,
+        "formset": formset,
+        "closed": closed,
+    }
+    return render(request, "meetings/register.html", context)
+
+
+def _registration_closed(meeting: Meeting, user: User) -> bool:
+    if can(user, "meeting.manage"):
+        return False
+    deadline = meeting.registration_deadline or meeting.starts_at
+    return meeting.is_cancelled or timezone.now() > deadline
+
+
+@login_required
+@require_GET
+def participants(request, pk: int):
+    if not _sees_participants(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting.objects.prefetch_related("partners"), pk=pk)
+    rows = list(selectors.meeting_invitations(meeting))
+    groups = {a: [r for r in rows if r.answer == a] for a in Invitation.Answer.values}
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "groups": groups,
+        "can_manage": can(request.user, "meeting.manage"),
+    }
+    return render(request, "meetings/participants.html", context)
+
+
+def csv_cell(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def participants_csv(request, pk: int):
+    if not _sees_participants(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-participants.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Party"), _("Answer"), _("Attendance"), _("Name"), _("Function"), _("E-mail")])
+    for inv in selectors.meeting_invitations(meeting):
+        people = list(inv.delegates.all()) or [None]
+        for d in people:
+            writer.writerow(
+                [
+                    csv_cell(c)
+                    for c in (
+                        inv.party.short_name,
+                        inv.get_answer_display(),
+                        inv.get_attendance_display() if inv.attendance else "",
+                        d.name if d else "",
+                        d.function if d else "",
+                        d.email if d else "",
+                    )
+                ]
+            )
+    return response
+
+
+@login_required
+@GET_POST
+def attendance(request, pk: int):
+    meeting = _managed(request, pk)
+    rows = list(Invitation.objects.filter(meeting=meeting).select_related("party").order_by("party__order"))
+    form = forms.AttendanceForm(request.POST or None, invitations=rows)
+    if request.method == "POST" and form.is_valid():
+        services.attendance_save(meeting=meeting, values=form.values(), user=request.user)
+        messages.success(request, _("Attendance has been saved."))
+        return redirect(meeting)
+    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@GET_POST
+def document_new(request, pk: int):
+    meeting = _managed(request, pk)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.document_add(
+            meeting=meeting,
+            user=request.user,
+            upload=data["file"],
+            title=data["title"],
+            kind=data["kind"],
+            language=data["language"],
+            agenda_item=data["agenda_item"],
+            sniffed=form.sniffed,
+        )
+        messages.success(request, _("The document has been added."))
+        return redirect(meeting)
+    return render(request, "meetings/document_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int, doc: int):
+    require(request.user, "member.view")
+    document = get_object_or_404(Document, pk=doc, meeting_id=pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+
+
+@login_required
+@GET_POST
+def minutes(request, pk: int):
+    meeting = _managed(request, pk)
+    form = forms.MinutesForm(
+        request.POST or None, initial={"minutes": meeting.minutes, "version": meeting.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_save(
+                meeting_pk=pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                text=form.cleaned_data["minutes"],
+            )
+        except services.MeetingConflict:
+            form.add_error(None, _("The meeting was changed by someone else meanwhile; nothing was saved."))
+            return render(
+                request, "meetings/minutes_form.html", {"meeting": meeting, "form": form}, status=409
+            )
+        messages.success(request, _("The minutes have been saved."))
+        return redirect(meeting)
+    return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@GET_POST
+def decision_new(request, pk: int):
+    meeting = _managed(request, pk)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.decision_save(form=form, meeting=meeting, user=request.user)
+        messages.success(request, _("The decision has been recorded."))
+        return redirect(meeting)
+    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@GET_POST
+def decision_edit(request, pk: int, decision: int):
+    meeting = _managed(request, pk)
+    instance = get_object_or_404(meeting.decisions, pk=decision)
+    form = forms.DecisionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.decision_save(form=form, meeting=meeting, user=request.user)
+        messages.success(request, _("The decision has been saved."))
+        return redirect(meeting)
+    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+
+
+@require_GET
+def meeting_calendar(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _public_ics(calendars.meeting_ics(meeting), f"meeting-{meeting.pk}.ics")
+
+
+@require_GET
+def feed(request, token: str):
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    meetings = selectors.user_meetings(user)
+    return _public_ics(calendars.calendar_build(meetings, name=_("Prague Process meetings")), "meetings.ics")
+
+
+@login_required
+@require_GET
+def my_calendar(request):
+    return render(request, "meetings/my_calendar.html", {})
+
+
+@login_required
+@require_POST
+def feed_renew(request):
+    services.calendar_token_renew(user=request.user)
+    messages.success(request, _("Your calendar address has been renewed; the old one no longer works."))
+    return redirect("meetings:my-calendar")
+
+
+@login_required
+@require_GET
+def reminder_log(request):
+    require(request.user, "reminder.log.view")
+    rows = Notification.objects.filter(kind__startswith="meeting.").select_related("recipient")
+    status = request.GET.get("status", "")
+    if status in Notification.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
+    failed = Notification.objects.filter(
+        kind__startswith="meeting.", status=Notification.Status.FAILED
+    ).count()
+    context = {"page": page, "status": status, "statuses": Notification.Status.choices, "failed": failed}
+    return render(request, "meetings/reminder_log.html", context)

@@ -1,0 +1,82 @@
+"""A real Celery worker on Redis sends the meeting mail through a real SMTP listener on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from meetings.models import Invitation
+from meetings.tasks import enqueue_meeting_mail
+from parties.models import Notification
+from pragueprocess.celery import app
+from pragueprocess.tasks import reminders_sweep
+from tests.factories import DelegateFactory, MeetingFactory
+
+
+class Inbox:
+    def __init__(self):
+        self.received: list[tuple[str, bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        for rcpt in envelope.rcpt_tos:
+            self.received.append((rcpt, envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_and_smtp_listener_deliver_each_reminder_once(
+    settings, plan, ncp_a, ncp_b, party_a, party_b
+):
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    app.conf.broker_url = app.conf.broker_write_url = settings.CELERY_BROKER_URL
+
+    start = timezone.now() + timedelta(days=7, minutes=-30)  # the 7-day reminder is due
+    meeting = MeetingFactory(
+        starts_at=start, ends_at=start + timedelta(hours=6), scheduled_at=timezone.now() - timedelta(days=40)
+    )
+    Invitation.objects.create(meeting=meeting, party=party_a)
+    de = Invitation.objects.create(meeting=meeting, party=party_b)
+    delegate = DelegateFactory(invitation=de)
+    expected = Counter({ncp_a.email: 2, ncp_b.email: 2, delegate.email: 1})  # invitation + reminder
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            # Two beats, the fast path after a save, and a rerun: the same mail, once.
+            reminders_sweep.delay()
+            reminders_sweep.delay()
+            assert enqueue_meeting_mail(meeting.pk)
+            reminders_sweep.delay()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                done = not Notification.objects.exclude(status="sent").exists()
+                if done and Counter(r for r, _ in inbox.received) == expected:
+                    break
+                time.sleep(0.3)
+            time.sleep(1.5)  # anything left in the queue would land now
+    finally:
+        controller.stop()
+    assert Counter(r for r, _ in inbox.received) == expected
+    assert Notification.objects.filter(status="sent").count() == 5
+    raw = next(content for rcpt, content in inbox.received if rcpt == delegate.email)
+    assert b"text/calendar" in raw and b"BEGIN:VCALENDAR" in raw
