@@ -41,6 +41,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "contact_point.manage": {SECRETARIAT: ALL},
     "core_group.manage": {SECRETARIAT: ALL},
     "partner.manage": {SECRETARIAT: ALL},
+    # one's own contact details (name, title, ministry, phone, language): every member, self only
+    "profile.edit": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL},
     # activities
     "activity.create": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "activity.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
