@@ -130,6 +130,7 @@ class CoreGroupEndForm(forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -35,6 +35,7 @@ from .reminders import confirm_token_read
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+@require_GET
 def party_list(request):
     filterset = PartyFilter(request.GET, queryset=selectors.party_list())
     parties = list(filterset.qs)

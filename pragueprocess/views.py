@@ -23,6 +23,7 @@ def home(request):
     return render(request, "pragueprocess/home.html", {"plan": plan, "areas": areas})
 
 
+@require_GET
 def party_detail(request, code: str):
     party = party_selectors.party_get(code)
     show_contacts = can(request.user, "contacts.view")
