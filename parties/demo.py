@@ -78,13 +78,13 @@ def seed(*, rng: random.Random, scale: float, password: str | None = None) -> li
     return out
 
 
-DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EC"]
+DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EU"]
 TITLES = ["Head of Unit", "Senior Adviser", "Counsellor", "Policy Officer", "Deputy Director"]
 
 # About ten members across the geographic groups (one group left out on purpose, so the
 # balance page shows a group with none), plus one past membership for the history.
 CORE_GROUP = [
-    ("EC", date(2012, 1, 1), None),
+    ("EU", date(2012, 1, 1), None),
     ("CZ", date(2012, 1, 1), None),
     ("PL", date(2012, 1, 1), None),
     ("DE", date(2012, 1, 1), None),
@@ -139,17 +139,17 @@ def _seed_terms(*, rng: random.Random, password_hash: str) -> None:
 
 
 def _seed_core_group() -> None:
-    if CoreGroupMembership.objects.exists():
-        return
     parties = {p.code: p for p in Party.objects.filter(code__in=[c for c, _s, _e in CORE_GROUP])}
-    CoreGroupMembership.objects.bulk_create(
-        CoreGroupMembership(
+    for code, start, end in CORE_GROUP:
+        if code not in parties:
+            continue
+        decided = date(start.year - 1, 11, 15)
+        CoreGroupMembership.objects.get_or_create(
             party=parties[code],
             started_on=start,
-            ended_on=end,
-            decided_on=date(start.year - 1, 11, 15) if start.month == 1 else start,
-            decision_reference=f"Senior Officials' Meeting of {start.year - 1 if start.month == 1 else start.year}: conclusions",
+            defaults={
+                "ended_on": end,
+                "decided_on": decided,
+                "decision_reference": f"Senior Officials' Meeting of {decided:%B %Y}: conclusions",
+            },
         )
-        for code, start, end in CORE_GROUP
-        if code in parties
-    )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import DetailsConfirmation, Notification, User
+from .models import ContactPointTerm, DetailsConfirmation, Notification, User
 
 CONFIRM_SALT = "parties.details-confirm"
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 400  # a link stays good until the next year's mail
@@ -71,9 +71,10 @@ def queue_due(*, now: datetime | None = None) -> int:
     already = set(Notification.objects.filter(key__startswith=prefix).values_list("key", flat=True))
     confirmed = set(DetailsConfirmation.objects.filter(year=year).values_list("user_id", flat=True))
     people = (
-        User.objects.filter(terms__ended_on__isnull=True, is_active=True)
+        User.objects.filter(
+            is_active=True, pk__in=ContactPointTerm.objects.filter(ended_on__isnull=True).values("user_id")
+        )
         .exclude(email="")
-        .distinct()
         .order_by("pk")
     )
     rows = []
