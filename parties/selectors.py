@@ -37,7 +37,7 @@ def party_contact_points(party: Party) -> QuerySet[User]:
     return (
         User.objects.filter(party=party, role=User.Role.CONTACT_POINT, is_active=True)
         .annotate(current_kind=Subquery(open_terms.values("kind")[:1]))
-        .order_by(F("current_kind").asc(nulls_last=True), "last_name", "first_name")
+        .order_by(F("current_kind").desc(nulls_last=True), "last_name", "first_name")  # primary first
     )
 
 

@@ -32,7 +32,6 @@ MEMBERS = (302, 200, 200, 200, 200, 200)
 SECRETARIAT_ONLY = (302, 403, 403, 200, 403, 403)
 SECRETARIAT_WRITES = (302, 403, 403, 302, 403, 403)
 OWN_PARTY_WRITES = (302, 302, 403, 302, 403, 403)
-SIGNED_IN_WRITES = (302, 302, 302, 302, 302, 302)
 NOT_ALLOWED = (405,) * 6
 
 
@@ -109,7 +108,12 @@ MATRIX = {
             "password2": "a-long-passphrase-42",
         },
     ),  # fmt: skip
-    "parties:my-details": (lambda c: "/parties/my-details/", MEMBERS, SIGNED_IN_WRITES, _details),
+    "parties:my-details": (
+        lambda c: "/parties/my-details/",
+        (302, 200, 200, 200, 403, 403),
+        (302, 302, 302, 302, 403, 403),
+        _details,
+    ),
     "parties:confirm-details": (
         lambda c: f"/parties/my-details/confirm/{c['confirm']}/",
         ALL,

@@ -315,3 +315,26 @@ def test_directory_and_exports_query_count_does_not_grow(client_for, reader, pla
     for url, n in counts.items():
         with django_assert_num_queries(n):
             assert c.get(url).status_code == 200
+
+
+def test_ending_a_term_announces_the_successor_to_other_apps(secretariat, party_a, ncp_a):
+    from parties.signals import contact_point_term_ended
+
+    primary = ContactPointTermFactory(user=ncp_a, party=party_a)
+    deputy = ContactPointTermFactory(party=party_a, kind="deputy")
+    heard = []
+
+    def receiver(sender, term, successor, **kwargs):
+        heard.append((term.pk, successor))
+
+    contact_point_term_ended.connect(receiver)
+    try:
+        assert term_end(term=primary, ended_on=timezone.localdate(), by=secretariat) == deputy.user
+    finally:
+        contact_point_term_ended.disconnect(receiver)
+    assert heard == [(primary.pk, deputy.user)]
+
+
+def test_action_page_links_members_to_the_contact_points_of_its_parties(client_for, reader, client, plan):
+    assert "/parties/contact-points/?action=I.2" in client_for(reader).get("/plan/I/2/").content.decode()
+    assert "/parties/contact-points/" not in client.get("/plan/I/2/").content.decode()
