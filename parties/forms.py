@@ -20,7 +20,7 @@ class InvitationForm(forms.Form):
     party = forms.ModelChoiceField(
         label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code"
     )
-    kind = forms.ChoiceField(label=_("As"), choices=ContactPointTerm.Kind.choices)
+    kind = forms.ChoiceField(label=_("Role"), choices=ContactPointTerm.Kind.choices)
 
 
 class InvitationAcceptForm(forms.Form):
