@@ -215,7 +215,7 @@ class ContactPointTerm(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["party__order", "kind", "-started_on"]
+        ordering = ["party__order", "-kind", "-started_on"]  # primary before deputy
         verbose_name = _("contact point term")
         verbose_name_plural = _("contact point terms")
         constraints = [

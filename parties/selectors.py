@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+# "-kind" puts "primary" before "deputy" (the only two kinds).
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
@@ -52,7 +53,7 @@ def current_terms() -> QuerySet[ContactPointTerm]:
     return (
         ContactPointTerm.objects.filter(ended_on__isnull=True, user__is_active=True)
         .select_related("user", "party__group")
-        .order_by("party__group__order", "party__order", "kind", "user__last_name", "user__first_name")
+        .order_by("party__group__order", "party__order", "-kind", "user__last_name", "user__first_name")
     )
 
 
@@ -61,7 +62,7 @@ def party_terms(party: Party) -> QuerySet[ContactPointTerm]:
     return (
         ContactPointTerm.objects.filter(party=party)
         .select_related("user", "ended_by")
-        .order_by(F("ended_on").desc(nulls_first=True), "kind", "-started_on")
+        .order_by(F("ended_on").desc(nulls_first=True), "-kind", "-started_on")
     )
 
 

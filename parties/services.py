@@ -220,7 +220,7 @@ def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None
     remaining = list(
         ContactPointTerm.objects.filter(party=term.party, ended_on__isnull=True, user__is_active=True)
         .select_related("user")
-        .order_by("kind", "started_on", "pk")  # "deputy" sorts after "primary"
+        .order_by("-kind", "started_on", "pk")  # "primary" before "deputy", then the longest serving
     )
     successor = None
     if remaining:

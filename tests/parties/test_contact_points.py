@@ -338,3 +338,23 @@ def test_ending_a_term_announces_the_successor_to_other_apps(secretariat, party_
 def test_action_page_links_members_to_the_contact_points_of_its_parties(client_for, reader, client, plan):
     assert "/parties/contact-points/?action=I.2" in client_for(reader).get("/plan/I/2/").content.decode()
     assert "/parties/contact-points/" not in client.get("/plan/I/2/").content.decode()
+
+
+def test_a_remaining_primary_takes_over_and_the_deputy_stays_deputy(secretariat, party_a):
+    leaving = ContactPointTermFactory(party=party_a, started_on=dt.date(2012, 1, 1))
+    deputy = ContactPointTermFactory(party=party_a, kind="deputy", started_on=dt.date(2012, 2, 1))
+    other_primary = ContactPointTermFactory(party=party_a, started_on=dt.date(2013, 1, 1))
+    assert term_end(term=leaving, ended_on=timezone.localdate(), by=secretariat) == other_primary.user
+    deputy.refresh_from_db()
+    assert deputy.kind == "deputy"
+
+
+def test_directory_lists_the_primary_before_the_deputy(client_for, reader, party_a):
+    ContactPointTermFactory(
+        party=party_a, kind="deputy", user=UserFactory(last_name="Aaron", role="contact_point", party=party_a)
+    )
+    ContactPointTermFactory(
+        party=party_a, user=UserFactory(last_name="Zeman", role="contact_point", party=party_a)
+    )
+    body = client_for(reader).get("/parties/contact-points/", {"party": "CZ"}).content.decode()
+    assert body.index("Zeman") < body.index("Aaron")
