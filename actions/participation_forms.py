@@ -31,6 +31,12 @@ class ParticipationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    since = forms.DateField(
+        label=_("Taking part since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for today (or, when changing, to keep the date)."),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

@@ -6,6 +6,8 @@ service called outside a request still records who.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from parties.services import StaleEdit, record_fingerprint
 
 from .models import Action, ActionItem, Participation
 
-FINGERPRINT_FIELDS = ["role", "note", "items"]
+FINGERPRINT_FIELDS = ["role", "note", "since", "items"]
 
 
 def participation_fingerprint(participation: Participation | None) -> str:
@@ -34,6 +36,7 @@ def participation_declare(
     note: str,
     by: User,
     fingerprint: str,
+    since: date | None = None,
 ) -> tuple[Participation, bool]:
     """Declare that a Party takes part in an action, or change how; refuses a stale edit."""
     if any(item.action_id != action.pk for item in items):
@@ -42,7 +45,9 @@ def participation_declare(
     if participation_fingerprint(current) != fingerprint:
         raise StaleEdit(current)
     created = current is None
-    participation = current or Participation(party=party, action=action, since=timezone.localdate())
+    participation = current or Participation(party=party, action=action, since=since or timezone.localdate())
+    if since:
+        participation.since = since
     participation.role, participation.note, participation.declared_by = role, note, by
     participation.full_clean()
     participation._history_user = by

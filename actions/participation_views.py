@@ -51,6 +51,23 @@ def matrix_csv(request):
     return response
 
 
+def _initial(request, party) -> dict:
+    """Blank for a new declaration; `?action=<pk>` opens the Party's declaration with its version."""
+    chosen = None
+    if request.method == "GET" and request.GET.get("action", "").isdigit():
+        chosen = Participation.objects.filter(party=party, action_id=request.GET["action"]).first()
+    initial = {"fingerprint": participation_fingerprint(chosen), "role": Participation.Role.PARTICIPANT}
+    if chosen:
+        initial.update(
+            action=chosen.action_id,
+            role=chosen.role,
+            note=chosen.note,
+            since=chosen.since,
+            items=list(chosen.items.all()),
+        )
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def party_participation(request, code: str):
     party = party_selectors.party_get(code)
@@ -60,22 +77,14 @@ def party_participation(request, code: str):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         require(request.user, "participation.edit", party)
-    chosen = None
-    if request.method == "GET" and request.GET.get("action", "").isdigit():
-        chosen = Participation.objects.filter(party=party, action_id=request.GET["action"]).first()
-    initial = {"fingerprint": participation_fingerprint(chosen), "role": Participation.Role.PARTICIPANT}
-    if chosen:
-        initial.update(
-            action=chosen.action_id, role=chosen.role, note=chosen.note, items=list(chosen.items.all())
-        )
-    form = ParticipationForm(request.POST or None, plan=plan, initial=initial)
+    form = ParticipationForm(request.POST or None, plan=plan, initial=_initial(request, party))
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             participation, created = participation_declare(
                 party=party, action=data["action"], role=data["role"], items=list(data["items"]),
-                note=data["note"], by=request.user, fingerprint=data["fingerprint"],
+                note=data["note"], by=request.user, fingerprint=data["fingerprint"], since=data["since"],
             )  # fmt: skip
         except StaleEdit as exc:
             conflict = exc.current

@@ -157,3 +157,24 @@ def test_party_page_shows_commitments_and_due_confirmation_to_its_own_contact_po
     public = client.get("/parties/cz/").content.decode()
     assert "Actions it takes part in" in public and "What is due" not in public
     assert "Declare, change or withdraw" not in public
+
+
+def test_participation_since_can_be_given_and_is_kept_when_changed(client_for, ncp_a, party_a):
+    import datetime as dt
+
+    c = client_for(ncp_a)
+    data = {"action": action("II.2").pk, "role": "participant", "since": "2012-05-01", "fingerprint": ""}
+    assert c.post("/participation/cz/", data).status_code == 302
+    p = Participation.objects.get(party=party_a, action=action("II.2"))
+    assert p.since == dt.date(2012, 5, 1)
+    form_page = c.get("/participation/cz/", {"action": action("II.2").pk}).content.decode()
+    assert 'value="2012-05-01"' in form_page and participation_fingerprint(p) in form_page
+    change = {
+        "action": action("II.2").pk,
+        "role": "lead",
+        "since": "",
+        "fingerprint": participation_fingerprint(p),
+    }
+    assert c.post("/participation/cz/", change).status_code == 302
+    p.refresh_from_db()
+    assert (p.role, p.since) == ("lead", dt.date(2012, 5, 1))
