@@ -68,7 +68,7 @@ def nudge_outbox() -> None:
         from .tasks import send_due_notifications
 
         try:
-            send_due_notifications.delay()
+            send_due_notifications.apply_async(retry=False)  # one try: a Redis outage must not hold the page
         except Exception:  # broker down: the periodic sweep sends it later
             log.warning("outbox nudge not queued; the periodic sweep will send", exc_info=True)
 

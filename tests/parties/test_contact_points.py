@@ -358,3 +358,22 @@ def test_directory_lists_the_primary_before_the_deputy(client_for, reader, party
     )
     body = client_for(reader).get("/parties/contact-points/", {"party": "CZ"}).content.decode()
     assert body.index("Zeman") < body.index("Aaron")
+
+
+def test_invitation_is_saved_and_queued_even_when_the_broker_is_down(
+    secretariat, party_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from parties import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.send_due_notifications, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        invitation, _token = invitation_create(
+            email="during-outage@example.org", party=party_a, kind="primary", invited_by=secretariat
+        )
+    assert len(callbacks) == 1
+    assert Notification.objects.get(key=f"invitation:{invitation.pk}").status == "pending"
+    notifications_send_due()  # the periodic sweep sends it once the broker is back
+    assert mail.outbox[0].to == ["during-outage@example.org"]
