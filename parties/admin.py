@@ -56,7 +56,7 @@ class PartnerOrganisationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(SecretariatAdmin, UserAdmin):
+class PortalUserAdmin(SecretariatAdmin, SimpleHistoryAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "party", "is_active"]
     list_filter = ["role", "is_active", "party__group"]
     fieldsets = [

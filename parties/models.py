@@ -123,6 +123,9 @@ class User(AbstractUser):
     )
 
     objects = UserManager()
+    # Who changed a person's details, role, Party or active state, and when. Sign-ins and password
+    # changes are not details: they leave no entry (see save()).
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -137,6 +140,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     @property
     def is_secretariat(self) -> bool:

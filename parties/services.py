@@ -187,6 +187,7 @@ def invitation_accept(
     user.role, user.party, user.is_active = User.Role.CONTACT_POINT, invitation.party, True
     user.set_password(password)
     user.full_clean(exclude=["password"])
+    user._history_user = invitation.invited_by
     user.save()
     term = ContactPointTerm(user=user, party=invitation.party, kind=invitation.kind, started_on=now.date())
     term.full_clean()
@@ -213,6 +214,7 @@ def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None
     term.save()
     user = term.user
     user.is_active = False
+    user._history_user = by
     user.save(update_fields=["is_active"])
     Notification.objects.filter(recipient=user, status=Notification.Status.PENDING).update(
         status=Notification.Status.CANCELLED, updated_at=timezone.now()
@@ -253,6 +255,7 @@ def contact_details_update(*, user: User, data: dict, fingerprint: str) -> User:
     for name in DETAIL_FIELDS:
         setattr(current, name, data[name])
     current.full_clean(exclude=["password"])
+    current._history_user = user
     current.save(update_fields=DETAIL_FIELDS)
     now = timezone.now()
     DetailsConfirmation.objects.get_or_create(user=current, year=now.year, defaults={"confirmed_at": now})

@@ -213,8 +213,13 @@ def my_details(request):
         else:
             messages.success(request, _("Your details are saved and confirmed for this year."))
             return redirect("parties:my-details")
-    terms = ContactPointTerm.objects.filter(user=user).select_related("party")
-    return render(request, "parties/my_details.html", {"form": form, "conflict": conflict, "terms": terms})
+    context = {
+        "form": form,
+        "conflict": conflict,
+        "terms": ContactPointTerm.objects.filter(user=user).select_related("party"),
+        "changes": user.history.select_related("history_user").order_by("-history_date")[:10],
+    }
+    return render(request, "parties/my_details.html", context)
 
 
 @GET_POST

@@ -377,3 +377,18 @@ def test_invitation_is_saved_and_queued_even_when_the_broker_is_down(
     assert Notification.objects.get(key=f"invitation:{invitation.pk}").status == "pending"
     notifications_send_due()  # the periodic sweep sends it once the broker is back
     assert mail.outbox[0].to == ["during-outage@example.org"]
+
+
+def test_details_changes_keep_who_and_when_but_sign_ins_leave_no_entry(
+    client_for, ncp_a, secretariat, party_a
+):
+    before = ncp_a.history.count()
+    client_for(ncp_a).get("/parties/my-details/")  # force_login updates last_login
+    assert ncp_a.history.count() == before
+    client_for(ncp_a).post("/parties/my-details/", _details(ncp_a, title="Head of Unit"))
+    latest = ncp_a.history.order_by("-history_date").first()
+    assert latest.title == "Head of Unit" and latest.history_user == ncp_a
+    term = ContactPointTermFactory(user=ncp_a, party=party_a)
+    term_end(term=term, ended_on=timezone.localdate(), by=secretariat)
+    latest = ncp_a.history.order_by("-history_date").first()
+    assert latest.is_active is False and latest.history_user == secretariat
