@@ -95,3 +95,12 @@ def test_queue_due_query_count_does_not_grow_with_contact_points(plan, django_as
         ContactPointTermFactory(party=p)
     with django_assert_num_queries(len(few)):
         reminders.queue_due(now=timezone.now() + dt.timedelta(days=366))
+
+
+def test_the_periodic_reminder_sweep_sends_the_confirmation_once(network, ncp_a, ncp_b):
+    from pragueprocess.tasks import reminders_sweep
+
+    reminders_sweep.apply()
+    reminders_sweep.apply()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ncp_a.email, ncp_b.email])
+    assert all("confirm your contact details" in m.subject for m in mail.outbox)
