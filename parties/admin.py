@@ -2,8 +2,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import GeographicGroup, Notification, PartnerOrganisation, Party, User
+from .models import (
+    ContactPointTerm,
+    CoreGroupMembership,
+    DetailsConfirmation,
+    GeographicGroup,
+    Invitation,
+    Notification,
+    PartnerOrganisation,
+    Party,
+    User,
+)
 from .permissions import can
 
 
@@ -39,13 +50,13 @@ class GeographicGroupAdmin(SecretariatAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(SecretariatAdmin):
+class PartnerOrganisationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
 
 
 @admin.register(User)
-class PortalUserAdmin(SecretariatAdmin, UserAdmin):
+class PortalUserAdmin(SecretariatAdmin, SimpleHistoryAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "party", "is_active"]
     list_filter = ["role", "is_active", "party__group"]
     fieldsets = [
@@ -60,3 +71,30 @@ class NotificationAdmin(SecretariatAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "subject", "key"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+@admin.register(ContactPointTerm)
+class ContactPointTermAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "party", "kind", "started_on", "ended_on"]
+    list_filter = ["kind", "party__group"]
+    search_fields = ["user__last_name", "user__email", "party__short_name"]
+    raw_id_fields = ["user", "ended_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SecretariatAdmin):
+    list_display = ["email", "party", "kind", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "accepted_at", "user", "invited_by"]
+
+
+@admin.register(CoreGroupMembership)
+class CoreGroupMembershipAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["party", "started_on", "ended_on", "decided_on", "decision_reference"]
+
+
+@admin.register(DetailsConfirmation)
+class DetailsConfirmationAdmin(SecretariatAdmin):
+    list_display = ["user", "year", "confirmed_at"]
+    list_filter = ["year"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
-from .models import Party, User
+from .models import ContactPointTerm, CoreGroupMembership, Party, User
 
 FIRST_NAMES = [
     "Anna",
@@ -63,10 +65,91 @@ def seed(*, rng: random.Random, scale: float, password: str | None = None) -> li
                 "last_name": last,
                 "is_active": True,
                 "is_staff": role == User.Role.SECRETARIAT,
+                "title": TITLES[sum(map(ord, username)) % len(TITLES)] if party else "",
                 "organisation": f"Ministry of the Interior of {party.short_name}"
                 if party and party.kind == "state"
                 else "",
             },
         )
         out.append((username, description))
+    # A separate generator, so that the other apps' demo data stays the same as before.
+    _seed_terms(rng=random.Random(2012), password_hash=password_hash)
+    _seed_core_group()
     return out
+
+
+DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EU"]
+TITLES = ["Head of Unit", "Senior Adviser", "Counsellor", "Policy Officer", "Deputy Director"]
+
+# About ten members across the geographic groups (one group left out on purpose, so the
+# balance page shows a group with none), plus one past membership for the history.
+CORE_GROUP = [
+    ("EU", date(2012, 1, 1), None),
+    ("CZ", date(2012, 1, 1), None),
+    ("PL", date(2012, 1, 1), None),
+    ("DE", date(2012, 1, 1), None),
+    ("HU", date(2012, 1, 1), None),
+    ("SK", date(2012, 1, 1), date(2013, 12, 31)),
+    ("SE", date(2014, 1, 1), None),
+    ("CH", date(2012, 1, 1), None),
+    ("RS", date(2012, 1, 1), None),
+    ("MD", date(2012, 1, 1), None),
+    ("UA", date(2012, 1, 1), None),
+    ("KZ", date(2013, 1, 1), None),
+]
+
+
+def _seed_terms(*, rng: random.Random, password_hash: str) -> None:
+    """A primary term for every ncp-<code>, and a deputy for a few Parties (deputy-<code>)."""
+    open_user_ids = set(
+        ContactPointTerm.objects.filter(ended_on__isnull=True).values_list("user_id", flat=True)
+    )
+    new_terms = []
+    for user in User.objects.filter(role=User.Role.CONTACT_POINT, username__startswith="ncp-").select_related(
+        "party"
+    ):
+        if user.pk in open_user_ids:
+            continue
+        reseated = ContactPointTerm.objects.filter(user=user).exists()  # a demo term ended by hand
+        started = timezone.localdate() if reseated else date(2012, rng.randint(1, 6), 1)
+        new_terms.append(ContactPointTerm(user=user, party=user.party, kind="primary", started_on=started))
+    parties = {p.code: p for p in Party.objects.filter(code__in=DEPUTY_PARTIES)}
+    for code in DEPUTY_PARTIES:
+        party = parties.get(code)
+        if party is None:
+            continue
+        deputy, made = User.objects.get_or_create(
+            username=f"deputy-{code.lower()}",
+            defaults={
+                "role": User.Role.CONTACT_POINT,
+                "party": party,
+                "password": password_hash,
+                "email": f"deputy-{code.lower()}@example.org",
+                "first_name": rng.choice(FIRST_NAMES),
+                "last_name": rng.choice(LAST_NAMES),
+                "title": rng.choice(TITLES),
+                "phone": f"+{rng.randint(30, 998)} {rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            },
+        )
+        if made or not ContactPointTerm.objects.filter(user=deputy).exists():
+            new_terms.append(
+                ContactPointTerm(user=deputy, party=party, kind="deputy", started_on=date(2013, 3, 1))
+            )
+    ContactPointTerm.objects.bulk_create(new_terms)  # demo rows: no history entries needed
+
+
+def _seed_core_group() -> None:
+    parties = {p.code: p for p in Party.objects.filter(code__in=[c for c, _s, _e in CORE_GROUP])}
+    for code, start, end in CORE_GROUP:
+        if code not in parties:
+            continue
+        decided = date(start.year - 1, 11, 15)
+        CoreGroupMembership.objects.get_or_create(
+            party=parties[code],
+            started_on=start,
+            defaults={
+                "ended_on": end,
+                "decided_on": decided,
+                "decision_reference": f"Senior Officials' Meeting of {decided:%B %Y}: conclusions",
+            },
+        )

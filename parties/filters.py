@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import GeographicGroup, Party
+from .models import ContactPointTerm, GeographicGroup, Party
 
 
 class PartyFilter(django_filters.FilterSet):
@@ -29,4 +32,47 @@ class PartyFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(name__icontains=value) | Q(short_name__icontains=value) | Q(code__iexact=value)
+        )
+
+
+ACTION_CODE = r"^\s*[IVXivx]{1,4}\.\d{1,2}\s*$"
+
+
+class ContactPointFilter(django_filters.FilterSet):
+    """The contact-point directory, over open terms. Filtering by action reads the Parties'
+    participations through the reverse relation (parties imports no other app)."""
+
+    party = django_filters.ModelChoiceFilter(
+        label=_("Party"),
+        field_name="party",
+        queryset=Party.objects.order_by("short_name"),
+        to_field_name="code",
+        empty_label=_("All Parties"),
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Geographic group"),
+        field_name="party__group",
+        queryset=GeographicGroup.objects.order_by("order"),
+        to_field_name="code",
+        empty_label=_("All groups"),
+    )
+    action = django_filters.CharFilter(
+        label=_("Taking part in action (e.g. III.2)"),
+        method="by_action",
+        max_length=8,
+        validators=[RegexValidator(ACTION_CODE, _("Write an action as its area and number, e.g. III.2."))],
+    )
+
+    class Meta:
+        model = ContactPointTerm
+        fields = ["party", "group", "action"]
+
+    def by_action(self, queryset, name, value):
+        value = value.strip().upper()
+        if not re.match(ACTION_CODE, value):
+            return queryset.none()
+        numeral, number = value.split(".")
+        return queryset.filter(
+            party__participations__action__area__numeral=numeral,
+            party__participations__action__number=int(number),
         )

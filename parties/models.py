@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -83,6 +84,7 @@ class PartnerOrganisation(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["acronym"]
@@ -121,6 +123,9 @@ class User(AbstractUser):
     )
 
     objects = UserManager()
+    # Who changed a person's details, role, Party or active state, and when. Sign-ins and password
+    # changes are not details: they leave no entry (see save()).
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -135,6 +140,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     @property
     def is_secretariat(self) -> bool:
@@ -189,3 +204,147 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class ContactPointTerm(TimeStampedModel):
+    """One person's term of office as primary or deputy contact point of one Party.
+
+    Ending a term deactivates the account but keeps the user row, so everything the person
+    recorded keeps their name.
+    """
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", _("Primary contact point")
+        DEPUTY = "deputy", _("Deputy contact point")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="terms", verbose_name=_("person"))
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="terms", verbose_name=_("Party"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRIMARY)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ended by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["party__order", "-kind", "-started_on"]  # primary before deputy
+        verbose_name = _("contact point term")
+        verbose_name_plural = _("contact point terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="parties_contactpointterm_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="parties_contactpointterm_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.party} ({self.get_kind_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class Invitation(TimeStampedModel):
+    """A one-time, expiring link by which a person becomes a contact point and sets a password.
+
+    Only the SHA-256 of the token is kept here; the link itself goes out once by e-mail.
+    """
+
+    email = models.EmailField(_("e-mail"))
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("Party")
+    )
+    kind = models.CharField(
+        _("as"), max_length=20, choices=ContactPointTerm.Kind.choices, default=ContactPointTerm.Kind.PRIMARY
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("account"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.party} ({self.get_kind_display()})"
+
+
+class DetailsConfirmation(TimeStampedModel):
+    """A contact point confirmed their details for one year (the yearly check)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="confirmations")
+    year = models.PositiveSmallIntegerField(_("year"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["-year", "user"]
+        verbose_name = _("confirmation of details")
+        verbose_name_plural = _("confirmations of details")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "year"], name="parties_detailsconfirmation_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.year}"
+
+
+class CoreGroupMembership(TimeStampedModel):
+    """A Party's seat in the core group, from the decision of a Senior Officials' Meeting.
+
+    The decision is a date and a reference here; the meeting's own decision record can point at
+    this membership from the meetings app (links run upward only).
+    """
+
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="core_group_memberships", verbose_name=_("Party")
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    decision_reference = models.CharField(
+        _("decision"),
+        max_length=250,
+        help_text=_("For example: Senior Officials' Meeting, Prague, conclusions §4"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "party__order"]
+        verbose_name = _("core group membership")
+        verbose_name_plural = _("core group memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="parties_coregroupmembership_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=models.Q(ended_on__isnull=True),
+                name="parties_coregroupmembership_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.started_on:%Y}–{self.ended_on:%Y})" if self.ended_on else f"{self.party}"

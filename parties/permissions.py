@@ -41,6 +41,9 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "contact_point.manage": {SECRETARIAT: ALL},
     "core_group.manage": {SECRETARIAT: ALL},
     "partner.manage": {SECRETARIAT: ALL},
+    # one's own contact details (name, title, ministry, phone, language): self only; readers and
+    # core group members read, the secretariat keeps their details in the administration
+    "profile.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # activities
     "activity.create": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "activity.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},

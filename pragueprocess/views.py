@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from actions import participation_selectors
 from actions import selectors as action_selectors
 from meetings import selectors as meeting_selectors
 from parties import selectors as party_selectors
@@ -24,14 +26,26 @@ def home(request):
     return render(request, "pragueprocess/home.html", context)
 
 
+@require_GET
 def party_detail(request, code: str):
     party = party_selectors.party_get(code)
     show_contacts = can(request.user, "contacts.view")
+    is_own = request.user.is_authenticated and request.user.party_id == party.pk
     context = {
         "party": party,
         "show_contacts": show_contacts,
         "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
-        "is_own": request.user.is_authenticated and request.user.party_id == party.pk,
+        "is_own": is_own,
+        # the Parties and their people: commitments, core group seat, terms (secretariat),
+        # and the contact point's own yearly confirmation when it is due
+        "participations": list(participation_selectors.party_participations(party)),
+        "can_edit_participation": can(request.user, "participation.edit", party),
+        "core_group": party_selectors.core_group_current(on=timezone.localdate()).filter(party=party).first(),
+        "terms": list(party_selectors.party_terms(party))
+        if can(request.user, "contact_point.manage")
+        else None,
+        "confirmation_due": is_own
+        and not party_selectors.confirmations_for([request.user.pk], timezone.localdate().year),
     }
     context["party_meetings"] = meeting_selectors.party_meetings(party)  # meetings: its invitations
     return render(request, "parties/party_detail.html", context)

@@ -121,3 +121,39 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     order = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+# --- the Parties and their people ---
+from parties.models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation  # noqa: E402
+
+
+class ContactPointTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPointTerm
+
+    user = factory.SubFactory(
+        UserFactory, role=User.Role.CONTACT_POINT, party=factory.SelfAttribute("..party")
+    )
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+    kind = ContactPointTerm.Kind.PRIMARY
+    started_on = dt.date(2012, 1, 1)
+
+
+class CoreGroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoreGroupMembership
+
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+    started_on = dt.date(2012, 1, 1)
+    decided_on = dt.date(2011, 11, 15)
+    decision_reference = "Senior Officials' Meeting of 2011: conclusions"
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+        django_get_or_create = ("acronym",)
+
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = PartnerOrganisation.Kind.INTERNATIONAL

@@ -1,0 +1,135 @@
+"""Voluntary participation: the Party x Action matrix, its CSV, and a Party's declarations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parties import selectors as party_selectors
+from parties.exports import csv_text
+from parties.permissions import can, require
+from parties.services import StaleEdit
+
+from . import participation_selectors as selectors
+from .models import Action, Participation
+from .participation_forms import MatrixFilterForm, ParticipationForm
+from .participation_services import participation_declare, participation_fingerprint, participation_withdraw
+from .views import _plan_or_404
+
+
+def _matrix(request):
+    plan = _plan_or_404()
+    form = MatrixFilterForm(request.GET or None)
+    group = form.cleaned_data["group"] if form.is_valid() else None
+    return plan, form, selectors.participation_matrix(plan, group=group)
+
+
+@require_GET
+def matrix(request):
+    plan, form, table = _matrix(request)
+    return render(request, "actions/participation_matrix.html", {"plan": plan, "form": form, "m": table})
+
+
+@require_GET
+def matrix_csv(request):
+    _plan, _form, m = _matrix(request)
+    header = ["party_code", "party", "group", *[a.code for a in m.actions], "actions_taken_part_in"]
+    rows = [
+        [party.code, party.name, group.name, *[c.role if c else "" for c in row], count]
+        for group, members in m.groups
+        for party, row, count in members
+    ]
+    rows.append(["", "Parties per action", "", *m.action_counts, m.total])
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="participation.csv"'
+    return response
+
+
+def _initial(request, party) -> dict:
+    """Blank for a new declaration; `?action=<pk>` opens the Party's declaration with its version."""
+    chosen = None
+    if request.method == "GET" and request.GET.get("action", "").isdigit():
+        chosen = Participation.objects.filter(party=party, action_id=request.GET["action"]).first()
+    initial = {"fingerprint": participation_fingerprint(chosen), "role": Participation.Role.PARTICIPANT}
+    if chosen:
+        initial.update(
+            action=chosen.action_id,
+            role=chosen.role,
+            note=chosen.note,
+            since=chosen.since,
+            items=list(chosen.items.all()),
+        )
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def party_participation(request, code: str):
+    party = party_selectors.party_get(code)
+    plan = _plan_or_404()
+    can_edit = can(request.user, "participation.edit", party)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        require(request.user, "participation.edit", party)
+    form = ParticipationForm(request.POST or None, plan=plan, initial=_initial(request, party))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            participation, created = participation_declare(
+                party=party, action=data["action"], role=data["role"], items=list(data["items"]),
+                note=data["note"], by=request.user, fingerprint=data["fingerprint"], since=data["since"],
+            )  # fmt: skip
+        except StaleEdit as exc:
+            conflict = exc.current
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(party)s: %(what)s saved.") % {"party": party, "what": participation}
+            )
+            return redirect("actions:participation-party", code=party.code.lower())
+    return render(
+        request,
+        "actions/participation_party.html",
+        {
+            "party": party,
+            "plan": plan,
+            "form": form if can_edit else None,
+            "can_edit": can_edit,
+            "conflict": conflict,
+            "participations": selectors.party_participations(party),
+            "history": selectors.party_participation_history(party)
+            if can(request.user, "member.view")
+            else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request, code: str):
+    party = party_selectors.party_get(code)
+    require(request.user, "participation.edit", party)
+    action_pk = request.POST.get("action", "")
+    action = (
+        Action.objects.select_related("area").filter(pk=action_pk).first() if action_pk.isdigit() else None
+    )
+    if action is None:
+        messages.error(request, _("Choose the action to withdraw from."))
+    elif participation_withdraw(party=party, action=action, by=request.user):
+        messages.success(
+            request, _("%(party)s withdrew from action %(code)s.") % {"party": party, "code": action.code}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(party)s was not taking part in action %(code)s.") % {"party": party, "code": action.code},
+        )
+    return redirect("actions:participation-party", code=party.code.lower())

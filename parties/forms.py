@@ -1,0 +1,138 @@
+"""Forms only validate; the services write. Choice fields are narrowed by the caller."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, Party, User
+from .services import DETAIL_FIELDS, PARTNER_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    party = forms.ModelChoiceField(
+        label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code"
+    )
+    kind = forms.ChoiceField(label=_("Role"), choices=ContactPointTerm.Kind.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+        strip=False,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            probe = User(
+                username=self.email,
+                email=self.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class TermEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day of the term"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, term: ContactPointTerm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term = term
+        self.fields["ended_on"].initial = timezone.localdate()
+
+    def clean_ended_on(self):
+        value = self.cleaned_data["ended_on"]
+        if value < self.term.started_on:
+            raise forms.ValidationError(
+                _("The term cannot end before it started (%(d)s).") % {"d": self.term.started_on}
+            )
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A term cannot be ended in the future."))
+        return value
+
+
+class ContactDetailsForm(forms.ModelForm):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = User
+        fields = DETAIL_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email, is_active=True).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another account already uses this e-mail."))
+        return email
+
+
+class CoreGroupMembershipForm(forms.ModelForm):
+    party = forms.ModelChoiceField(label=_("Party"), queryset=Party.objects.order_by("short_name"))
+
+    class Meta:
+        model = CoreGroupMembership
+        fields = ["party", "started_on", "decided_on", "decision_reference"]
+        widgets = {"started_on": DATE_WIDGET, "decided_on": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decided_on") and data.get("started_on") and data["decided_on"] > data["started_on"]:
+            self.add_error("decided_on", _("The decision comes before the membership starts."))
+        return data
+
+
+class CoreGroupEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day of membership"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, membership: CoreGroupMembership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["ended_on"].initial = timezone.localdate()
+
+    def clean_ended_on(self):
+        value = self.cleaned_data["ended_on"]
+        if value < self.membership.started_on:
+            raise forms.ValidationError(_("The membership cannot end before it started."))
+        return value
+
+
+class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = PARTNER_FIELDS

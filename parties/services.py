@@ -1,0 +1,323 @@
+"""Writing Parties' people: invitations, terms of office, contact details, core group, partners.
+
+Every service is keyword-only and atomic, validates with full_clean(), and leaves history
+(simple-history on terms, memberships and partners; the confirmation rows themselves).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    ContactPointTerm,
+    CoreGroupMembership,
+    DetailsConfirmation,
+    Invitation,
+    Notification,
+    PartnerOrganisation,
+    Party,
+    User,
+)
+from .notifications import notification_queue
+from .signals import contact_point_term_ended
+
+log = logging.getLogger(__name__)
+
+INVITATION_VALID_FOR = timedelta(days=7)
+DETAIL_FIELDS = ["first_name", "last_name", "title", "organisation", "email", "phone", "preferred_language"]
+PARTNER_FIELDS = ["acronym", "name", "kind", "website", "is_active"]
+
+
+class StaleEdit(Exception):
+    """The record changed after the form was opened; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
+def record_fingerprint(obj, fields: list[str]) -> str:
+    """A short digest of the editable values: the version an edit form carries."""
+    values = []
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "all"):  # a many-to-many manager: prefetch it in lists
+            value = sorted(v.pk for v in value.all())
+        values.append(repr(value))
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def nudge_outbox() -> None:
+    """After commit, ask a worker to sweep the outbox now. Only a fast path: the beat sweeps anyway."""
+
+    def send():
+        from .tasks import send_due_notifications
+
+        try:
+            send_due_notifications.apply_async(retry=False)  # one try: a Redis outage must not hold the page
+        except Exception:  # broker down: the periodic sweep sends it later
+            log.warning("outbox nudge not queued; the periodic sweep will send", exc_info=True)
+
+    transaction.on_commit(send)
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def invitation_create(
+    *,
+    email: str,
+    party: Party,
+    kind: str,
+    invited_by: User,
+    first_name: str = "",
+    last_name: str = "",
+    now: datetime | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a person as primary or deputy contact point; returns the invitation and its raw token."""
+    now = now or timezone.now()
+    email = email.strip()
+    existing = User.objects.filter(email__iexact=email, is_active=True).first()
+    if existing is not None:
+        open_term = existing.terms.filter(ended_on__isnull=True).select_related("party").first()
+        if open_term is not None:
+            message = _("%(name)s is already a current contact point of %(party)s.") % {
+                "name": existing,
+                "party": open_term.party,
+            }
+        else:
+            message = _(
+                "An active account (%(role)s) already uses this e-mail; change that account in the administration instead."
+            ) % {"role": existing.get_role_display()}
+        raise ValidationError({"email": message})
+    with transaction.atomic():
+        # A new invitation replaces any still-pending one for the same address.
+        Invitation.objects.filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now, updated_at=now)
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation(
+            email=email,
+            party=party,
+            kind=kind,
+            first_name=first_name,
+            last_name=last_name,
+            token_hash=_hash(token),
+            expires_at=now + INVITATION_VALID_FOR,
+            invited_by=invited_by,
+        )
+        invitation.full_clean()
+        invitation.save()
+        link = settings.SITE_URL.rstrip("/") + reverse("parties:invitation", args=[token])
+        notification_queue(
+            key=f"invitation:{invitation.pk}",
+            kind="invitation",
+            to_email=email,
+            subject=_("Prague Process portal: you are invited as contact point of %(party)s")
+            % {"party": party},
+            body=_(
+                "Hello,\n\nThe Prague Process secretariat invites you to the portal as %(kind)s of "
+                "%(party)s.\n\nSet your password with this link (it works once, until %(expires)s UTC):\n"
+                "%(link)s\n\nIf you did not expect this e-mail, ignore it.\n"
+            )
+            % {
+                "kind": invitation.get_kind_display().lower(),
+                "party": party.name,
+                "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+                "link": link,
+            },
+            due_at=now,
+        )
+        nudge_outbox()
+    return invitation, token
+
+
+def invitation_state(invitation: Invitation, *, now: datetime | None = None) -> str:
+    """'valid', 'used', 'revoked' or 'expired'."""
+    now = now or timezone.now()
+    if invitation.accepted_at:
+        return "used"
+    if invitation.revoked_at:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "valid"
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("party", "user").filter(token_hash=_hash(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    password: str,
+    first_name: str,
+    last_name: str,
+    now: datetime | None = None,
+) -> User:
+    """Accept an invitation once: create (or reactivate) the account and open the term."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    state = invitation_state(invitation, now=now)
+    if state != "valid":
+        raise ValidationError(_("This invitation link can no longer be used (%(state)s).") % {"state": state})
+    user = User.objects.filter(email__iexact=invitation.email, is_active=False).order_by("-pk").first()
+    if user is None:
+        username = invitation.email.lower()[:150]
+        if User.objects.filter(username=username).exists():
+            username = f"{username[:140]}-{invitation.pk}"
+        user = User(username=username, email=invitation.email)
+    user.first_name, user.last_name = first_name, last_name
+    user.role, user.party, user.is_active = User.Role.CONTACT_POINT, invitation.party, True
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user._history_user = invitation.invited_by
+    user.save()
+    term = ContactPointTerm(user=user, party=invitation.party, kind=invitation.kind, started_on=now.date())
+    term.full_clean()
+    term.save()
+    invitation.accepted_at, invitation.user = now, user
+    invitation.save(update_fields=["accepted_at", "user", "updated_at"])
+    DetailsConfirmation.objects.get_or_create(user=user, year=now.year, defaults={"confirmed_at": now})
+    return user
+
+
+# --- terms of office ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None:
+    """End a term: the account can no longer sign in, its records stay; returns the successor."""
+    term = ContactPointTerm.objects.select_for_update().select_related("user", "party").get(pk=term.pk)
+    if term.ended_on is not None:
+        raise ValidationError(_("This term has already ended."))
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("A term cannot be ended in the future.")})
+    term.ended_on, term.ended_by = ended_on, by
+    term.full_clean()
+    term.save()
+    user = term.user
+    user.is_active = False
+    user._history_user = by
+    user.save(update_fields=["is_active"])
+    Notification.objects.filter(recipient=user, status=Notification.Status.PENDING).update(
+        status=Notification.Status.CANCELLED, updated_at=timezone.now()
+    )
+    remaining = list(
+        ContactPointTerm.objects.filter(party=term.party, ended_on__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("-kind", "started_on", "pk")  # "primary" before "deputy", then the longest serving
+    )
+    successor = None
+    if remaining:
+        successor_term = remaining[0]
+        if successor_term.kind != ContactPointTerm.Kind.PRIMARY:
+            successor_term.kind = ContactPointTerm.Kind.PRIMARY
+            successor_term.save()
+        successor = successor_term.user
+    contact_point_term_ended.send(sender=ContactPointTerm, term=term, successor=successor)
+    return successor
+
+
+def term_open(*, user: User, party: Party, kind: str, started_on: date) -> ContactPointTerm:
+    """Open a term for an existing account (the demo, the admin)."""
+    term = ContactPointTerm(user=user, party=party, kind=kind, started_on=started_on)
+    term.full_clean()
+    term.save()
+    return term
+
+
+# --- contact details and the yearly confirmation -----------------------------------------------
+
+
+@transaction.atomic
+def contact_details_update(*, user: User, data: dict, fingerprint: str) -> User:
+    """Save one's own details, unless they changed since the form was opened."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if record_fingerprint(current, DETAIL_FIELDS) != fingerprint:
+        raise StaleEdit(current)
+    for name in DETAIL_FIELDS:
+        setattr(current, name, data[name])
+    current.full_clean(exclude=["password"])
+    current._history_user = user
+    current.save(update_fields=DETAIL_FIELDS)
+    now = timezone.now()
+    DetailsConfirmation.objects.get_or_create(user=current, year=now.year, defaults={"confirmed_at": now})
+    return current
+
+
+def details_confirm(
+    *, user: User, year: int, now: datetime | None = None
+) -> tuple[DetailsConfirmation, bool]:
+    """Record that a person confirmed their details for a year; a second call changes nothing."""
+    now = now or timezone.now()
+    return DetailsConfirmation.objects.get_or_create(user=user, year=year, defaults={"confirmed_at": now})
+
+
+# --- core group --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def core_group_membership_add(
+    *, party: Party, started_on: date, decided_on: date, decision_reference: str
+) -> CoreGroupMembership:
+    """Seat a Party in the core group from a decision."""
+    if CoreGroupMembership.objects.filter(party=party, ended_on__isnull=True).exists():
+        raise ValidationError(
+            {"party": _("%(party)s is already a member of the core group.") % {"party": party}}
+        )
+    membership = CoreGroupMembership(
+        party=party, started_on=started_on, decided_on=decided_on, decision_reference=decision_reference
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def core_group_membership_end(*, membership: CoreGroupMembership, ended_on: date) -> CoreGroupMembership:
+    """End a Party's seat in the core group."""
+    membership = CoreGroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.ended_on is not None:
+        raise ValidationError(_("This membership has already ended."))
+    membership.ended_on = ended_on
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+# --- partner organisations ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_save(
+    *, data: dict, partner: PartnerOrganisation | None = None, fingerprint: str = ""
+) -> PartnerOrganisation:
+    """Create a partner organisation, or update one unless it changed since the form was opened."""
+    if partner is None:
+        partner = PartnerOrganisation()
+    else:
+        partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
+        if record_fingerprint(partner, PARTNER_FIELDS) != fingerprint:
+            raise StaleEdit(partner)
+    for name in PARTNER_FIELDS:
+        setattr(partner, name, data[name])
+    partner.full_clean()
+    partner.save()
+    return partner
