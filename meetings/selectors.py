@@ -1,8 +1,7 @@
 """Reading meetings: every function returns querysets with their joins applied.
 
-The core-group hook: `core_group_parties()` returns the Parties invited when a meeting invites
-"the core group". Until a core-group membership model exists, it reads the Parties of active users
-with the core-group role; a later core-group section replaces the body of this one function.
+`core_group_parties()` returns the Parties invited when a meeting invites "the core group": the
+Parties whose core-group membership is current today.
 """
 
 from __future__ import annotations
@@ -23,8 +22,11 @@ OPEN_DECISION_STATUSES = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
 
 
 def core_group_parties() -> QuerySet[Party]:
-    """The Parties of the core group (hook: see the module docstring)."""
-    return Party.objects.filter(users__role=User.Role.CORE_GROUP, users__is_active=True).distinct()
+    """The Parties of the current core group."""
+    from parties.selectors import core_group_current
+
+    today = timezone.localdate()
+    return Party.objects.filter(pk__in=core_group_current(on=today).values("party_id"))
 
 
 def _actions_prefetch(path: str = "actions") -> Prefetch:
