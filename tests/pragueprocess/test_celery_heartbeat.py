@@ -17,6 +17,7 @@ from pragueprocess.tasks import heartbeat
 def test_heartbeat_runs_on_a_real_worker_and_healthz_reports_it(client, settings):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
     app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.control.purge()  # nudges left in Redis by earlier tests would only delay this worker
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         heartbeat.delay()
         deadline = time.monotonic() + 20
