@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actions import selectors as action_selectors
+from evaluation import selectors as evaluation_selectors
 from parties import selectors as party_selectors
 from parties.permissions import can
 
@@ -29,6 +30,7 @@ def party_detail(request, code: str):
         "show_contacts": show_contacts,
         "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
         "is_own": request.user.is_authenticated and request.user.party_id == party.pk,
+        "progress_reports": evaluation_selectors.party_progress_reports(party, request.user),
     }
     return render(request, "parties/party_detail.html", context)
 
