@@ -100,7 +100,6 @@ class PartyStatus:
     category: str  # submitted, late, due, nothing
 
 
-
 def cycle_party_status(info: CycleInfo) -> list[PartyStatus]:
     """Every Party's standing in the year: submitted, late, due, or nothing to report (two queries)."""
     year_end = date(info.cycle.year, 12, 31)
