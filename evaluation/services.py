@@ -124,10 +124,10 @@ def progress_report_save(
             entry.difficulties, entry.next_steps = data.difficulties, data.next_steps
             entry.full_clean()
             entry.save()
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked: no one else can bump it meanwhile
     report.updated_by = user
+    report.full_clean()
     report.save()
-    report.refresh_from_db()
     return report
 
 
