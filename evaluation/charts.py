@@ -35,8 +35,12 @@ def _shade(value: int, top: int) -> tuple[str, str]:
 def heatmap(
     chart_id: str, rows: list[str], cols: list[str], values: dict[tuple[str, str], int], title: str, desc: str
 ) -> SafeString:
-    cell_w, cell_h, left, top_pad = 46, 22, 70, 70
-    width = left + cell_w * len(cols) + 10
+    cell_w, cell_h = 46, 22
+    left = int(max((len(r) for r in rows), default=2) * 6.5) + 14
+    # column labels are turned 45 degrees: room above and to the right for the longest one
+    slant = int(max((len(c) for c in cols), default=4) * 6.2 * 0.71) + 12
+    top_pad = slant + 4
+    width = left + cell_w * len(cols) + slant
     height = top_pad + cell_h * len(rows) + 10
     top = max(values.values(), default=0)
     out = [_open(chart_id, width, height, title, desc)]
@@ -111,7 +115,8 @@ def stacked_bars(
 
 def hbars(chart_id: str, items: list[tuple[str, float, str]], title: str, desc: str) -> SafeString:
     """Horizontal bars, one per (label, value, shown text); bars are scaled against the largest."""
-    row_h, left, plot_w = 24, 230, 260
+    row_h, plot_w = 24, 260
+    left = min(int(max((len(label) for label, _v, _t in items), default=10) * 6.0) + 12, 380)
     width = left + plot_w + 140
     height = max(row_h * len(items) + 10, 40)
     top = max((v for _l, v, _t in items), default=0) or 1

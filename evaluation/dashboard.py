@@ -127,7 +127,11 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
     shown_groups = [f.group] if f.group else groups
     heat_groups = {(n, g.name): by_area_group.get((n, g.pk), 0) for n in areas for g in shown_groups}
     status_series = [(str(label), [by_year_status.get((y, k), 0) for y in years]) for k, label in statuses]
-    currencies = list(dict.fromkeys(r["currency"] for r in financing))
+    # the currency with the most money first; currencies are never added together
+    currencies = sorted(
+        dict.fromkeys(r["currency"] for r in financing),
+        key=lambda cur: -sum(r["total"] for r in financing if r["currency"] == cur),
+    )
     money_charts = [
         {
             "currency": cur,
@@ -147,6 +151,7 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
         for cur in currencies
     ]
     period = f"{f.start_year}–{f.end_year}"
+    money_totals = [(cur, sum(r["total"] for r in financing if r["currency"] == cur)) for cur in currencies]
     return {
         "headline": {
             "parties_taking_part": parties_taking_part,
@@ -169,6 +174,7 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
         "statuses": [str(label) for _k, label in statuses],
         "soms": [(y, soms.get(y, 0)) for y in years],
         "money_charts": money_charts,
+        "money_totals": money_totals,
         "svg_heat_actions": charts.heatmap(
             "heat-actions",
             action_codes,

@@ -242,6 +242,19 @@ class ReportVersion(TimeStampedModel):
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
 
+    MUTABLE = frozenset({"state", "published_at", "published_by", "updated_at"})
+
+    def save(self, *args, **kwargs):
+        # A compiled version never changes: after its creation only its publication is recorded.
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.pk is not None
+            and not kwargs.get("force_insert")
+            and (update_fields is None or not set(update_fields) <= self.MUTABLE)
+        ):
+            raise ValueError("A report version is immutable: save(update_fields=...) only its publication.")
+        super().save(*args, **kwargs)
+
 
 class Review(TimeStampedModel):
     """The mid-term (2012-2014) or final (2012-2016) review, with its questionnaire to the Parties."""

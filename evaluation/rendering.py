@@ -39,7 +39,23 @@ def report_context(data: dict) -> dict:
         "kind_labels": kind,
         "progress_labels": {k: str(v) for k, v in progress.items()},
         "criteria_labels": {c: str(CRITERIA_LABELS[c]) for c in CRITERIA},
+        "change_labels": change_labels(),
     }
+
+
+def change_labels() -> dict[str, str]:
+    """Names of the figures compared between the mid-term and the final snapshot."""
+    labels = {
+        "parties_taking_part": _("Parties taking part"),
+        "actions_covered": _("Actions covered"),
+        "activities_total": _("Activities"),
+        "soms_held": _("Senior Officials' Meetings held"),
+        "open_decisions": _("Open decisions"),
+        "response_rate": _("Response rate of the progress reports (%)"),
+    }
+    for c in CRITERIA:
+        labels[f"score_{c}"] = _("Average score: %(criterion)s") % {"criterion": CRITERIA_LABELS[c]}
+    return labels
 
 
 def report_html(*, title: str, data: dict, kind: str) -> str:
@@ -198,7 +214,10 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         sheet(
             "Changes",
             [_("Figure"), _("Mid-term"), _("Final"), _("Change")],
-            [(c["key"], c["before"], c["after"], c["delta"]) for c in data["changes"]],
+            [
+                (ctx["change_labels"].get(c["key"], c["key"]), c["before"], c["after"], c["delta"])
+                for c in data["changes"]
+            ],
         )
     out = io.BytesIO()
     wb.save(out)

@@ -173,3 +173,17 @@ def test_compile_view_enqueues_after_commit_and_the_page_shows_a_progress_bar(
     assert b'http-equiv="refresh"' in page.content
     client.post("/evaluation/2013/compile/")  # asked again while running: the same request
     assert ReportRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_version_is_immutable_once_compiled_only_its_publication_changes(plan, year2013, secretariat):
+    from evaluation.services import report_publish
+
+    version = report_request_run(request_pk=_request(plan).pk)
+    version.html = "<p>rewritten</p>"
+    with pytest.raises(ValueError, match="immutable"):
+        version.save()
+    report_publish(version=version, user=secretariat)
+    version = ReportVersion.objects.get()
+    assert version.is_published and "rewritten" not in version.html
+    assert version.history.count() == 2  # created, published
