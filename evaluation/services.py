@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan
+from actions.selectors import plan_current
 from parties.models import Notification, Party, User
 
 from .models import (
@@ -29,7 +32,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-STALE_RUN = timedelta(minutes=5)  # a running compile with no sign of life for this long is taken over
+STALE_RUN = timedelta(minutes=3)  # a running compile with no sign of life for this long is taken over
+HEARTBEAT_SECONDS = 30  # a live compile says so this often, even inside a long PDF rendering
 
 
 class Conflict(Exception):
@@ -293,6 +297,30 @@ def _progress(pk: int):
     return report
 
 
+@contextmanager
+def _heartbeat(pk: int):
+    """While the block runs, a thread records every HEARTBEAT_SECONDS that this compile is alive,
+    so that only a dead worker's compile looks stale to the sweep."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                ReportRequest.objects.filter(pk=pk, state=ReportRequest.State.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-heartbeat-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def _finish(pk: int, version: ReportVersion) -> None:
     now = timezone.now()
     ReportRequest.objects.filter(pk=pk).update(
@@ -308,9 +336,6 @@ def _finish(pk: int, version: ReportVersion) -> None:
 
 def report_request_run(*, request_pk: int, now: datetime | None = None) -> ReportVersion | None:
     """Compile one requested report; safe to run twice: one version per request, ever."""
-    from . import rendering
-    from .figures import figures_changes, monitoring_figures, newly_covered
-
     now = now or timezone.now()
     done = ReportVersion.objects.filter(request_id=request_pk).first()
     if done is not None:  # a rerun after the version was saved: just close the request
@@ -319,62 +344,11 @@ def report_request_run(*, request_pk: int, now: datetime | None = None) -> Repor
     if not _claim(request_pk, now):
         return None
     req = ReportRequest.objects.select_related("requested_by").get(pk=request_pk)
-    from actions.selectors import plan_current
-
     plan = plan_current()
     step = _progress(req.pk)
     try:
-        data = monitoring_figures(
-            plan=plan,
-            start_year=req.start_year,
-            end_year=req.year,
-            with_reviews=req.kind if req.kind != ReportKind.YEARLY else None,
-            progress=step,
-        )
-        if req.kind == ReportKind.FINAL:
-            mid = (
-                ReportVersion.objects.filter(kind=ReportKind.MIDTERM)
-                .order_by("-number")
-                .only("data", "number")
-                .first()
-            )
-            if mid is not None:
-                data["midterm"] = {
-                    "number": mid.number,
-                    "headline": mid.data["headline"],
-                    "response_rate": mid.data["response_rate"],
-                }
-                data["changes"] = figures_changes(mid.data, data)
-                data["newly_covered"] = newly_covered(mid.data, data)
-        title = rendering.report_title(req.kind, req.start_year, req.year)
-        step(88, "HTML")
-        html = rendering.report_html(title=title, data=data, kind=req.kind)
-        step(92, "PDF")
-        pdf = rendering.report_pdf(title=title, html=html)
-        step(97, "XLSX")
-        xlsx = rendering.report_xlsx(title=title, data=data)
-        with transaction.atomic():
-            # the request row is the lock that orders the numbering of one report's versions
-            ReportRequest.objects.select_for_update().get(pk=req.pk)
-            number = (
-                ReportVersion.objects.filter(kind=req.kind, year=req.year).aggregate(n=Max("number"))["n"]
-                or 0
-            ) + 1
-            version, _created = ReportVersion.objects.get_or_create(
-                request=req,
-                defaults={
-                    "kind": req.kind,
-                    "year": req.year,
-                    "start_year": req.start_year,
-                    "number": number,
-                    "title": title,
-                    "data": data,
-                    "html": html,
-                    "pdf": pdf,
-                    "xlsx": xlsx,
-                    "created_by": req.requested_by,
-                },
-            )
+        with _heartbeat(req.pk):
+            version = _compile(req, plan, step)
         _finish(req.pk, version)
         return version
     except Exception as exc:
@@ -385,6 +359,64 @@ def report_request_run(*, request_pk: int, now: datetime | None = None) -> Repor
         )
         log.exception("report request %s failed", req.pk)
         raise
+
+
+def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
+    """Figures, HTML, PDF and XLSX, then the version, created once per request."""
+    from . import rendering
+    from .figures import figures_changes, monitoring_figures, newly_covered
+
+    data = monitoring_figures(
+        plan=plan,
+        start_year=req.start_year,
+        end_year=req.year,
+        with_reviews=req.kind if req.kind != ReportKind.YEARLY else None,
+        progress=step,
+    )
+    if req.kind == ReportKind.FINAL:
+        mid = (
+            ReportVersion.objects.filter(kind=ReportKind.MIDTERM)
+            .order_by("-number")
+            .only("data", "number")
+            .first()
+        )
+        if mid is not None:
+            data["midterm"] = {
+                "number": mid.number,
+                "headline": mid.data["headline"],
+                "response_rate": mid.data["response_rate"],
+            }
+            data["changes"] = figures_changes(mid.data, data)
+            data["newly_covered"] = newly_covered(mid.data, data)
+    title = rendering.report_title(req.kind, req.start_year, req.year)
+    step(88, "HTML")
+    html = rendering.report_html(title=title, data=data, kind=req.kind)
+    step(92, "PDF")
+    pdf = rendering.report_pdf(title=title, html=html)
+    step(97, "XLSX")
+    xlsx = rendering.report_xlsx(title=title, data=data)
+    with transaction.atomic():
+        # the request row is the lock that orders the numbering of one report's versions
+        ReportRequest.objects.select_for_update().get(pk=req.pk)
+        number = (
+            ReportVersion.objects.filter(kind=req.kind, year=req.year).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        version, _created = ReportVersion.objects.get_or_create(
+            request=req,
+            defaults={
+                "kind": req.kind,
+                "year": req.year,
+                "start_year": req.start_year,
+                "number": number,
+                "title": title,
+                "data": data,
+                "html": html,
+                "pdf": pdf,
+                "xlsx": xlsx,
+                "created_by": req.requested_by,
+            },
+        )
+    return version
 
 
 def report_requests_resume(*, now: datetime | None = None) -> list[int]:

@@ -187,3 +187,26 @@ def test_a_version_is_immutable_once_compiled_only_its_publication_changes(plan,
     version = ReportVersion.objects.get()
     assert version.is_published and "rewritten" not in version.html
     assert version.history.count() == 2  # created, published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_crash_a_live_compile_keeps_its_heartbeat_so_the_sweep_leaves_it(plan, year2013, monkeypatch):
+    """A long PDF rendering does not look like a dead worker: a thread keeps the heartbeat fresh."""
+    import time
+
+    from evaluation import rendering, services
+
+    monkeypatch.setattr(services, "HEARTBEAT_SECONDS", 0.2)
+    real_pdf = rendering.report_pdf
+    seen = {}
+
+    def slow_pdf(**kwargs):
+        start = ReportRequest.objects.get().heartbeat_at
+        time.sleep(1.0)
+        seen["moved"] = ReportRequest.objects.get().heartbeat_at > start
+        seen["resumable"] = services.report_requests_resume(now=timezone.now())
+        return real_pdf(**kwargs)
+
+    monkeypatch.setattr(rendering, "report_pdf", slow_pdf)
+    report_request_run(request_pk=_request(plan).pk)
+    assert seen == {"moved": True, "resumable": []}
