@@ -11,6 +11,7 @@ from actions.models import Participation
 from parties.models import Party, User
 
 from .models import CRITERIA, ProgressEntry, ProgressReport, ReportingCycle, Review, ReviewResponse
+from .services import evaluation_setup
 
 ACHIEVED = [
     "Two trainings held for border guards; a handbook drafted.",
@@ -29,23 +30,9 @@ SKIP = {"CZ"}  # left open so that ncp-cz can write and submit a report in the d
 
 
 def seed(*, rng: random.Random, scale: float, plan) -> dict:
-    cycles = {}
-    for year in plan.years:
-        cycles[year], _ = ReportingCycle.objects.get_or_create(
-            plan=plan, year=year, defaults={"opens_on": date(year, 1, 15), "weeks_before_som": 6}
-        )
-    reviews = {}
-    for kind, end in (("midterm", min(plan.start_year + 2, plan.end_year)), ("final", plan.end_year)):
-        reviews[kind], _ = Review.objects.get_or_create(
-            plan=plan,
-            kind=kind,
-            defaults={
-                "start_year": plan.start_year,
-                "end_year": end,
-                "opens_on": date(end, 6, 1),
-                "deadline": date(end, 9, 30),
-            },
-        )
+    evaluation_setup(plan=plan)
+    cycles = {c.year: c for c in ReportingCycle.objects.filter(plan=plan)}
+    reviews = {r.kind: r for r in Review.objects.filter(plan=plan)}
     if ProgressReport.objects.filter(cycle__plan=plan).exists():
         return {"reporting cycles": 0, "progress reports": 0}
 

@@ -47,18 +47,27 @@ class Conflict(Exception):
 # --- cycles -------------------------------------------------------------------------------------
 
 
-def cycle_ensure(
-    *, plan: ActionPlan, year: int, opens_on: date | None = None, weeks_before_som: int = 6
-) -> ReportingCycle:
-    """The year's reporting cycle, created when missing (idempotent)."""
-    if not plan.start_year <= year <= plan.end_year:
-        raise ValidationError(_("The year is outside the plan."))
-    cycle, _created = ReportingCycle.objects.get_or_create(
-        plan=plan,
-        year=year,
-        defaults={"opens_on": opens_on or date(year, 1, 15), "weeks_before_som": weeks_before_som},
-    )
-    return cycle
+@transaction.atomic
+def evaluation_setup(*, plan: ActionPlan) -> int:
+    """Open a reporting cycle for every year of the plan, and the mid-term and final reviews (idempotent)."""
+    made = 0
+    for year in plan.years:
+        made += ReportingCycle.objects.get_or_create(
+            plan=plan, year=year, defaults={"opens_on": date(year, 1, 15), "weeks_before_som": 6}
+        )[1]
+    mid_end = min(plan.start_year + 2, plan.end_year)
+    for kind, end in ((Review.Kind.MIDTERM, mid_end), (Review.Kind.FINAL, plan.end_year)):
+        made += Review.objects.get_or_create(
+            plan=plan,
+            kind=kind,
+            defaults={
+                "start_year": plan.start_year,
+                "end_year": end,
+                "opens_on": date(end, 6, 1),
+                "deadline": date(end, 9, 30),
+            },
+        )[1]
+    return made
 
 
 @transaction.atomic

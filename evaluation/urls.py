@@ -8,6 +8,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("", views.cycle_list, name="cycles"),
+    path("setup/", views.evaluation_setup, name="setup"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard.pdf", views.dashboard_pdf, name="dashboard-pdf"),

@@ -53,6 +53,16 @@ def cycle_list(request):
     )
 
 
+@require_POST
+def evaluation_setup(request):
+    if denied := _signed_in(request):
+        return denied
+    require(request.user, "progress.review")
+    made = services.evaluation_setup(plan=selectors.current_plan())
+    messages.success(request, _("%(n)s reporting cycles and reviews opened.") % {"n": made})
+    return redirect("evaluation:cycles")
+
+
 @require_GET
 def cycle_detail(request, year: int):
     if denied := _signed_in(request):

@@ -40,6 +40,8 @@ def row(sec, own, other, reader, anon=LOGIN, core=None):
 MATRIX = [
     ("cycles", "cycles", "get", {}, row(200, 200, 200, 200, anon=200)),
     ("cycles-post", "cycles", "post", {}, row(405, 405, 405, 405, anon=405)),
+    ("setup", "setup", "post", {}, row(302, 403, 403, 403)),
+    ("setup-get", "setup", "get", {}, row(405, 405, 405, 405, anon=405)),
     ("dashboard", "dashboard", "get", {}, row(200, 200, 200, 200)),
     ("dashboard-print", "dashboard-print", "get", {}, row(200, 200, 200, 200)),
     ("dashboard-pdf", "dashboard-pdf", "get", {}, row(200, 200, 200, 200)),

@@ -168,3 +168,22 @@ def test_party_page_lists_its_progress_reports_to_members(cycle, party_a, reader
     assert b"Progress reports" in client_for(ncp_a).get("/parties/cz/").content
     assert b"Progress reports" not in client_for(reader).get("/parties/cz/").content  # a draft
     assert b"Progress reports" not in client_for(None).get("/parties/cz/").content
+
+
+def test_the_secretariat_opens_every_cycle_and_both_reviews_once(plan, secretariat, client_for):
+    from evaluation.models import ReportingCycle, Review
+
+    client = client_for(secretariat)
+    client.post("/evaluation/setup/")
+    client.post("/evaluation/setup/")
+    assert list(ReportingCycle.objects.values_list("year", flat=True)) == [2012, 2013, 2014, 2015, 2016]
+    assert sorted(Review.objects.values_list("kind", "start_year", "end_year")) == [
+        ("final", 2012, 2016),
+        ("midterm", 2012, 2014),
+    ]
+
+
+def test_a_contact_point_cannot_write_before_the_cycle_opens(plan, party_a, ncp_a, client_for):
+    ParticipationFactory(party=party_a, action=action("I.1"))
+    ReportingCycleFactory(plan=plan, year=2016, opens_on=dt.date(2099, 1, 1))
+    assert client_for(ncp_a).get("/evaluation/2016/cz/edit/").status_code == 403
