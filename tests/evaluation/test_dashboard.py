@@ -120,3 +120,45 @@ def test_filters_survive_nonsense_and_the_print_view_and_pdf_show_the_same(reade
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
     )
     assert "Period 2013–2014" in text and "Activities per year by status" in text
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_budget_year_progress_and_cycle_pages_do_not_grow_with_the_data(
+    plan, party_a, secretariat, client_for
+):
+    from evaluation.models import ProgressReport
+    from tests.factories import ReportingCycleFactory, action
+
+    cycle = ReportingCycleFactory(plan=plan, year=2013)
+    som_on(dt.date(2013, 6, 1))
+    client = client_for(secretariat)
+    urls = ["/evaluation/", "/evaluation/2013/", "/evaluation/2013/cz/", "/evaluation/2013/cz/edit/"]
+
+    def grow(n: int) -> None:
+        parties = list(Party.objects.exclude(progress_reports__cycle=cycle).exclude(code="CZ")[:n])
+        for p in parties:
+            ParticipationFactory(party=p, action=action("I.1"))
+            ProgressReport.objects.create(cycle=cycle, party=p, state="submitted")
+        codes = [
+            c
+            for c in ("I.1", "I.2", "I.3", "II.1", "II.2", "II.3")
+            if not party_a.participations.filter(action=action(c)).exists()
+        ]
+        for code in codes[: max(1, n // 5)]:
+            ParticipationFactory(party=party_a, action=action(code))
+        for _ in range(n):
+            a = ActivityFactory(
+                party=party_a, actions=[action("I.1"), action("I.2")], start_date=dt.date(2013, 5, 1)
+            )
+            a.other_parties.add(parties[0])
+
+    grow(2)
+    small = [_count(client, u) for u in urls]
+    grow(20)
+    large = [_count(client, u) for u in urls]
+    assert small == large
