@@ -210,3 +210,19 @@ def test_worker_crash_a_live_compile_keeps_its_heartbeat_so_the_sweep_leaves_it(
     monkeypatch.setattr(rendering, "report_pdf", slow_pdf)
     report_request_run(request_pk=_request(plan).pk)
     assert seen == {"moved": True, "resumable": []}
+
+
+@pytest.mark.django_db
+def test_a_long_activity_list_is_cut_in_the_pdf_and_complete_in_the_xlsx(plan, year2013):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from tests.factories import ActivityFactory, action
+
+    for _ in range(101):
+        ActivityFactory(actions=[action("III.1")], start_date=dt.date(2013, 4, 1))
+    version = report_request_run(request_pk=_request(plan).pk)
+    assert "… and 1 more activity: the full list is in the XLSX." in version.html
+    rows = load_workbook(io.BytesIO(bytes(version.xlsx)))["Activities"].iter_rows(min_row=2, values_only=True)
+    assert sum(1 for r in rows if r[0] == "III.1") == 101
