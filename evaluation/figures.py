@@ -28,7 +28,7 @@ from actions.models import Action, ActionPlan, Activity, FinancingLine, Particip
 from meetings.models import Decision, Meeting
 from parties.models import Party
 
-from .models import CRITERIA, ProgressEntry, ProgressReport, ReportingCycle, ReviewResponse
+from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
 
 
 def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
@@ -368,7 +368,3 @@ def figures_changes(before: dict, after: dict) -> list[dict]:
 
 def newly_covered(before: dict, after: dict) -> list[str]:
     return [c for c in after["covered_actions"] if c not in set(before["covered_actions"])]
-
-
-def cycle_years(plan: ActionPlan) -> QuerySet[ReportingCycle]:
-    return ReportingCycle.objects.filter(plan=plan).order_by("year")

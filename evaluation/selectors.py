@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.models import Action, ActionPlan, Activity, Participation
 from actions.selectors import plan_current
 from meetings.models import Meeting
-from parties.models import Party, User
+from parties.models import Party
 from parties.permissions import can
 
 from .figures import period_activities
@@ -175,12 +175,6 @@ def progress_history(report: ProgressReport | None, limit: int = 30):
     return report.history.select_related("history_user").order_by("-history_date")[:limit]
 
 
-def contact_points(party_ids) -> QuerySet[User]:
-    return User.objects.filter(party_id__in=party_ids, role=User.Role.CONTACT_POINT, is_active=True).exclude(
-        email=""
-    )
-
-
 def versions_visible(user, *, kind: str | None = None, year: int | None = None) -> QuerySet[ReportVersion]:
     """Published versions for everyone; drafts for those who may compile reports."""
     qs = ReportVersion.objects.defer("data", "html", "pdf", "xlsx").order_by("kind", "-year", "-number")
@@ -223,7 +217,3 @@ def party_progress_reports(party: Party, user) -> list[ProgressReport]:
     if not can(user, "draft.view", party):
         qs = qs.filter(state__in=ProgressReport.SENT)
     return list(qs)
-
-
-def today_utc() -> date:
-    return datetime.now(tz=ZoneInfo("UTC")).date()

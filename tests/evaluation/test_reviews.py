@@ -106,3 +106,17 @@ def test_review_reminders_go_to_parties_that_have_not_answered(reviews, ncp_a, n
     reminders_run(now=now)
     reminders_run(now=now)
     assert [m.to for m in mail.outbox] == [[ncp_b.email]]
+
+
+def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
+    reviews, ncp_a, secretariat, client_for
+):
+    client_for(ncp_a).post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"})
+    client_for(secretariat).post(
+        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Secretariat"}
+    )
+    stale = client_for(ncp_a).post(
+        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
+    )
+    assert stale.status_code == 409 and b"nothing was saved" in stale.content
+    assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
