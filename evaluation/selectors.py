@@ -163,6 +163,20 @@ def party_year_activities(party: Party, year: int) -> QuerySet[Activity]:
     )
 
 
+def activities_by_action(activities, reported: set[int]) -> tuple[dict[int, list[Activity]], list[Activity]]:
+    """The activities under each action the Party reports on, and the others (no query of its own
+    beyond the prefetched actions)."""
+    by_action: dict[int, list[Activity]] = {}
+    others = []
+    for a in activities:
+        hits = [x.pk for x in a.actions.all() if x.pk in reported]
+        for pk in hits:
+            by_action.setdefault(pk, []).append(a)
+        if not hits:
+            others.append(a)
+    return by_action, others
+
+
 def progress_entries(report: ProgressReport | None) -> dict[int, ProgressEntry]:
     if report is None:
         return {}

@@ -103,12 +103,17 @@ def cycle_lock(request, year: int):
 
 
 def _progress_context(info, party, report, user):
+    participations = list(selectors.party_actions(party, info.cycle.year))
+    by_action, others = selectors.activities_by_action(
+        selectors.party_year_activities(party, info.cycle.year), {p.action_id for p in participations}
+    )
     return {
         "info": info,
         "party": party,
         "report": report,
-        "participations": list(selectors.party_actions(party, info.cycle.year)),
-        "activities": list(selectors.party_year_activities(party, info.cycle.year)),
+        "participations": participations,
+        "by_action": by_action,
+        "activities": others,
         "entries": selectors.progress_entries(report),
         "can_edit": can(user, "progress.edit", party),
         "can_review": can(user, "progress.review", party),

@@ -44,7 +44,8 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
     sign_in(page, "ncp-cz")
     page.goto("/evaluation/2013/cz/")
     assert page.get_by_role("heading", level=1).inner_text() == "Progress report of Czech Republic, 2013"
-    assert "Training of border guards in Brno" in page.inner_text("aside")
+    i1 = page.locator("article", has=page.get_by_role("heading", name=re.compile("Action I.1")))
+    assert "Training of border guards in Brno" in i1.inner_text()  # the year's activities beside the action
     page.get_by_role("link", name="Write the report").click()
     page.get_by_label("Action I.1: status").select_option("in_progress")
     page.get_by_label("Action I.1: what was achieved").fill("Two trainings for 40 border guards.")
