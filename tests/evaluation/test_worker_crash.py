@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from evaluation.models import ReportRequest, ReportVersion
+from evaluation.services import _enqueue as REAL_ENQUEUE
 from evaluation.services import report_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +98,22 @@ def test_worker_crash_sigkill_mid_compile_then_restart_gives_one_version(plan, y
     assert ReportVersion.objects.filter(request=req).count() == 1
     assert ReportVersion.objects.count() == 1
     assert ReportRequest.objects.get(pk=req.pk).attempts == 2
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_the_compile_button_goes_through_redis_to_a_real_worker(
+    plan, year2013, secretariat, client_for, settings, monkeypatch
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from evaluation import services
+    from pragueprocess.celery import app
+
+    monkeypatch.setattr(services, "_enqueue", REAL_ENQUEUE)  # the conftest stubs it out
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        response = client_for(secretariat).post("/evaluation/2013/compile/")
+        assert response.status_code == 302
+        assert _wait(lambda: ReportRequest.objects.filter(state="done").exists(), 60)
+    assert ReportVersion.objects.count() == 1
