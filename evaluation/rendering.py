@@ -12,6 +12,8 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from meetings.models import Decision
+
 from .models import CRITERIA, CRITERIA_LABELS, ReportKind
 
 PDF_CSS = Path(__file__).with_name("pdf.css")
@@ -40,6 +42,7 @@ def report_context(data: dict) -> dict:
         "progress_labels": {k: str(v) for k, v in progress.items()},
         "criteria_labels": {c: str(CRITERIA_LABELS[c]) for c in CRITERIA},
         "change_labels": change_labels(),
+        "decision_labels": {k: str(v) for k, v in Decision.Status.choices},
     }
 
 
@@ -193,7 +196,13 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         "Meetings",
         [_("Date"), _("Meeting"), _("Host"), _("Decision"), _("Decision status")],
         [
-            (m["date"], m["title"], m["host"], d["text"], d["status"])
+            (
+                m["date"],
+                m["title"],
+                m["host"],
+                d["text"],
+                ctx["decision_labels"].get(d["status"], d["status"]),
+            )
             for m in data["meetings"]
             for d in (m["decisions"] or [{"text": "", "status": ""}])
         ],
