@@ -1,9 +1,111 @@
-"""Demo reporting cycles and progress reports."""
+"""Demo reporting cycles, progress reports and review questionnaires (fast and idempotent)."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, date, datetime, time
+
+from simple_history.utils import bulk_create_with_history
+
+from actions.models import Participation
+from parties.models import Party, User
+
+from .models import CRITERIA, ProgressEntry, ProgressReport, ReportingCycle, Review, ReviewResponse
+from .services import evaluation_setup
+
+ACHIEVED = [
+    "Two trainings held for border guards; a handbook drafted.",
+    "A working arrangement signed with a neighbouring Party.",
+    "Study published and presented at an expert meeting.",
+    "Awareness campaign run in three regions.",
+]
+DIFFICULTIES = [
+    "",
+    "Funding arrived late.",
+    "Staff turnover in the ministry.",
+    "Waiting for partner agreement.",
+]
+NEXT = ["Continue in the next year.", "Extend to a second region.", "Evaluate results at the SOM.", ""]
+SKIP = {"CZ"}  # left open so that ncp-cz can write and submit a report in the demo
 
 
 def seed(*, rng: random.Random, scale: float, plan) -> dict:
-    return {}
+    evaluation_setup(plan=plan)
+    cycles = {c.year: c for c in ReportingCycle.objects.filter(plan=plan)}
+    reviews = {r.kind: r for r in Review.objects.filter(plan=plan)}
+    if ProgressReport.objects.filter(cycle__plan=plan).exists():
+        return {"reporting cycles": 0, "progress reports": 0}
+
+    parties = [p for p in Party.objects.order_by("order") if p.code not in SKIP]
+    ncps = {u.party_id: u for u in User.objects.filter(role=User.Role.CONTACT_POINT)}
+    by_party: dict[int, list[Participation]] = {}
+    for p in Participation.objects.filter(action__area__plan=plan).order_by("action_id"):
+        by_party.setdefault(p.party_id, []).append(p)
+    this_year = datetime.now(tz=UTC).year
+    reports, plans = [], []
+    for year, cycle in cycles.items():
+        if year >= this_year:
+            continue
+        for party in parties:
+            parts = [p for p in by_party.get(party.pk, []) if p.since <= date(year, 12, 31)]
+            if not parts or rng.random() > 0.85:
+                continue
+            state = rng.choice([ProgressReport.State.ACCEPTED] * 3 + [ProgressReport.State.SUBMITTED])
+            at = datetime.combine(date(year, rng.randint(3, 4), rng.randint(1, 28)), time(10), tzinfo=UTC)
+            reports.append(
+                ProgressReport(
+                    cycle=cycle,
+                    party=party,
+                    state=state,
+                    submitted_at=at,
+                    submitted_by=ncps.get(party.pk),
+                    version=2,
+                )
+            )
+            plans.append(parts)
+    made = bulk_create_with_history(reports, ProgressReport, batch_size=500)
+    made = list(ProgressReport.objects.filter(cycle__plan=plan).order_by("pk"))
+    entries = []
+    for report, parts in zip(made, plans, strict=True):
+        for p in parts:
+            entries.append(
+                ProgressEntry(
+                    report=report,
+                    action_id=p.action_id,
+                    status=rng.choice(ProgressEntry.Status.values),
+                    achieved=rng.choice(ACHIEVED),
+                    difficulties=rng.choice(DIFFICULTIES),
+                    next_steps=rng.choice(NEXT),
+                )
+            )
+    bulk_create_with_history(entries, ProgressEntry, batch_size=1000)
+
+    responses = []
+    for kind, share in (("midterm", 0.8), ("final", 0.6)):
+        review = reviews[kind]
+        if review.end_year >= this_year:
+            continue
+        for party in parties:
+            if party.pk not in by_party or rng.random() > share:
+                continue
+            values = {}
+            for c in CRITERIA:
+                values[f"{c}_score"] = rng.randint(2, 5) if kind == "final" else rng.randint(1, 5)
+                values[f"{c}_comment"] = rng.choice(
+                    ["", "Useful for our national strategy.", "More funding needed."]
+                )
+            responses.append(
+                ReviewResponse(
+                    review=review,
+                    party=party,
+                    state=ReviewResponse.State.SUBMITTED,
+                    submitted_at=datetime.combine(review.deadline, time(9), tzinfo=UTC),
+                    **values,
+                )
+            )
+    bulk_create_with_history(responses, ReviewResponse, batch_size=500)
+    return {
+        "reporting cycles": len(cycles),
+        "progress reports": len(made),
+        "review responses": len(responses),
+    }

@@ -1,3 +1,363 @@
 """Annual evaluation: reporting cycles, progress reports, compiled monitoring reports, reviews."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action, ActionPlan
+from parties.models import Party, TimeStampedModel
+
+
+class ReportingCycle(TimeStampedModel):
+    """One year of monitoring: opens on a date; its deadline is N weeks before that year's SOM."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("plan")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    opens_on = models.DateField(_("opens on"))
+    weeks_before_som = models.PositiveSmallIntegerField(
+        _("deadline, weeks before the SOM"), default=6, help_text=_("The deadline moves when the SOM moves.")
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "year"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="evaluation_reportingcycle_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(weeks_before_som__lte=52), name="evaluation_reportingcycle_weeks_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:cycle", args=[self.year])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class ProgressReport(TimeStampedModel):
+    """A Party's yearly progress on the actions it takes part in."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        ACCEPTED = "accepted", _("Accepted")
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.CASCADE, related_name="reports", verbose_name=_("cycle")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("Party")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("secretariat's comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    SENT = (State.SUBMITTED, State.ACCEPTED)
+
+    class Meta:
+        ordering = ["cycle", "party__order"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "party"], name="evaluation_progressreport_unique_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.cycle.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:progress", args=[self.cycle.year, self.party.code.lower()])
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state in self.SENT
+
+
+class ProgressEntry(TimeStampedModel):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        DISCONTINUED = "discontinued", _("Discontinued")
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="entries", verbose_name=_("report")
+    )
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="+", verbose_name=_("action"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    achieved = models.TextField(_("what was achieved"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "action__area__order", "action__number"]
+        verbose_name = _("progress on an action")
+        verbose_name_plural = _("progress on actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "action"], name="evaluation_progressentry_unique_action"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.action_id}: {self.status}"
+
+
+class ReportKind(models.TextChoices):
+    YEARLY = "yearly", _("Yearly monitoring report")
+    MIDTERM = "midterm", _("Mid-term review")
+    FINAL = "final", _("Final review")
+
+
+class ReportRequest(TimeStampedModel):
+    """A request to compile a report: the database row is the truth, the Celery task a fast path.
+
+    At most one request per (kind, year) is pending or running (a partial unique constraint); a
+    worker claims it with a conditional update, and a request left running by a dead worker is
+    claimed again once its heartbeat is stale.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Compiling")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year, or a review's last year."))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    ACTIVE = (State.PENDING, State.RUNNING)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report request")
+        verbose_name_plural = _("report requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                condition=models.Q(state__in=["pending", "running"]),
+                name="evaluation_reportrequest_one_active",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="evaluation_reportrequest_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:request", args=[self.pk])
+
+
+class ReportVersion(TimeStampedModel):
+    """One compiled, numbered and immutable report: figures as JSON, HTML, PDF and XLSX."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft, for review")
+        PUBLISHED = "published", _("Published")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
+    year = models.PositiveSmallIntegerField(_("year"))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    number = models.PositiveIntegerField(_("version number"))
+    request = models.OneToOneField(
+        ReportRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="result"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    data = models.JSONField(_("figures"))
+    html = models.TextField(_("HTML"))
+    pdf = models.BinaryField(_("PDF"))
+    xlsx = models.BinaryField(_("XLSX"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["data", "html", "pdf", "xlsx"])
+
+    class Meta:
+        ordering = ["kind", "-year", "-number"]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "number"], name="evaluation_reportversion_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:report", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    MUTABLE = frozenset({"state", "published_at", "published_by", "updated_at"})
+
+    def save(self, *args, **kwargs):
+        # A compiled version never changes: after its creation only its publication is recorded.
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.pk is not None
+            and not kwargs.get("force_insert")
+            and (update_fields is None or not set(update_fields) <= self.MUTABLE)
+        ):
+            raise ValueError("A report version is immutable: save(update_fields=...) only its publication.")
+        super().save(*args, **kwargs)
+
+
+class Review(TimeStampedModel):
+    """The mid-term (2012-2014) or final (2012-2016) review, with its questionnaire to the Parties."""
+
+    class Kind(models.TextChoices):
+        MIDTERM = "midterm", _("Mid-term review")
+        FINAL = "final", _("Final review")
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    opens_on = models.DateField(_("questionnaire opens on"))
+    deadline = models.DateField(_("questionnaire deadline"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "end_year"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="evaluation_review_unique_kind"),
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="evaluation_review_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_year}–{self.end_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:review", args=[self.kind])
+
+
+CRITERIA = ("relevance", "impact", "effectiveness", "efficiency", "coherence")
+CRITERIA_LABELS = {
+    "relevance": _("Relevance"),
+    "impact": _("Impact"),
+    "effectiveness": _("Effectiveness"),
+    "efficiency": _("Efficiency"),
+    "coherence": _("External coherence"),
+}
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+def _score(label):
+    return models.PositiveSmallIntegerField(label, choices=SCORE_CHOICES, null=True, blank=True)
+
+
+def _score_ranges() -> list[models.CheckConstraint]:
+    """Scores outside 1-5 are refused by the database too."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{c}_score__isnull": True})
+            | models.Q(**{f"{c}_score__gte": 1, f"{c}_score__lte": 5}),
+            name=f"evaluation_reviewresponse_{c}_range",
+        )
+        for c in CRITERIA
+    ]
+
+
+class ReviewResponse(TimeStampedModel):
+    """A Party's answer to the review questionnaire: a score from 1 to 5 and a comment per criterion."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="responses", verbose_name=_("review")
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="review_responses")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    relevance_score = _score(_("relevance: score"))
+    relevance_comment = models.TextField(_("relevance: comment"), blank=True)
+    impact_score = _score(_("impact: score"))
+    impact_comment = models.TextField(_("impact: comment"), blank=True)
+    effectiveness_score = _score(_("effectiveness: score"))
+    effectiveness_comment = models.TextField(_("effectiveness: comment"), blank=True)
+    efficiency_score = _score(_("efficiency: score"))
+    efficiency_comment = models.TextField(_("efficiency: comment"), blank=True)
+    coherence_score = _score(_("external coherence: score"))
+    coherence_comment = models.TextField(_("external coherence: comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "party__order"]
+        verbose_name = _("review questionnaire response")
+        verbose_name_plural = _("review questionnaire responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "party"], name="evaluation_reviewresponse_unique_party"
+            ),
+            *_score_ranges(),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} – {self.review}"

@@ -1,5 +1,31 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cycle_list, name="cycles"),
+    path("setup/", views.evaluation_setup, name="setup"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/print/", views.dashboard_print, name="dashboard-print"),
+    path("dashboard.pdf", views.dashboard_pdf, name="dashboard-pdf"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>.pdf", views.report_pdf, name="report-pdf"),
+    path("reports/<int:pk>.xlsx", views.report_xlsx, name="report-xlsx"),
+    path("reports/<int:pk>/publish/", views.report_publish, name="report-publish"),
+    path("compiles/<int:pk>/", views.request_detail, name="request"),
+    path("reviews/<str:kind>/", views.review_detail, name="review"),
+    path("reviews/<str:kind>/compile/", views.review_compile, name="review-compile"),
+    path("reviews/<str:kind>/<str:code>/", views.review_respond, name="review-respond"),
+    path("<int:year>/", views.cycle_detail, name="cycle"),
+    path("<int:year>/lock/", views.cycle_lock, name="cycle-lock"),
+    path("<int:year>/compile/", views.report_compile, name="compile"),
+    path("<int:year>/<str:code>/", views.progress_detail, name="progress"),
+    path("<int:year>/<str:code>/edit/", views.progress_edit, name="progress-edit"),
+    path("<int:year>/<str:code>/submit/", views.progress_submit, name="progress-submit"),
+    path("<int:year>/<str:code>/return/", views.progress_return, name="progress-return"),
+    path("<int:year>/<str:code>/accept/", views.progress_accept, name="progress-accept"),
+]

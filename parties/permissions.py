@@ -60,6 +60,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "progress.review": {SECRETARIAT: ALL},
     "report.compile": {SECRETARIAT: ALL},
     "report.publish": {SECRETARIAT: ALL},
+    "review.respond": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # the site
     "admin.access": {SECRETARIAT: ALL},
 }

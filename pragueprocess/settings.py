@@ -195,6 +195,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "pragueprocess.tasks.heartbeat", "schedule": 60.0},
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
+    # evaluation: run report compiles still waiting (broker was down) or left by a dead worker
+    "evaluation-report-sweep": {"task": "evaluation.tasks.report_requests_sweep", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from actions import participation_selectors
 from actions import selectors as action_selectors
+from evaluation import selectors as evaluation_selectors
 from meetings import selectors as meeting_selectors
 from parties import selectors as party_selectors
 from parties.permissions import can
@@ -46,6 +47,7 @@ def party_detail(request, code: str):
         else None,
         "confirmation_due": is_own
         and not party_selectors.confirmations_for([request.user.pk], timezone.localdate().year),
+        "progress_reports": evaluation_selectors.party_progress_reports(party, request.user),
     }
     context["party_meetings"] = meeting_selectors.party_meetings(party)  # meetings: its invitations
     return render(request, "parties/party_detail.html", context)

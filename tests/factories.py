@@ -157,3 +157,38 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
     acronym = factory.Sequence(lambda n: f"ORG{n}")
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = PartnerOrganisation.Kind.INTERNATIONAL
+
+
+# --- evaluation ---
+def _plan():
+    from actions.models import ActionPlan
+
+    return ActionPlan.objects.get()
+
+
+class ReportingCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.ReportingCycle"
+        django_get_or_create = ("plan", "year")
+
+    plan = factory.LazyFunction(_plan)
+    year = 2013
+    opens_on = factory.LazyAttribute(lambda c: dt.date(c.year, 1, 15))
+    weeks_before_som = 6
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.ProgressReport"
+
+    cycle = factory.SubFactory(ReportingCycleFactory)
+    party = factory.LazyFunction(lambda: Party.objects.get(code="CZ"))
+    state = "draft"
+
+
+def som_on(day: dt.date, **kwargs) -> Meeting:
+    """An SOM starting at 09:30 Brussels time on the given day."""
+    from zoneinfo import ZoneInfo
+
+    start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=ZoneInfo("Europe/Brussels"))
+    return MeetingFactory(kind=Meeting.Kind.SOM, starts_at=start, timezone="Europe/Brussels", **kwargs)

@@ -1,0 +1,203 @@
+"""The ministers' dashboard: headline figures and charts, aggregated in SQL.
+
+Nine queries whatever the amount of data: actions, groups, Parties taking part, activities by year
+and status, by action and year, by area and group, financing by source and currency, SOMs per
+year, open decisions. Only submitted activities count; an activity counts in the year it starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
+from meetings.models import Decision, Meeting
+from parties.models import GeographicGroup
+
+from . import charts
+
+
+@dataclass
+class DashboardFilter:
+    start_year: int
+    end_year: int
+    group: GeographicGroup | None = None
+
+    def querystring(self) -> str:
+        q = f"start={self.start_year}&end={self.end_year}"
+        return q + (f"&group={self.group.code}" if self.group else "")
+
+
+def dashboard_filter(plan: ActionPlan, params, groups: list[GeographicGroup]) -> DashboardFilter:
+    """Read the period and group from the query string; anything invalid falls back to the plan's span."""
+
+    def year(name: str, default: int) -> int:
+        try:
+            value = int(params.get(name, default))
+        except (TypeError, ValueError):
+            return default
+        return min(max(value, plan.start_year), plan.end_year)
+
+    start, end = year("start", plan.start_year), year("end", plan.end_year)
+    if start > end:
+        start, end = end, start
+    by_code = {g.code: g for g in groups}
+    return DashboardFilter(start_year=start, end_year=end, group=by_code.get(params.get("group", "")))
+
+
+def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[GeographicGroup]) -> dict:
+    years = list(range(f.start_year, f.end_year + 1))
+    actions = list(
+        Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
+    )
+    activities = Activity.objects.filter(
+        state=Activity.State.SUBMITTED,
+        start_date__year__gte=f.start_year,
+        start_date__year__lte=f.end_year,
+        actions__area__plan=plan,
+    )
+    participations = Participation.objects.filter(action__area__plan=plan, since__year__lte=f.end_year)
+    if f.group:
+        activities = activities.filter(party__group=f.group)
+        participations = participations.filter(party__group=f.group)
+
+    parties_taking_part = participations.values("party").distinct().count()
+
+    statuses = list(Activity.Status.choices)
+    by_year_status = {
+        (r["y"], r["status"]): r["n"]
+        for r in activities.annotate(y=ExtractYear("start_date"))
+        .values("y", "status")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    }
+    by_status = [
+        {"key": k, "label": str(label), "n": sum(by_year_status.get((y, k), 0) for y in years)}
+        for k, label in statuses
+    ]
+    by_action_year = {
+        (r["actions__id"], r["y"]): r["n"]
+        for r in activities.annotate(y=ExtractYear("start_date"))
+        .values("actions__id", "y")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    }
+    covered = {a for a, _y in by_action_year}
+    by_area_group = {
+        (r["actions__area__numeral"], r["party__group_id"]): r["n"]
+        for r in activities.values("actions__area__numeral", "party__group_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    }
+    financing = [
+        {"source": r["source__name"], "currency": r["currency"], "total": r["total"]}
+        for r in FinancingLine.objects.filter(activity__in=activities.values("pk"))
+        .values("source__name", "source__order", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("currency", "source__order")
+    ]
+    soms = {
+        r["y"]: r["n"]
+        for r in Meeting.objects.filter(
+            kind=Meeting.Kind.SOM,
+            starts_at__year__gte=f.start_year,
+            starts_at__year__lte=f.end_year,
+            starts_at__lte=timezone.now(),
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(y=ExtractYear("starts_at"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    open_decisions = Decision.objects.filter(
+        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS],
+        meeting__starts_at__date__lte=date(f.end_year, 12, 31),
+    ).count()
+
+    year_labels = [str(y) for y in years]
+    action_codes = [a.code for a in actions]
+    areas = list(dict.fromkeys(a.area.numeral for a in actions))
+    heat_actions = {(a.code, str(y)): by_action_year.get((a.pk, y), 0) for a in actions for y in years}
+    shown_groups = [f.group] if f.group else groups
+    heat_groups = {(n, g.name): by_area_group.get((n, g.pk), 0) for n in areas for g in shown_groups}
+    status_series = [(str(label), [by_year_status.get((y, k), 0) for y in years]) for k, label in statuses]
+    # the currency with the most money first; currencies are never added together
+    currencies = sorted(
+        dict.fromkeys(r["currency"] for r in financing),
+        key=lambda cur: -sum(r["total"] for r in financing if r["currency"] == cur),
+    )
+    money_charts = [
+        {
+            "currency": cur,
+            "rows": [r for r in financing if r["currency"] == cur],
+            "svg": charts.hbars(
+                f"fin-{cur}",
+                [
+                    (r["source"], float(r["total"]), f"{r['total']:,.0f} {cur}")
+                    for r in financing
+                    if r["currency"] == cur
+                ],
+                _("Financing mobilised by source, in %(cur)s") % {"cur": cur},
+                _("Sum of the financing lines of the activities shown, per source, in %(cur)s only.")
+                % {"cur": cur},
+            ),
+        }
+        for cur in currencies
+    ]
+    period = f"{f.start_year}–{f.end_year}"
+    money_totals = [(cur, sum(r["total"] for r in financing if r["currency"] == cur)) for cur in currencies]
+    return {
+        "headline": {
+            "parties_taking_part": parties_taking_part,
+            "actions_covered": len(covered),
+            "actions_total": len(actions),
+            "activities_total": sum(s["n"] for s in by_status),
+            "soms_held": sum(soms.values()),
+            "soms_expected": len(years),
+            "open_decisions": open_decisions,
+        },
+        "by_status": by_status,
+        "years": years,
+        "actions": actions,
+        "areas": areas,
+        "groups": shown_groups,
+        "heat_actions": [(code, [heat_actions[(code, y)] for y in year_labels]) for code in action_codes],
+        "heat_groups": [(n, [heat_groups[(n, g.name)] for g in shown_groups]) for n in areas],
+        "status_series": status_series,
+        "year_status_rows": [(y, [by_year_status.get((y, k), 0) for k, _l in statuses]) for y in years],
+        "statuses": [str(label) for _k, label in statuses],
+        "soms": [(y, soms.get(y, 0)) for y in years],
+        "money_charts": money_charts,
+        "money_totals": money_totals,
+        "svg_heat_actions": charts.heatmap(
+            "heat-actions",
+            action_codes,
+            year_labels,
+            heat_actions,
+            _("Activities per action and year, %(period)s") % {"period": period},
+            _("Number of submitted activities started each year under each of the plan's actions."),
+        ),
+        "svg_heat_groups": charts.heatmap(
+            "heat-groups",
+            areas,
+            [g.name for g in shown_groups],
+            heat_groups,
+            _("Activities per priority area and geographic group, %(period)s") % {"period": period},
+            _(
+                "Number of submitted activities per priority area, by the geographic group of the reporting Party."
+            ),
+        ),
+        "svg_year_status": charts.stacked_bars(
+            "year-status",
+            year_labels,
+            status_series,
+            _("Activities per year by status, %(period)s") % {"period": period},
+            _("Submitted activities by the year they start, stacked by status; the total is above each bar."),
+        ),
+    }

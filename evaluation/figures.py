@@ -1,0 +1,370 @@
+"""The figures of a monitoring report over a period, computed from the database.
+
+Definitions (the report states them too):
+- an activity counts in a period when it is submitted (drafts and archived ones never count), has a
+  start date, starts on or before the period's last day and ends (or, without an end date, starts)
+  on or after its first day;
+- an action is covered when at least one such activity implements it, untouched otherwise;
+- financing is summed per source and per currency, never converted nor added across currencies; an
+  activity under several actions counts its financing under each of them, and once in the totals;
+- the response rate of a year is the share of the Parties expected to report (those taking part in
+  at least one action by the year's end) whose progress report is submitted or accepted.
+
+Every figure is aggregated in SQL: the number of queries does not grow with the data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
+from meetings.models import Decision, Meeting
+from parties.models import Party
+
+from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
+
+
+def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
+    return date(start_year, 1, 1), date(end_year, 12, 31)
+
+
+def period_activities(start_year: int, end_year: int) -> QuerySet[Activity]:
+    """Submitted activities overlapping the period (see the module's definitions)."""
+    first, last = period_bounds(start_year, end_year)
+    return (
+        Activity.objects.filter(
+            state=Activity.State.SUBMITTED, start_date__isnull=False, start_date__lte=last
+        )
+        .annotate(until=Coalesce("end_date", "start_date"))
+        .filter(until__gte=first)
+    )
+
+
+def expected_parties(end_of_year: date) -> QuerySet[Party]:
+    """Parties expected to report for a year: those taking part in an action by its last day."""
+    return Party.objects.filter(participations__since__lte=end_of_year).distinct()
+
+
+def response_rates(plan: ActionPlan, start_year: int, end_year: int) -> list[dict]:
+    """Per year: Parties expected, reports submitted or accepted, the rate in percent (two queries)."""
+    firsts = {
+        row["party_id"]: row["first"]
+        for row in Participation.objects.filter(action__area__plan=plan)
+        .values("party_id")
+        .annotate(first=Min("since"))
+    }
+    sent_pairs = ProgressReport.objects.filter(
+        cycle__plan=plan,
+        cycle__year__gte=start_year,
+        cycle__year__lte=end_year,
+        state__in=ProgressReport.SENT,
+    ).values_list("cycle__year", "party_id")
+    sent: dict[int, int] = defaultdict(int)
+    for year, party_id in sent_pairs:
+        if party_id in firsts and firsts[party_id] <= date(year, 12, 31):
+            sent[year] += 1
+    out = []
+    for year in range(start_year, end_year + 1):
+        expected = sum(1 for first in firsts.values() if first <= date(year, 12, 31))
+        rate = round(100 * sent[year] / expected, 1) if expected else None
+        out.append({"year": year, "expected": expected, "submitted": sent[year], "rate": rate})
+    return out
+
+
+def _money(value: Decimal | None) -> str:
+    return f"{(value or Decimal(0)).quantize(Decimal('0.01'))}"
+
+
+def monitoring_figures(
+    *,
+    plan: ActionPlan,
+    start_year: int,
+    end_year: int,
+    with_reviews: str | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> dict:
+    """Compile every figure of the report for the period into plain JSON-serialisable data."""
+    step = progress or (lambda pct, label: None)
+    first, last = period_bounds(start_year, end_year)
+    activities = period_activities(start_year, end_year)
+    ids = activities.values("pk")
+
+    step(10, "actions and participations")
+    actions = list(
+        Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
+    )
+    parts_by_action: dict[int, list[dict]] = defaultdict(list)
+    for p in (
+        Participation.objects.filter(action__area__plan=plan, since__lte=last)
+        .select_related("party")
+        .order_by("party__order")
+    ):
+        parts_by_action[p.action_id].append(
+            {"code": p.party.code, "name": p.party.short_name, "role": p.role}
+        )
+
+    step(25, "activities")
+    status_labels = dict(Activity.Status.choices)
+    kind_labels = dict(Activity.Kind.choices)
+    by_action_status: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in activities.values("actions__id", "status").annotate(n=Count("pk", distinct=True)):
+        by_action_status[row["actions__id"]][row["status"]] = row["n"]
+    by_action_kind: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in activities.values("actions__id", "kind").annotate(n=Count("pk", distinct=True)):
+        by_action_kind[row["actions__id"]][row["kind"]] = row["n"]
+    listed: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Activity.objects.filter(pk__in=ids, actions__area__plan=plan)
+        .values(
+            "pk",
+            "actions__id",
+            "title",
+            "status",
+            "kind",
+            "party__code",
+            "party__short_name",
+            "start_date",
+            "end_date",
+        )
+        .order_by("start_date", "pk")
+    ):
+        listed[row["actions__id"]].append(
+            {
+                "id": row["pk"],
+                "title": row["title"],
+                "status": row["status"],
+                "kind": row["kind"],
+                "party": row["party__short_name"],
+                "party_code": row["party__code"],
+                "start": row["start_date"].isoformat(),
+                "end": row["end_date"].isoformat() if row["end_date"] else "",
+            }
+        )
+    totals_status = {
+        r["status"]: r["n"]
+        for r in activities.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    }
+    totals_kind = {
+        r["kind"]: r["n"] for r in activities.order_by().values("kind").annotate(n=Count("pk", distinct=True))
+    }
+
+    step(45, "financing")
+    lines = FinancingLine.objects.filter(activity__in=ids)
+    fin_action: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        lines.values("activity__actions__id", "source__name", "source__order", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("source__order", "currency")
+    ):
+        fin_action[row["activity__actions__id"]].append(
+            {"source": row["source__name"], "currency": row["currency"], "total": _money(row["total"])}
+        )
+    financing = [
+        {"source": r["source__name"], "currency": r["currency"], "total": _money(r["total"])}
+        for r in lines.values("source__name", "source__order", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("source__order", "currency")
+    ]
+    financing_by_currency = [
+        {"currency": r["currency"], "total": _money(r["total"])}
+        for r in lines.values("currency").annotate(total=Sum("amount")).order_by("currency")
+    ]
+
+    step(60, "progress statements")
+    statements: dict[int, list[dict]] = defaultdict(list)
+    for e in (
+        ProgressEntry.objects.filter(
+            report__cycle__plan=plan,
+            report__cycle__year__gte=start_year,
+            report__cycle__year__lte=end_year,
+            report__state__in=ProgressReport.SENT,
+        )
+        .select_related("report__party", "report__cycle")
+        .order_by("report__cycle__year", "report__party__order")
+    ):
+        statements[e.action_id].append(
+            {
+                "year": e.report.cycle.year,
+                "party": e.report.party.short_name,
+                "party_code": e.report.party.code,
+                "status": e.status,
+                "achieved": e.achieved,
+                "difficulties": e.difficulties,
+                "next_steps": e.next_steps,
+            }
+        )
+
+    step(70, "meetings and decisions")
+    meetings = []
+    for m in (
+        Meeting.objects.filter(
+            kind__in=[Meeting.Kind.SOM, Meeting.Kind.MINISTERIAL],
+            starts_at__date__gte=first,
+            starts_at__date__lte=last,
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("host")
+        .prefetch_related("decisions")
+        .order_by("starts_at")
+    ):
+        meetings.append(
+            {
+                "title": m.title,
+                "kind": m.kind,
+                "date": timezone.localdate(m.starts_at).isoformat(),
+                "host": m.host.short_name if m.host else "",
+                "status": m.status,
+                "decisions": [
+                    {
+                        "kind": d.kind,
+                        "text": d.text,
+                        "status": d.status,
+                        "due_on": d.due_on.isoformat() if d.due_on else "",
+                    }
+                    for d in m.decisions.all()
+                ],
+            }
+        )
+    open_decisions = Decision.objects.filter(
+        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], meeting__starts_at__date__lte=last
+    ).count()
+
+    step(80, "response rate")
+    rates = response_rates(plan, start_year, end_year)
+    expected_total = sum(r["expected"] for r in rates)
+    sent_total = sum(r["submitted"] for r in rates)
+
+    areas: list[dict] = []
+    covered, untouched = [], []
+    for a in actions:
+        if not areas or areas[-1]["numeral"] != a.area.numeral:
+            areas.append({"numeral": a.area.numeral, "title": a.area.title, "actions": []})
+        n = sum(by_action_status[a.pk].values())
+        (covered if n else untouched).append(a.code)
+        areas[-1]["actions"].append(
+            {
+                "code": a.code,
+                "text": a.text,
+                "parties": parts_by_action[a.pk],
+                "activity_count": n,
+                "by_status": by_action_status[a.pk],
+                "by_kind": by_action_kind[a.pk],
+                "activities": listed[a.pk],
+                "financing": fin_action[a.pk],
+                "statements": statements[a.pk],
+                "covered": bool(n),
+            }
+        )
+    data = {
+        "plan": str(plan),
+        "start_year": start_year,
+        "end_year": end_year,
+        "compiled_at": timezone.now().isoformat(),
+        "status_labels": {k: str(v) for k, v in status_labels.items()},
+        "kind_labels": {k: str(v) for k, v in kind_labels.items()},
+        "headline": {
+            "parties_taking_part": len({p["code"] for ps in parts_by_action.values() for p in ps}),
+            "actions_total": len(actions),
+            "actions_covered": len(covered),
+            "activities_total": sum(totals_status.values()),
+            "open_decisions": open_decisions,
+            "soms_held": sum(1 for m in meetings if m["kind"] == Meeting.Kind.SOM),
+            "years": end_year - start_year + 1,
+        },
+        "activities_by_status": totals_status,
+        "activities_by_kind": totals_kind,
+        "financing": financing,
+        "financing_by_currency": financing_by_currency,
+        "covered_actions": covered,
+        "untouched_actions": untouched,
+        "areas": areas,
+        "meetings": meetings,
+        "response_rates": rates,
+        "response_rate": {
+            "expected": expected_total,
+            "submitted": sent_total,
+            "rate": round(100 * sent_total / expected_total, 1) if expected_total else None,
+        },
+    }
+    if with_reviews:
+        step(85, "review questionnaire")
+        data["questionnaire"] = questionnaire_figures(plan=plan, kind=with_reviews)
+    return data
+
+
+def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
+    """Average score, count and comments per criterion, and the questionnaire's response rate."""
+    submitted = ReviewResponse.objects.filter(
+        review__plan=plan, review__kind=kind, state=ReviewResponse.State.SUBMITTED
+    )
+    agg = submitted.aggregate(
+        n=Count("pk"),
+        **{f"{c}_avg": Avg(f"{c}_score") for c in CRITERIA},
+        **{f"{c}_n": Count(f"{c}_score") for c in CRITERIA},
+    )
+    from .models import Review
+
+    review = Review.objects.filter(plan=plan, kind=kind).first()
+    expected = expected_parties(date(review.end_year, 12, 31)).count() if review else 0
+    comments = defaultdict(list)
+    for r in submitted.select_related("party").order_by("party__order"):
+        for c in CRITERIA:
+            text = getattr(r, f"{c}_comment")
+            if text:
+                comments[c].append(
+                    {"party": r.party.short_name, "score": getattr(r, f"{c}_score"), "text": text}
+                )
+    return {
+        "responses": agg["n"],
+        "expected": expected,
+        "rate": round(100 * agg["n"] / expected, 1) if expected else None,
+        "criteria": [
+            {
+                "key": c,
+                "average": round(float(agg[f"{c}_avg"]), 2) if agg[f"{c}_avg"] is not None else None,
+                "n": agg[f"{c}_n"],
+                "comments": comments[c],
+            }
+            for c in CRITERIA
+        ],
+    }
+
+
+def figures_changes(before: dict, after: dict) -> list[dict]:
+    """What changed between two snapshots: headline figures, coverage and questionnaire scores."""
+    rows = []
+    for key in ("parties_taking_part", "actions_covered", "activities_total", "soms_held", "open_decisions"):
+        b, a = before["headline"].get(key), after["headline"].get(key)
+        rows.append({"key": key, "before": b, "after": a, "delta": (a - b) if None not in (a, b) else None})
+    b_rate, a_rate = before["response_rate"]["rate"], after["response_rate"]["rate"]
+    rows.append(
+        {
+            "key": "response_rate",
+            "before": b_rate,
+            "after": a_rate,
+            "delta": round(a_rate - b_rate, 1) if None not in (a_rate, b_rate) else None,
+        }
+    )
+    bq = {c["key"]: c["average"] for c in before.get("questionnaire", {}).get("criteria", [])}
+    for c in after.get("questionnaire", {}).get("criteria", []):
+        b, a = bq.get(c["key"]), c["average"]
+        rows.append(
+            {
+                "key": f"score_{c['key']}",
+                "before": b,
+                "after": a,
+                "delta": round(a - b, 2) if None not in (a, b) else None,
+            }
+        )
+    return rows
+
+
+def newly_covered(before: dict, after: dict) -> list[str]:
+    return [c for c in after["covered_actions"] if c not in set(before["covered_actions"])]

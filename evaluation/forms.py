@@ -1,0 +1,104 @@
+"""Forms only validate; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CRITERIA, CRITERIA_LABELS, SCORE_CHOICES, ProgressEntry
+
+TEXT_MAX = 5000
+
+
+class ProgressReportForm(forms.Form):
+    """One status and three texts per action the Party takes part in, and the version it was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, participations, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = []
+        for p in participations:
+            a = p.action
+            e = entries.get(a.pk)
+            code = a.code
+            self.fields[f"status_{a.pk}"] = forms.ChoiceField(
+                label=_("Action %(code)s: status") % {"code": code},
+                choices=ProgressEntry.Status.choices,
+                initial=e.status if e else ProgressEntry.Status.NOT_STARTED,
+            )
+            for name, label in (
+                ("achieved", _("Action %(code)s: what was achieved")),
+                ("difficulties", _("Action %(code)s: difficulties")),
+                ("next_steps", _("Action %(code)s: next steps")),
+            ):
+                self.fields[f"{name}_{a.pk}"] = forms.CharField(
+                    label=label % {"code": code},
+                    required=False,
+                    max_length=TEXT_MAX,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    initial=getattr(e, name) if e else "",
+                )
+            self.actions.append(a)
+
+    def action_fields(self):
+        """(action, [bound fields]) for the template, one fieldset per action."""
+        return [
+            (a, [self[f"{n}_{a.pk}"] for n in ("status", "achieved", "difficulties", "next_steps")])
+            for a in self.actions
+        ]
+
+    def entries(self):
+        from .services import EntryData
+
+        d = self.cleaned_data
+        return [
+            EntryData(
+                action_id=a.pk,
+                status=d[f"status_{a.pk}"],
+                achieved=d[f"achieved_{a.pk}"].strip(),
+                difficulties=d[f"difficulties_{a.pk}"].strip(),
+                next_steps=d[f"next_steps_{a.pk}"].strip(),
+            )
+            for a in self.actions
+        ]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReviewStepForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the Party"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionnaireForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, response=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for c in CRITERIA:
+            self.fields[f"{c}_score"] = forms.TypedChoiceField(
+                label=_("%(criterion)s: score (1 = poor, 5 = excellent)") % {"criterion": CRITERIA_LABELS[c]},
+                choices=[("", "–"), *SCORE_CHOICES],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=getattr(response, f"{c}_score", None),
+            )
+            self.fields[f"{c}_comment"] = forms.CharField(
+                label=_("%(criterion)s: comment") % {"criterion": CRITERIA_LABELS[c]},
+                required=False,
+                max_length=TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=getattr(response, f"{c}_comment", ""),
+            )
+
+
+class CompileForm(forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput)

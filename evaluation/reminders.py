@@ -1,0 +1,134 @@
+"""Reminders to the contact points of Parties that have not submitted: 4 weeks and 1 week before a
+deadline, and once when overdue. Queued into the outbox under a key naming the year, the deadline
+and the kind, so each goes out exactly once; when the SOM moves, the deadline moves, the pending
+reminders of the old deadline are cancelled and the new ones are armed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Participation
+from parties.models import Notification, User
+from parties.notifications import notification_queue
+
+from .models import ProgressReport, ReviewResponse
+from .selectors import cycle_infos, plan_current
+
+KINDS = [("4w", timedelta(weeks=-4)), ("1w", timedelta(weeks=-1)), ("overdue", timedelta(days=1))]
+OVERDUE_WINDOW = timedelta(weeks=8)  # no "overdue" reminder for a year long gone
+
+
+def _due_kind(deadline: date, now: datetime) -> tuple[str, datetime] | None:
+    """The one reminder kind due now: the latest whose moment has come (an earlier one is skipped)."""
+    midnight = datetime.combine(deadline, time(0, 0), tzinfo=UTC)
+    due = [(k, midnight + delta) for k, delta in KINDS if midnight + delta <= now]
+    if not due:
+        return None
+    kind, at = due[-1]
+    if kind == "overdue" and now - at > OVERDUE_WINDOW:
+        return None
+    return kind, at
+
+
+def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, subject: str, body: str) -> int:
+    made = 0
+    for user in users:
+        _n, created = notification_queue(
+            key=f"{prefix}:{deadline.isoformat()}:{kind}:user:{user.pk}",
+            kind=prefix.split(":")[0] + "_reminder",
+            to_email=user.email,
+            recipient=user,
+            language=user.preferred_language,
+            subject=subject,
+            body=body,
+            due_at=at,
+        )
+        made += created
+    return made
+
+
+def _recipients(expected_party_ids: set[int], done_party_ids: set[int]):
+    return User.objects.filter(
+        role=User.Role.CONTACT_POINT,
+        is_active=True,
+        party_id__in=expected_party_ids - done_party_ids,
+    ).exclude(email="")
+
+
+def _cancel_other_deadlines(prefix: str, deadline: date) -> None:
+    Notification.objects.filter(key__startswith=f"{prefix}:", status=Notification.Status.PENDING).exclude(
+        key__startswith=f"{prefix}:{deadline.isoformat()}:"
+    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+
+
+def queue_due(*, now: datetime | None = None) -> int:
+    """Queue the progress-report and review reminders that are due; idempotent."""
+    now = now or timezone.now()
+    plan = plan_current()
+    if plan is None:
+        return 0
+    made = 0
+    for info in cycle_infos(plan, today=now.date()):
+        if info.deadline is None or info.cycle.is_locked or info.cycle.opens_on > now.date():
+            continue
+        prefix = f"progress:{info.cycle.year}"
+        _cancel_other_deadlines(prefix, info.deadline)
+        due = _due_kind(info.deadline, now)
+        if due is None:
+            continue
+        year_end = date(info.cycle.year, 12, 31)
+        expected = set(Participation.objects.filter(since__lte=year_end).values_list("party_id", flat=True))
+        done = set(
+            ProgressReport.objects.filter(cycle=info.cycle, state__in=ProgressReport.SENT).values_list(
+                "party_id", flat=True
+            )
+        )
+        kind, at = due
+        subject = (
+            _("Overdue: your progress report for %(year)s")
+            if kind == "overdue"
+            else _("Reminder: your progress report for %(year)s")
+        ) % {"year": info.cycle.year}
+        body = _(
+            "The progress report of your Party for %(year)s is due on %(deadline)s, %(weeks)s weeks before the "
+            "Senior Officials' Meeting. Please submit it in the portal under /evaluation/%(year)s/."
+        ) % {
+            "year": info.cycle.year,
+            "deadline": info.deadline.isoformat(),
+            "weeks": info.cycle.weeks_before_som,
+        }
+        made += _queue(prefix, info.deadline, kind, at, _recipients(expected, done), subject, body)
+    from .models import Review
+
+    for review in Review.objects.filter(plan=plan, opens_on__lte=now.date()):
+        prefix = f"review:{review.kind}"
+        _cancel_other_deadlines(prefix, review.deadline)
+        due = _due_kind(review.deadline, now)
+        if due is None:
+            continue
+        expected = set(
+            Participation.objects.filter(since__lte=date(review.end_year, 12, 31)).values_list(
+                "party_id", flat=True
+            )
+        )
+        done = set(
+            ReviewResponse.objects.filter(review=review, state=ReviewResponse.State.SUBMITTED).values_list(
+                "party_id", flat=True
+            )
+        )
+        kind, at = due
+        subject = _("Reminder: the %(review)s questionnaire") % {"review": review.get_kind_display()}
+        body = _(
+            "Please answer the %(review)s questionnaire (five criteria, a score and a comment each) by %(deadline)s "
+            "in the portal under /evaluation/reviews/%(kind)s/."
+        ) % {
+            "review": review.get_kind_display(),
+            "deadline": review.deadline.isoformat(),
+            "kind": review.kind,
+        }
+        made += _queue(prefix, review.deadline, kind, at, _recipients(expected, done), subject, body)
+    return made

@@ -1,0 +1,233 @@
+"""Rendering compiled figures: the HTML fragment, the PDF (WeasyPrint) and the XLSX (openpyxl).
+
+WeasyPrint is imported inside the function that renders, so the rest of the portal needs none of
+its system libraries.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from meetings.models import Decision
+
+from .models import CRITERIA, CRITERIA_LABELS, ReportKind
+
+PDF_CSS = Path(__file__).with_name("pdf.css")
+
+
+def report_title(kind: str, start_year: int, year: int) -> str:
+    if kind == ReportKind.YEARLY:
+        return _("Prague Process Action Plan: monitoring report %(year)s") % {"year": year}
+    if kind == ReportKind.MIDTERM:
+        return _("Prague Process Action Plan: mid-term review %(a)s–%(b)s") % {"a": start_year, "b": year}
+    return _("Prague Process Action Plan: final review %(a)s–%(b)s") % {"a": start_year, "b": year}
+
+
+def report_context(data: dict) -> dict:
+    """Labels for the figures' keys, computed once for the HTML and the XLSX."""
+    status = data["status_labels"]
+    kind = data["kind_labels"]
+    from .models import ProgressEntry
+
+    progress = dict(ProgressEntry.Status.choices)
+    return {
+        "status_rows": [(status.get(k, k), n) for k, n in data["activities_by_status"].items()],
+        "kind_rows": [(kind.get(k, k), n) for k, n in data["activities_by_kind"].items()],
+        "status_labels": status,
+        "kind_labels": kind,
+        "progress_labels": {k: str(v) for k, v in progress.items()},
+        "criteria_labels": {c: str(CRITERIA_LABELS[c]) for c in CRITERIA},
+        "change_labels": change_labels(),
+        "decision_labels": {k: str(v) for k, v in Decision.Status.choices},
+    }
+
+
+def change_labels() -> dict[str, str]:
+    """Names of the figures compared between the mid-term and the final snapshot."""
+    labels = {
+        "parties_taking_part": _("Parties taking part"),
+        "actions_covered": _("Actions covered"),
+        "activities_total": _("Activities"),
+        "soms_held": _("Senior Officials' Meetings held"),
+        "open_decisions": _("Open decisions"),
+        "response_rate": _("Response rate of the progress reports (%)"),
+    }
+    for c in CRITERIA:
+        labels[f"score_{c}"] = _("Average score: %(criterion)s") % {"criterion": CRITERIA_LABELS[c]}
+    return labels
+
+
+def report_html(*, title: str, data: dict, kind: str) -> str:
+    """The report's body as an HTML fragment: shown inside the portal's page and wrapped for the PDF."""
+    return render_to_string(
+        "evaluation/report_body.html", {"title": title, "d": data, "kind": kind, **report_context(data)}
+    )
+
+
+def html_to_pdf(html_document: str, base_url: str | None = None) -> bytes:
+    import weasyprint  # lazily: needs pango, only where PDFs are made
+
+    return weasyprint.HTML(string=html_document, base_url=base_url or str(PDF_CSS.parent)).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(PDF_CSS))]
+    )
+
+
+def report_pdf(*, title: str, html: str) -> bytes:
+    document = render_to_string("evaluation/pdf_document.html", {"title": title, "body": html})
+    return html_to_pdf(document)
+
+
+def _cell(value):
+    """Text that a spreadsheet would read as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def report_xlsx(*, title: str, data: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    ctx = report_context(data)
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(name: str, header: list[str], rows, first: bool = False):
+        ws = wb.active if first else wb.create_sheet()
+        ws.title = name
+        ws.append([_cell(h) for h in header])
+        for c in ws[1]:
+            c.font = bold
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+        return ws
+
+    h = data["headline"]
+    rr = data["response_rate"]
+    ws = sheet(
+        "Summary",
+        [_("Figure"), _("Value")],
+        [
+            (_("Title"), title),
+            (_("Period"), f"{data['start_year']}–{data['end_year']}"),
+            (_("Parties taking part"), h["parties_taking_part"]),
+            (_("Actions covered"), h["actions_covered"]),
+            (_("Actions in the plan"), h["actions_total"]),
+            (_("Activities"), h["activities_total"]),
+            (_("Senior Officials' Meetings held"), h["soms_held"]),
+            (_("Open decisions"), h["open_decisions"]),
+            (_("Progress reports expected"), rr["expected"]),
+            (_("Progress reports submitted"), rr["submitted"]),
+            (_("Response rate (%)"), rr["rate"]),
+            (_("Covered actions"), ", ".join(data["covered_actions"])),
+            (_("Untouched actions"), ", ".join(data["untouched_actions"])),
+        ],
+        first=True,
+    )
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 60
+    sheet(
+        "Actions",
+        [_("Area"), _("Action"), _("Parties"), _("Activities"), _("Covered")]
+        + [ctx["status_labels"][k] for k in ctx["status_labels"]],
+        [
+            (
+                area["numeral"],
+                a["code"],
+                len(a["parties"]),
+                a["activity_count"],
+                "yes" if a["covered"] else "no",
+            )
+            + tuple(a["by_status"].get(k, 0) for k in ctx["status_labels"])
+            for area in data["areas"]
+            for a in area["actions"]
+        ],
+    )
+    sheet(
+        "Activities",
+        [_("Action"), _("Title"), _("Party"), _("Kind"), _("Status"), _("Start"), _("End")],
+        [
+            (
+                a["code"],
+                x["title"],
+                x["party"],
+                ctx["kind_labels"].get(x["kind"]),
+                ctx["status_labels"].get(x["status"]),
+                x["start"],
+                x["end"],
+            )
+            for area in data["areas"]
+            for a in area["actions"]
+            for x in a["activities"]
+        ],
+    )
+    fin = sheet(
+        "Financing",
+        [_("Source"), _("Currency"), _("Total")],
+        [(r["source"], r["currency"], float(r["total"])) for r in data["financing"]],
+    )
+    for row in fin.iter_rows(min_row=2, min_col=3, max_col=3):
+        for c in row:
+            c.number_format = "#,##0.00"
+    sheet(
+        "Progress",
+        [_("Year"), _("Action"), _("Party"), _("Status"), _("Achieved"), _("Difficulties"), _("Next steps")],
+        [
+            (
+                s["year"],
+                a["code"],
+                s["party"],
+                ctx["progress_labels"].get(s["status"]),
+                s["achieved"],
+                s["difficulties"],
+                s["next_steps"],
+            )
+            for area in data["areas"]
+            for a in area["actions"]
+            for s in a["statements"]
+        ],
+    )
+    sheet(
+        "Meetings",
+        [_("Date"), _("Meeting"), _("Host"), _("Decision"), _("Decision status")],
+        [
+            (
+                m["date"],
+                m["title"],
+                m["host"],
+                d["text"],
+                ctx["decision_labels"].get(d["status"], d["status"]),
+            )
+            for m in data["meetings"]
+            for d in (m["decisions"] or [{"text": "", "status": ""}])
+        ],
+    )
+    sheet(
+        "Response rate",
+        [_("Year"), _("Expected"), _("Submitted"), _("Rate (%)")],
+        [(r["year"], r["expected"], r["submitted"], r["rate"]) for r in data["response_rates"]],
+    )
+    if "questionnaire" in data:
+        q = data["questionnaire"]
+        sheet(
+            "Scores",
+            [_("Criterion"), _("Average score (1-5)"), _("Answers")],
+            [(ctx["criteria_labels"][c["key"]], c["average"], c["n"]) for c in q["criteria"]],
+        )
+    if "changes" in data:
+        sheet(
+            "Changes",
+            [_("Figure"), _("Mid-term"), _("Final"), _("Change")],
+            [
+                (ctx["change_labels"].get(c["key"], c["key"]), c["before"], c["after"], c["delta"])
+                for c in data["changes"]
+            ],
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,233 @@
+"""Reading the evaluation: cycles and their deadlines, a year's reporting at a glance, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from actions.models import Action, ActionPlan, Activity, Participation
+from actions.selectors import plan_current
+from meetings.models import Meeting
+from parties.models import Party
+from parties.permissions import can
+
+from .figures import period_activities
+from .models import ProgressEntry, ProgressReport, ReportingCycle, ReportRequest, ReportVersion, Review
+
+
+def current_plan() -> ActionPlan:
+    plan = plan_current()
+    if plan is None:
+        raise Http404("No plan has been loaded.")
+    return plan
+
+
+def soms_by_year(years) -> dict[int, Meeting]:
+    """The first SOM of each year that is not cancelled (one query)."""
+    years = list(years)
+    out: dict[int, Meeting] = {}
+    if not years:
+        return out
+    for m in (
+        Meeting.objects.filter(
+            kind=Meeting.Kind.SOM, starts_at__year__gte=min(years), starts_at__year__lte=max(years)
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    ):
+        out.setdefault(som_date(m).year, m)
+    return out
+
+
+def som_date(meeting: Meeting) -> date:
+    """The SOM's calendar day where it takes place."""
+    try:
+        tz = ZoneInfo(meeting.timezone)
+    except Exception:  # an unknown zone name: fall back to UTC rather than fail the page
+        tz = ZoneInfo("UTC")
+    return meeting.starts_at.astimezone(tz).date()
+
+
+@dataclass
+class CycleInfo:
+    cycle: ReportingCycle
+    som: Meeting | None
+    deadline: date | None
+    today: date
+
+    @property
+    def is_open(self) -> bool:
+        return self.cycle.opens_on <= self.today and not self.cycle.is_locked
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline is not None and self.today > self.deadline
+
+    @property
+    def som_held(self) -> bool:
+        return self.som is not None and self.som.starts_at <= timezone.now()
+
+
+def cycle_info(cycle: ReportingCycle, som: Meeting | None, today: date | None = None) -> CycleInfo:
+    deadline = som_date(som) - timedelta(weeks=cycle.weeks_before_som) if som else None
+    return CycleInfo(cycle=cycle, som=som, deadline=deadline, today=today or timezone.localdate())
+
+
+def cycle_infos(plan: ActionPlan, today: date | None = None) -> list[CycleInfo]:
+    cycles = list(ReportingCycle.objects.filter(plan=plan).order_by("year"))
+    soms = soms_by_year(c.year for c in cycles)
+    return [cycle_info(c, soms.get(c.year), today) for c in cycles]
+
+
+def cycle_get(year: int) -> CycleInfo:
+    cycle = get_object_or_404(
+        ReportingCycle.objects.select_related("plan", "locked_by"), plan=current_plan(), year=year
+    )
+    return cycle_info(cycle, soms_by_year([year]).get(year))
+
+
+@dataclass
+class PartyStatus:
+    party: Party
+    actions: int
+    report: ProgressReport | None
+    category: str  # submitted, late, due, nothing
+
+
+def cycle_party_status(info: CycleInfo) -> list[PartyStatus]:
+    """Every Party's standing in the year: submitted, late, due, or nothing to report (two queries)."""
+    year_end = date(info.cycle.year, 12, 31)
+    parties = (
+        Party.objects.select_related("group")
+        .annotate(
+            n_actions=Count("participations", filter=Q(participations__since__lte=year_end), distinct=True)
+        )
+        .order_by("group__order", "order")
+    )
+    reports = {r.party_id: r for r in ProgressReport.objects.filter(cycle=info.cycle)}
+    rows = []
+    for p in parties:
+        report = reports.get(p.pk)
+        if report is not None and report.is_sent:
+            category = "submitted"
+        elif p.n_actions == 0:
+            category = "nothing"
+        elif info.is_overdue:
+            category = "late"
+        else:
+            category = "due"
+        rows.append(PartyStatus(party=p, actions=p.n_actions, report=report, category=category))
+    return rows
+
+
+def progress_report_get(info: CycleInfo, code: str) -> tuple[Party, ProgressReport | None]:
+    party = get_object_or_404(Party.objects.select_related("group"), code__iexact=code)
+    report = (
+        ProgressReport.objects.filter(cycle=info.cycle, party=party)
+        .select_related("submitted_by", "reviewed_by", "updated_by")
+        .first()
+    )
+    return party, report
+
+
+def progress_visible(user, party: Party, report: ProgressReport | None) -> bool:
+    """Drafts (and returned reports) are seen by the Party and the secretariat; sent ones by members."""
+    if can(user, "draft.view", party):
+        return True
+    return report is not None and report.is_sent and can(user, "member.view")
+
+
+def party_actions(party: Party, year: int) -> QuerySet[Participation]:
+    return (
+        Participation.objects.filter(party=party, since__lte=date(year, 12, 31))
+        .select_related("action__area")
+        .order_by("action__area__order", "action__number")
+    )
+
+
+def party_year_activities(party: Party, year: int) -> QuerySet[Activity]:
+    """The Party's submitted activities (its own and joint ones) overlapping the year."""
+    return (
+        period_activities(year, year)
+        .filter(Q(party=party) | Q(other_parties=party))
+        .distinct()
+        .select_related("party")
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("area")))
+        .order_by("start_date", "pk")
+    )
+
+
+def activities_by_action(activities, reported: set[int]) -> tuple[dict[int, list[Activity]], list[Activity]]:
+    """The activities under each action the Party reports on, and the others (no query of its own
+    beyond the prefetched actions)."""
+    by_action: dict[int, list[Activity]] = {}
+    others = []
+    for a in activities:
+        hits = [x.pk for x in a.actions.all() if x.pk in reported]
+        for pk in hits:
+            by_action.setdefault(pk, []).append(a)
+        if not hits:
+            others.append(a)
+    return by_action, others
+
+
+def progress_entries(report: ProgressReport | None) -> dict[int, ProgressEntry]:
+    if report is None:
+        return {}
+    return {e.action_id: e for e in report.entries.all()}
+
+
+def progress_history(report: ProgressReport | None, limit: int = 30):
+    if report is None:
+        return []
+    return report.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+def versions_visible(user, *, kind: str | None = None, year: int | None = None) -> QuerySet[ReportVersion]:
+    """Published versions for everyone; drafts for those who may compile reports."""
+    qs = ReportVersion.objects.defer("data", "html", "pdf", "xlsx").order_by("kind", "-year", "-number")
+    if not can(user, "report.compile"):
+        qs = qs.filter(state=ReportVersion.State.PUBLISHED)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def report_visible(user, version: ReportVersion) -> bool:
+    return version.is_published or can(user, "report.compile")
+
+
+def report_get(pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:
+    qs = ReportVersion.objects.all()
+    heavy = {"data", "html", "pdf", "xlsx"} - set(fields)
+    return get_object_or_404(qs.defer(*heavy), pk=pk)
+
+
+def active_request(kind: str, year: int) -> ReportRequest | None:
+    return ReportRequest.objects.filter(kind=kind, year=year, state__in=ReportRequest.ACTIVE).first()
+
+
+def recent_requests(kind: str, year: int, limit: int = 5) -> QuerySet[ReportRequest]:
+    return ReportRequest.objects.filter(kind=kind, year=year).select_related("requested_by")[:limit]
+
+
+def review_get(kind: str) -> Review:
+    return get_object_or_404(Review.objects.select_related("plan"), plan=current_plan(), kind=kind)
+
+
+def party_progress_reports(party: Party, user) -> list[ProgressReport]:
+    """A Party's progress reports for its page: all of them to those who read its drafts, sent ones to members."""
+    if not can(user, "member.view"):
+        return []
+    qs = ProgressReport.objects.filter(party=party).select_related("cycle").order_by("-cycle__year")
+    if not can(user, "draft.view", party):
+        qs = qs.filter(state__in=ProgressReport.SENT)
+    return list(qs)

@@ -1,0 +1,452 @@
+"""Writing the evaluation: cycles, progress reports, review questionnaires, compiled reports."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import ActionPlan
+from actions.selectors import plan_current
+from parties.models import Notification, Party, User
+
+from .models import (
+    CRITERIA,
+    ProgressEntry,
+    ProgressReport,
+    ReportingCycle,
+    ReportKind,
+    ReportRequest,
+    ReportVersion,
+    Review,
+    ReviewResponse,
+)
+
+log = logging.getLogger(__name__)
+
+STALE_RUN = timedelta(minutes=3)  # a running compile with no sign of life for this long is taken over
+HEARTBEAT_SECONDS = 30  # a live compile says so this often, even inside a long PDF rendering
+
+
+class Conflict(Exception):
+    """The record changed since the form was opened: nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__("stale version")
+        self.current = current
+
+
+# --- cycles -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_setup(*, plan: ActionPlan) -> int:
+    """Open a reporting cycle for every year of the plan, and the mid-term and final reviews (idempotent)."""
+    made = 0
+    for year in plan.years:
+        made += ReportingCycle.objects.get_or_create(
+            plan=plan, year=year, defaults={"opens_on": date(year, 1, 15), "weeks_before_som": 6}
+        )[1]
+    mid_end = min(plan.start_year + 2, plan.end_year)
+    for kind, end in ((Review.Kind.MIDTERM, mid_end), (Review.Kind.FINAL, plan.end_year)):
+        made += Review.objects.get_or_create(
+            plan=plan,
+            kind=kind,
+            defaults={
+                "start_year": plan.start_year,
+                "end_year": end,
+                "opens_on": date(end, 6, 1),
+                "deadline": date(end, 9, 30),
+            },
+        )[1]
+    return made
+
+
+@transaction.atomic
+def cycle_lock(*, cycle: ReportingCycle, user: User, som_held: bool) -> ReportingCycle:
+    """Lock the year once its SOM has reviewed it: no progress report changes any more."""
+    if not som_held:
+        raise ValidationError(_("The year can be locked only after its Senior Officials' Meeting."))
+    cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.locked_at is None:
+        cycle.locked_at = timezone.now()
+        cycle.locked_by = user
+        cycle.full_clean()
+        cycle.save()
+        Notification.objects.filter(
+            key__startswith=f"progress:{cycle.year}:", status=Notification.Status.PENDING
+        ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    return cycle
+
+
+# --- progress reports ---------------------------------------------------------------------------
+
+
+@dataclass
+class EntryData:
+    action_id: int
+    status: str
+    achieved: str = ""
+    difficulties: str = ""
+    next_steps: str = ""
+
+
+def _editable(report: ProgressReport, cycle: ReportingCycle) -> None:
+    if cycle.is_locked:
+        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
+    if report.is_sent:
+        raise PermissionDenied(
+            _("This report has been submitted; the secretariat can return it for changes.")
+        )
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    cycle: ReportingCycle,
+    party: Party,
+    user: User,
+    version: int,
+    entries: list[EntryData],
+) -> ProgressReport:
+    """Save the Party's statements; raise Conflict (saving nothing) when the version is stale."""
+    report, _created = ProgressReport.objects.get_or_create(
+        cycle=cycle, party=party, defaults={"updated_by": user}
+    )
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _editable(report, cycle)
+    if report.version != version:
+        raise Conflict(report)
+    existing = {e.action_id: e for e in report.entries.all()}
+    for data in entries:
+        entry = existing.get(data.action_id) or ProgressEntry(report=report, action_id=data.action_id)
+        changed = entry.pk is None or any(
+            getattr(entry, f) != getattr(data, f)
+            for f in ("status", "achieved", "difficulties", "next_steps")
+        )
+        if changed:
+            entry.status, entry.achieved = data.status, data.achieved
+            entry.difficulties, entry.next_steps = data.difficulties, data.next_steps
+            entry.full_clean()
+            entry.save()
+    report.version += 1  # the row is locked: no one else can bump it meanwhile
+    report.updated_by = user
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _transition(report: ProgressReport, allowed: tuple[str, ...], target: str) -> ProgressReport:
+    locked = ProgressReport.objects.select_for_update().select_related("cycle").get(pk=report.pk)
+    if locked.cycle.is_locked:
+        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
+    if locked.state not in allowed:
+        raise ValidationError(
+            _("This report is %(state)s: that step is not possible.") % {"state": locked.get_state_display()}
+        )
+    locked.state = target
+    return locked
+
+
+@transaction.atomic
+def progress_report_submit(*, report: ProgressReport, user: User, version: int) -> ProgressReport:
+    """Draft or returned -> submitted; the Party's pending reminders for the year are cancelled."""
+    report = _transition(
+        report, (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED), ProgressReport.State.SUBMITTED
+    )
+    if report.version != version:
+        raise Conflict(report)
+    report.submitted_at, report.submitted_by, report.updated_by = timezone.now(), user, user
+    report.version += 1
+    report.full_clean()
+    report.save()
+    ids = list(User.objects.filter(party=report.party_id).values_list("pk", flat=True))
+    Notification.objects.filter(
+        key__startswith=f"progress:{report.cycle.year}:",
+        status=Notification.Status.PENDING,
+        recipient_id__in=ids,
+    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    return report
+
+
+@transaction.atomic
+def progress_report_return(*, report: ProgressReport, user: User, comment: str) -> ProgressReport:
+    """Submitted -> returned to the Party, with the secretariat's comment."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the Party should change.")})
+    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.RETURNED)
+    report.review_comment, report.reviewed_at, report.reviewed_by = comment.strip(), timezone.now(), user
+    report.version += 1
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def progress_report_accept(*, report: ProgressReport, user: User, comment: str = "") -> ProgressReport:
+    """Submitted -> accepted by the secretariat."""
+    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.ACCEPTED)
+    report.review_comment, report.reviewed_at, report.reviewed_by = comment.strip(), timezone.now(), user
+    report.version += 1
+    report.full_clean()
+    report.save()
+    return report
+
+
+# --- review questionnaires ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_response_save(
+    *, review: Review, party: Party, user: User, version: int, values: dict, submit: bool = False
+) -> ReviewResponse:
+    """Save a Party's scores and comments; submit when asked; Conflict on a stale version."""
+    response, _created = ReviewResponse.objects.get_or_create(
+        review=review, party=party, defaults={"updated_by": user}
+    )
+    response = ReviewResponse.objects.select_for_update().get(pk=response.pk)
+    if response.state == ReviewResponse.State.SUBMITTED:
+        raise PermissionDenied(_("This questionnaire has been submitted."))
+    if response.version != version:
+        raise Conflict(response)
+    for c in CRITERIA:
+        setattr(response, f"{c}_score", values.get(f"{c}_score"))
+        setattr(response, f"{c}_comment", values.get(f"{c}_comment", ""))
+    if submit:
+        missing = [c for c in CRITERIA if getattr(response, f"{c}_score") is None]
+        if missing:
+            raise ValidationError({f"{c}_score": _("Give a score before submitting.") for c in missing})
+        response.state, response.submitted_at = ReviewResponse.State.SUBMITTED, timezone.now()
+        ids = list(User.objects.filter(party=party).values_list("pk", flat=True))
+        Notification.objects.filter(
+            key__startswith=f"review:{review.kind}:", status=Notification.Status.PENDING, recipient_id__in=ids
+        ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    response.version += 1
+    response.updated_by = user
+    response.full_clean()
+    response.save()
+    return response
+
+
+# --- compiled reports ---------------------------------------------------------------------------
+
+
+def _period(plan: ActionPlan, kind: str, year: int) -> int:
+    """The first year a report covers: its own year for a yearly report, the plan's first for a review."""
+    return year if kind == ReportKind.YEARLY else plan.start_year
+
+
+def report_request(
+    *, plan: ActionPlan, kind: str, year: int, user: User | None, enqueue: bool = True
+) -> tuple[ReportRequest, bool]:
+    """Ask for a compile; while one for the same report is waiting or running, that one is returned."""
+    if not plan.start_year <= year <= plan.end_year:
+        raise ValidationError(_("The year is outside the plan."))
+    existing = ReportRequest.objects.filter(kind=kind, year=year, state__in=ReportRequest.ACTIVE).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            req = ReportRequest.objects.create(
+                kind=kind, year=year, start_year=_period(plan, kind, year), requested_by=user
+            )
+    except IntegrityError:  # asked at the same instant by someone else: theirs stands
+        return ReportRequest.objects.get(kind=kind, year=year, state__in=ReportRequest.ACTIVE), False
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(req.pk))
+    return req, True
+
+
+def _enqueue(pk: int) -> None:
+    """Fast path only: the sweep runs whatever is still waiting when the broker is down."""
+    from .tasks import report_compile
+
+    try:
+        report_compile.delay(pk)
+    except Exception:  # the broker is down: the request row stays pending for the sweep
+        log.warning("could not enqueue report request %s; the sweep will run it", pk)
+
+
+def _claim(pk: int, now: datetime) -> bool:
+    """Conditional update: true for the one worker that takes the request (a stale run is taken over)."""
+    return (
+        ReportRequest.objects.filter(pk=pk)
+        .filter(
+            Q(state=ReportRequest.State.PENDING)
+            | Q(state=ReportRequest.State.RUNNING, heartbeat_at__lt=now - STALE_RUN)
+        )
+        .update(
+            state=ReportRequest.State.RUNNING,
+            claimed_at=now,
+            heartbeat_at=now,
+            progress=0,
+            step="",
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        == 1
+    )
+
+
+def _progress(pk: int):
+    def report(pct: int, step: str) -> None:
+        now = timezone.now()
+        ReportRequest.objects.filter(pk=pk, state=ReportRequest.State.RUNNING).update(
+            progress=pct, step=step[:120], heartbeat_at=now, updated_at=now
+        )
+
+    return report
+
+
+@contextmanager
+def _heartbeat(pk: int):
+    """While the block runs, a thread records every HEARTBEAT_SECONDS that this compile is alive,
+    so that only a dead worker's compile looks stale to the sweep."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                ReportRequest.objects.filter(pk=pk, state=ReportRequest.State.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-heartbeat-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _finish(pk: int, version: ReportVersion) -> None:
+    now = timezone.now()
+    ReportRequest.objects.filter(pk=pk).update(
+        state=ReportRequest.State.DONE,
+        progress=100,
+        step="",
+        finished_at=now,
+        heartbeat_at=now,
+        updated_at=now,
+        error="",
+    )
+
+
+def report_request_run(*, request_pk: int, now: datetime | None = None) -> ReportVersion | None:
+    """Compile one requested report; safe to run twice: one version per request, ever."""
+    now = now or timezone.now()
+    done = ReportVersion.objects.filter(request_id=request_pk).first()
+    if done is not None:  # a rerun after the version was saved: just close the request
+        _finish(request_pk, done)
+        return done
+    if not _claim(request_pk, now):
+        return None
+    req = ReportRequest.objects.select_related("requested_by").get(pk=request_pk)
+    plan = plan_current()
+    step = _progress(req.pk)
+    try:
+        with _heartbeat(req.pk):
+            version = _compile(req, plan, step)
+        _finish(req.pk, version)
+        return version
+    except Exception as exc:
+        ReportRequest.objects.filter(pk=req.pk).update(
+            state=ReportRequest.State.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}"[:2000],
+            updated_at=timezone.now(),
+        )
+        log.exception("report request %s failed", req.pk)
+        raise
+
+
+def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
+    """Figures, HTML, PDF and XLSX, then the version, created once per request."""
+    from . import rendering
+    from .figures import figures_changes, monitoring_figures, newly_covered
+
+    data = monitoring_figures(
+        plan=plan,
+        start_year=req.start_year,
+        end_year=req.year,
+        with_reviews=req.kind if req.kind != ReportKind.YEARLY else None,
+        progress=step,
+    )
+    if req.kind == ReportKind.FINAL:
+        mid = (
+            ReportVersion.objects.filter(kind=ReportKind.MIDTERM)
+            .order_by("-number")
+            .only("data", "number")
+            .first()
+        )
+        if mid is not None:
+            data["midterm"] = {
+                "number": mid.number,
+                "headline": mid.data["headline"],
+                "response_rate": mid.data["response_rate"],
+            }
+            data["changes"] = figures_changes(mid.data, data)
+            data["newly_covered"] = newly_covered(mid.data, data)
+    title = rendering.report_title(req.kind, req.start_year, req.year)
+    step(88, "HTML")
+    html = rendering.report_html(title=title, data=data, kind=req.kind)
+    step(92, "PDF")
+    pdf = rendering.report_pdf(title=title, html=html)
+    step(97, "XLSX")
+    xlsx = rendering.report_xlsx(title=title, data=data)
+    with transaction.atomic():
+        # the request row is the lock that orders the numbering of one report's versions
+        ReportRequest.objects.select_for_update().get(pk=req.pk)
+        number = (
+            ReportVersion.objects.filter(kind=req.kind, year=req.year).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        version, _created = ReportVersion.objects.get_or_create(
+            request=req,
+            defaults={
+                "kind": req.kind,
+                "year": req.year,
+                "start_year": req.start_year,
+                "number": number,
+                "title": title,
+                "data": data,
+                "html": html,
+                "pdf": pdf,
+                "xlsx": xlsx,
+                "created_by": req.requested_by,
+            },
+        )
+    return version
+
+
+def report_requests_resume(*, now: datetime | None = None) -> list[int]:
+    """The sweep: the pks of requests still waiting, or running with a stale heartbeat (a dead worker)."""
+    now = now or timezone.now()
+    return list(
+        ReportRequest.objects.filter(
+            Q(state=ReportRequest.State.PENDING, created_at__lt=now - timedelta(seconds=30))
+            | Q(state=ReportRequest.State.RUNNING, heartbeat_at__lt=now - STALE_RUN)
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def report_publish(*, version: ReportVersion, user: User) -> ReportVersion:
+    """Publish a reviewed version: it becomes readable without signing in. Its content never changes."""
+    version = (
+        ReportVersion.objects.select_for_update().defer("data", "html", "pdf", "xlsx").get(pk=version.pk)
+    )
+    if version.state != ReportVersion.State.PUBLISHED:
+        version.state = ReportVersion.State.PUBLISHED
+        version.published_at, version.published_by = timezone.now(), user
+        version.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+    return version

@@ -1,0 +1,454 @@
+"""Pages of the evaluation: cycles, progress reports, compiled reports, reviews and the dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parties.models import GeographicGroup, Party
+from parties.permissions import can, require
+
+from . import dashboard as dash
+from . import rendering, selectors, services
+from .forms import ProgressReportForm, QuestionnaireForm, ReviewStepForm, VersionForm
+from .models import (
+    CRITERIA,
+    CRITERIA_LABELS,
+    ReportKind,
+    ReportRequest,
+    ReportVersion,
+    Review,
+    ReviewResponse,
+)
+
+
+def _signed_in(request, capability: str = "member.view"):
+    """Anonymous: to the sign-in page; signed in without the capability: 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can(request.user, capability):
+        raise Http404
+    return None
+
+
+@require_GET
+def cycle_list(request):
+    plan = selectors.current_plan()
+    return render(
+        request,
+        "evaluation/cycle_list.html",
+        {
+            "plan": plan,
+            "infos": selectors.cycle_infos(plan),
+            "versions": selectors.versions_visible(request.user),
+            "reviews": Review.objects.filter(plan=plan),
+            "can_manage": can(request.user, "progress.review"),
+        },
+    )
+
+
+@require_POST
+def evaluation_setup(request):
+    if denied := _signed_in(request):
+        return denied
+    require(request.user, "progress.review")
+    made = services.evaluation_setup(plan=selectors.current_plan())
+    messages.success(request, _("%(n)s reporting cycles and reviews opened.") % {"n": made})
+    return redirect("evaluation:cycles")
+
+
+@require_GET
+def cycle_detail(request, year: int):
+    if denied := _signed_in(request):
+        return denied
+    info = selectors.cycle_get(year)
+    rows = selectors.cycle_party_status(info)
+    counts = {k: sum(1 for r in rows if r.category == k) for k in ("submitted", "late", "due", "nothing")}
+    return render(
+        request,
+        "evaluation/cycle_detail.html",
+        {
+            "info": info,
+            "rows": rows,
+            "counts": counts,
+            "own_party": request.user.party
+            if can(request.user, "progress.edit", request.user.party_id)
+            else None,
+            "versions": selectors.versions_visible(request.user, kind=ReportKind.YEARLY, year=year),
+            "active": selectors.active_request(ReportKind.YEARLY, year),
+            "can_compile": can(request.user, "report.compile"),
+            "can_review": can(request.user, "progress.review"),
+        },
+    )
+
+
+@require_POST
+def cycle_lock(request, year: int):
+    if denied := _signed_in(request):
+        return denied
+    require(request.user, "progress.review")
+    info = selectors.cycle_get(year)
+    try:
+        services.cycle_lock(cycle=info.cycle, user=request.user, som_held=info.som_held)
+        messages.success(request, _("The year %(year)s is locked.") % {"year": year})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(info.cycle)
+
+
+def _progress_context(info, party, report, user):
+    participations = list(selectors.party_actions(party, info.cycle.year))
+    by_action, others = selectors.activities_by_action(
+        selectors.party_year_activities(party, info.cycle.year), {p.action_id for p in participations}
+    )
+    return {
+        "info": info,
+        "party": party,
+        "report": report,
+        "participations": participations,
+        "by_action": by_action,
+        "activities": others,
+        "entries": selectors.progress_entries(report),
+        "can_edit": can(user, "progress.edit", party),
+        "can_review": can(user, "progress.review", party),
+    }
+
+
+@require_GET
+def progress_detail(request, year: int, code: str):
+    if denied := _signed_in(request):
+        return denied
+    info = selectors.cycle_get(year)
+    party, report = selectors.progress_report_get(info, code)
+    if not selectors.progress_visible(request.user, party, report):
+        raise Http404
+    context = _progress_context(info, party, report, request.user)
+    context["history"] = selectors.progress_history(report) if can(request.user, "draft.view", party) else []
+    context["review_form"] = ReviewStepForm()
+    return render(request, "evaluation/progress_detail.html", context)
+
+
+def _progress_for_write(request, year: int, code: str):
+    info = selectors.cycle_get(year)
+    party, report = selectors.progress_report_get(info, code)
+    require(
+        request.user, "progress.edit", party, visible=selectors.progress_visible(request.user, party, report)
+    )
+    if info.cycle.is_locked:
+        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
+    if info.cycle.opens_on > info.today and not can(request.user, "progress.review"):
+        raise PermissionDenied(_("The reporting for this year has not opened yet."))
+    return info, party, report
+
+
+@require_http_methods(["GET", "POST"])
+def progress_edit(request, year: int, code: str):
+    if denied := _signed_in(request):
+        return denied
+    info, party, report = _progress_for_write(request, year, code)
+    if report is not None and report.is_sent:
+        raise PermissionDenied(
+            _("This report has been submitted; the secretariat can return it for changes.")
+        )
+    context = _progress_context(info, party, report, request.user)
+    form = ProgressReportForm(
+        request.POST or None,
+        participations=context["participations"],
+        entries=context["entries"],
+        initial={"version": report.version if report else 1},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_report_save(
+                cycle=info.cycle,
+                party=party,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                entries=form.entries(),
+            )
+            messages.success(request, _("Progress report saved."))
+            return redirect("evaluation:progress", year=year, code=party.code.lower())
+        except services.Conflict as conflict:
+            status = 409
+            context["conflict"] = conflict.current
+            context["conflict_entries"] = selectors.progress_entries(conflict.current)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version  # saving again now overwrites knowingly
+    elif request.method == "POST":
+        status = 400
+    context["form"] = form
+    return render(request, "evaluation/progress_edit.html", context, status=status)
+
+
+@require_POST
+def progress_submit(request, year: int, code: str):
+    if denied := _signed_in(request):
+        return denied
+    info, party, report = _progress_for_write(request, year, code)
+    form = VersionForm(request.POST)
+    if report is None or not form.is_valid():
+        messages.error(request, _("Save the report before submitting it."))
+        return redirect("evaluation:progress-edit", year=year, code=party.code.lower())
+    try:
+        services.progress_report_submit(
+            report=report, user=request.user, version=form.cleaned_data["version"]
+        )
+        messages.success(request, _("Progress report submitted to the secretariat."))
+    except services.Conflict:
+        messages.error(request, _("The report changed since you opened it: check it, then submit again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("evaluation:progress", year=year, code=party.code.lower())
+
+
+def _review_step(request, year: int, code: str, step):
+    if denied := _signed_in(request):
+        return denied
+    info = selectors.cycle_get(year)
+    party, report = selectors.progress_report_get(info, code)
+    require(
+        request.user,
+        "progress.review",
+        party,
+        visible=selectors.progress_visible(request.user, party, report),
+    )
+    if report is None:
+        raise Http404
+    form = ReviewStepForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        step(report=report, user=request.user, comment=comment)
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(report)
+
+
+@require_POST
+def progress_return(request, year: int, code: str):
+    return _review_step(request, year, code, services.progress_report_return)
+
+
+@require_POST
+def progress_accept(request, year: int, code: str):
+    return _review_step(request, year, code, services.progress_report_accept)
+
+
+def _compile(request, kind: str, year: int):
+    if denied := _signed_in(request):
+        return denied
+    require(request.user, "report.compile")
+    try:
+        req, _created = services.report_request(
+            plan=selectors.current_plan(), kind=kind, year=year, user=request.user
+        )
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+    return redirect(req)
+
+
+@require_POST
+def report_compile(request, year: int):
+    if denied := _signed_in(request):
+        return denied
+    selectors.cycle_get(year)
+    return _compile(request, ReportKind.YEARLY, year)
+
+
+@require_GET
+def request_detail(request, pk: int):
+    """The compile's progress bar: the page refreshes itself until the version exists."""
+    if denied := _signed_in(request):
+        return denied
+    require(request.user, "report.compile", visible=False)
+    req = get_object_or_404(ReportRequest.objects.select_related("requested_by"), pk=pk)
+    version = ReportVersion.objects.filter(request=req).only("pk", "number", "title").first()
+    return render(request, "evaluation/request_detail.html", {"req": req, "version": version})
+
+
+def _version_for(request, pk: int, *fields: str) -> ReportVersion:
+    version = selectors.report_get(pk, fields=fields)
+    if not selectors.report_visible(request.user, version):
+        raise Http404
+    return version
+
+
+@require_GET
+def report_detail(request, pk: int):
+    version = _version_for(request, pk, "html")
+    others = selectors.versions_visible(request.user, kind=version.kind, year=version.year)
+    return render(
+        request,
+        "evaluation/report_detail.html",
+        {"version": version, "others": others, "can_publish": can(request.user, "report.publish")},
+    )
+
+
+def _download(version: ReportVersion, content: bytes, ext: str, mimetype: str) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type=mimetype)
+    name = f"prague-process-{version.kind}-{version.year}-v{version.number}.{ext}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def report_pdf(request, pk: int):
+    version = _version_for(request, pk, "pdf")
+    return _download(version, version.pdf, "pdf", "application/pdf")
+
+
+@require_GET
+def report_xlsx(request, pk: int):
+    version = _version_for(request, pk, "xlsx")
+    return _download(
+        version, version.xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+@require_POST
+def report_publish(request, pk: int):
+    if denied := _signed_in(request):
+        return denied
+    version = _version_for(request, pk)
+    require(request.user, "report.publish")
+    services.report_publish(version=version, user=request.user)
+    messages.success(request, _("Published: anyone can now read this report."))
+    return redirect(version)
+
+
+def _dashboard_context(request):
+    plan = selectors.current_plan()
+    groups = list(GeographicGroup.objects.order_by("order"))
+    f = dash.dashboard_filter(plan, request.GET, groups)
+    return {
+        "plan": plan,
+        "f": f,
+        "all_groups": groups,
+        "years": list(plan.years),
+        **dash.dashboard_figures(plan, f, groups),
+    }
+
+
+@require_GET
+def dashboard(request):
+    if denied := _signed_in(request, "dashboard.view"):
+        return denied
+    return render(request, "evaluation/dashboard.html", _dashboard_context(request))
+
+
+@require_GET
+def dashboard_print(request):
+    if denied := _signed_in(request, "dashboard.view"):
+        return denied
+    return render(request, "evaluation/dashboard_print.html", _dashboard_context(request))
+
+
+@require_GET
+def dashboard_pdf(request):
+    if denied := _signed_in(request, "dashboard.view"):
+        return denied
+    context = _dashboard_context(request)
+    body = render_to_string("evaluation/_dashboard_body.html", {**context, "for_pdf": True}, request=request)
+    title = _("Prague Process Action Plan: dashboard %(a)s–%(b)s") % {
+        "a": context["f"].start_year,
+        "b": context["f"].end_year,
+    }
+    pdf = rendering.html_to_pdf(
+        render_to_string("evaluation/pdf_document.html", {"title": title, "body": body})
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="prague-process-dashboard.pdf"'
+    return response
+
+
+@require_GET
+def review_detail(request, kind: str):
+    if denied := _signed_in(request):
+        return denied
+    review = selectors.review_get(kind)
+    responses = {r.party_id: r for r in ReviewResponse.objects.filter(review=review)}
+    see_all = can(request.user, "progress.review")
+    return render(
+        request,
+        "evaluation/review_detail.html",
+        {
+            "review": review,
+            "rows": [(p, responses.get(p.pk)) for p in Party.objects.order_by("order")] if see_all else [],
+            "submitted": sum(1 for r in responses.values() if r.state == ReviewResponse.State.SUBMITTED),
+            "own_party": request.user.party
+            if can(request.user, "review.respond", request.user.party_id)
+            else None,
+            "versions": selectors.versions_visible(request.user, kind=kind),
+            "active": selectors.active_request(kind, review.end_year),
+            "can_compile": can(request.user, "report.compile"),
+        },
+    )
+
+
+@require_POST
+def review_compile(request, kind: str):
+    if denied := _signed_in(request):
+        return denied
+    review = selectors.review_get(kind)
+    return _compile(request, review.kind, review.end_year)
+
+
+@require_http_methods(["GET", "POST"])
+def review_respond(request, kind: str, code: str):
+    if denied := _signed_in(request):
+        return denied
+    review = selectors.review_get(kind)
+    party = get_object_or_404(Party, code__iexact=code)
+    require(request.user, "review.respond", party, visible=can(request.user, "draft.view", party))
+    response = ReviewResponse.objects.filter(review=review, party=party).first()
+    form = QuestionnaireForm(
+        request.POST or None, response=response, initial={"version": response.version if response else 1}
+    )
+    status = 200
+    locked = response is not None and response.state == ReviewResponse.State.SUBMITTED
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            services.review_response_save(
+                review=review,
+                party=party,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                values=form.cleaned_data,
+                submit="submit" in request.POST,
+            )
+            messages.success(request, _("Questionnaire saved."))
+            return redirect("evaluation:review-respond", kind=kind, code=party.code.lower())
+        except services.Conflict as conflict:
+            status, response = 409, conflict.current
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            messages.error(
+                request, _("Someone saved this questionnaire since you opened it: nothing was saved.")
+            )
+        except ValidationError as exc:
+            status = 400
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+    elif request.method == "POST":
+        status = 403 if locked else 400
+    criteria = [(str(CRITERIA_LABELS[c]), form[f"{c}_score"], form[f"{c}_comment"]) for c in CRITERIA]
+    return render(
+        request,
+        "evaluation/review_respond.html",
+        {
+            "review": review,
+            "party": party,
+            "response": response,
+            "form": form,
+            "criteria": criteria,
+            "locked": locked,
+        },
+        status=status,
+    )

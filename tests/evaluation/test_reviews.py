@@ -1,0 +1,122 @@
+"""Mid-term and final reviews: the questionnaire on five criteria, frozen snapshots, what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evaluation.models import Review, ReviewResponse
+from evaluation.services import report_request, report_request_run
+from tests.factories import ActivityFactory, ParticipationFactory, action
+
+pytestmark = pytest.mark.django_db
+
+ALL5 = {f"{c}_score": "4" for c in ("relevance", "impact", "effectiveness", "efficiency", "coherence")}
+
+
+@pytest.fixture
+def reviews(plan, party_a, party_b):
+    ParticipationFactory(party=party_a, action=action("I.1"))
+    ParticipationFactory(party=party_b, action=action("I.2"))
+    mid = Review.objects.create(
+        plan=plan,
+        kind="midterm",
+        start_year=2012,
+        end_year=2014,
+        opens_on=dt.date(2014, 6, 1),
+        deadline=dt.date(2014, 9, 30),
+    )
+    final = Review.objects.create(
+        plan=plan,
+        kind="final",
+        start_year=2012,
+        end_year=2016,
+        opens_on=dt.date(2016, 6, 1),
+        deadline=dt.date(2016, 9, 30),
+    )
+    return mid, final
+
+
+def test_contact_point_answers_and_submits_the_questionnaire(reviews, ncp_a, client_for):
+    client = client_for(ncp_a)
+    page = client.get("/evaluation/reviews/midterm/cz/")
+    assert b"External coherence: score" in page.content
+    incomplete = client.post(
+        "/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_score": "5", "submit": "1"}
+    )
+    assert incomplete.status_code == 400 and b"Give a score before submitting." in incomplete.content
+    assert not ReviewResponse.objects.exists()  # all or nothing: the refused submit saved nothing
+    out_of_range = client.post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_score": "9"})
+    assert out_of_range.status_code == 400
+    ok = client.post(
+        "/evaluation/reviews/midterm/cz/", {"version": 1, **ALL5, "impact_comment": "Visible.", "submit": "1"}
+    )
+    assert ok.status_code == 302
+    response = ReviewResponse.objects.get()
+    assert (
+        response.state == "submitted" and response.impact_score == 4 and response.impact_comment == "Visible."
+    )
+    assert client.post("/evaluation/reviews/midterm/cz/", {"version": 2, **ALL5}).status_code == 403
+
+
+def test_final_review_shows_scores_and_what_changed_since_the_mid_term(plan, reviews, party_a, party_b):
+    mid, final = reviews
+    ActivityFactory(party=party_a, actions=[action("I.1")], start_date=dt.date(2013, 1, 1))
+    ReviewResponse.objects.create(review=mid, party=party_a, state="submitted", **{k: 2 for k in ALL5})
+    req, _ = report_request(plan=plan, kind="midterm", year=2014, user=None)
+    midterm = report_request_run(request_pk=req.pk)
+    assert midterm.data["questionnaire"]["rate"] == 50.0  # 1 of 2 Parties
+    assert midterm.data["questionnaire"]["criteria"][0] == {
+        "key": "relevance",
+        "average": 2.0,
+        "n": 1,
+        "comments": [],
+    }
+
+    ActivityFactory(party=party_b, actions=[action("I.2")], start_date=dt.date(2015, 1, 1))
+    ReviewResponse.objects.create(review=final, party=party_a, state="submitted", **{k: 4 for k in ALL5})
+    ReviewResponse.objects.create(review=final, party=party_b, state="submitted", **{k: 5 for k in ALL5})
+    req, _ = report_request(plan=plan, kind="final", year=2016, user=None)
+    final_v = report_request_run(request_pk=req.pk)
+    changes = {c["key"]: (c["before"], c["after"], c["delta"]) for c in final_v.data["changes"]}
+    assert changes["actions_covered"] == (1, 2, 1)
+    assert changes["activities_total"] == (1, 2, 1)
+    assert changes["score_relevance"] == (2.0, 4.5, 2.5)
+    assert final_v.data["newly_covered"] == ["I.2"]
+    assert (
+        "Changes"
+        in __import__("openpyxl").load_workbook(__import__("io").BytesIO(bytes(final_v.xlsx))).sheetnames
+    )
+    assert "What changed since the mid-term review" in final_v.html
+
+    # the mid-term snapshot is frozen: later data does not change it
+    midterm.refresh_from_db()
+    assert midterm.data["headline"]["actions_covered"] == 1
+
+
+def test_review_reminders_go_to_parties_that_have_not_answered(reviews, ncp_a, ncp_b):
+    from django.core import mail
+
+    from pragueprocess.reminders import reminders_run
+
+    mid, _final = reviews
+    ReviewResponse.objects.create(review=mid, party=ncp_a.party, state="submitted", **{k: 3 for k in ALL5})
+    now = dt.datetime(2014, 9, 23, 8, tzinfo=dt.UTC)  # one week before the deadline
+    reminders_run(now=now)
+    reminders_run(now=now)
+    assert [m.to for m in mail.outbox] == [[ncp_b.email]]
+
+
+def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
+    reviews, ncp_a, secretariat, client_for
+):
+    client_for(ncp_a).post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"})
+    client_for(secretariat).post(
+        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Secretariat"}
+    )
+    stale = client_for(ncp_a).post(
+        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
+    )
+    assert stale.status_code == 409 and b"nothing was saved" in stale.content
+    assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
