@@ -29,6 +29,7 @@ def party_detail(request, code: str):
         "show_contacts": show_contacts,
         "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
         "is_own": request.user.is_authenticated and request.user.party_id == party.pk,
+        "party_activities": action_selectors.party_activities(request.user, party),
     }
     return render(request, "parties/party_detail.html", context)
 
