@@ -321,9 +321,7 @@ def activity_import(request):
                 % {"n": len(created)},
             )
             return redirect("actions:activity-list")
-        return render(
-            request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows}, status=400
-        )
+        return render(request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows})
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -343,5 +341,4 @@ def activity_import(request):
             return render(
                 request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows, "token": token}
             )
-    status = 400 if request.method == "POST" else 200
-    return render(request, "actions/activity_import.html", {"form": form, "rows": None}, status=status)
+    return render(request, "actions/activity_import.html", {"form": form, "rows": None})

@@ -195,7 +195,7 @@ def activity_update(
     party: Party | None = None,
 ) -> tuple[Activity, list[Action]]:
     """Apply an edit made from `expected_version`; raise ActivityConflict (writing nothing) if stale."""
-    current = Activity.objects.select_for_update().select_related("updated_by").get(pk=activity.pk)
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
     if expected_version is None or current.version != expected_version:
         raise ActivityConflict(current)
     if current.state == Activity.State.ARCHIVED:
