@@ -165,10 +165,15 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(state=value)
 
     def by_year(self, queryset, name, value):
+        """Activities running at some time in the year. Without an end date, a planned or ongoing
+        activity runs on; a completed or cancelled one counts in its start year only."""
         year = int(value)
         first, last = date(year, 1, 1), date(year, 12, 31)
+        running = [Activity.Status.PLANNED, Activity.Status.ONGOING]
         return queryset.filter(start_date__lte=last).filter(
-            Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+            Q(end_date__gte=first)
+            | Q(end_date__isnull=True, status__in=running)
+            | Q(end_date__isnull=True, start_date__gte=first)
         )
 
     def by_source(self, queryset, name, value):
