@@ -19,9 +19,9 @@ from tests.actions.activity_support import (
     PNG,
     XLSX,
     activity_post,
+    media_root,  # noqa: F401
     zip_bytes,
 )
-from tests.actions.activity_support import media_root  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
