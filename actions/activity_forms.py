@@ -446,8 +446,12 @@ PartnerFormSet = inlineformset_factory(
 def lines_of(formset) -> list[dict]:
     """The financing or partner rows a valid formset keeps, as plain dicts for the services."""
     rows = []
+    initial = set(map(id, formset.initial_forms))
     for form in formset.forms:
-        if not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+        # An existing line left untouched is kept; an extra line left blank is not a line.
+        if id(form) not in initial and not form.has_changed():
+            continue
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
             continue
         rows.append({k: v for k, v in form.cleaned_data.items() if k not in {"DELETE", "id", "activity"}})
     return rows

@@ -98,6 +98,39 @@ def test_currency_defaults_to_eur_on_the_form(client_for, ncp_a):
     assert '<option value="EUR" selected>EUR</option>' in body
 
 
+def test_editing_other_fields_keeps_untouched_lines_and_partners(client_for, ncp_a, party_a):
+    from parties.models import PartnerOrganisation
+
+    client = client_for(ncp_a)
+    unhcr = PartnerOrganisation.objects.get(acronym="UNHCR")
+    client.post(
+        "/activities/new/",
+        activity_post(
+            title="Keeps lines",
+            lines=[{"amount": "100"}, {"amount": "200", "currency": "USD"}],
+            partners=[{"organisation": unhcr.pk, "role": "funding"}],
+        ),
+    )
+    activity = Activity.objects.get(title="Keeps lines")
+    page = client.get(f"/activities/{activity.pk}/edit/").content.decode()
+    assert 'name="financing-INITIAL_FORMS" value="2"' in page
+    data = edit_post(activity, title="Keeps lines, renamed")
+    row = activity.partner_roles.get()
+    data.update({"partners-TOTAL_FORMS": "2", "partners-INITIAL_FORMS": "1", "partners-0-id": str(row.pk)})
+    data.update({"partners-0-organisation": str(unhcr.pk), "partners-0-role": "funding"})
+    data.update({"partners-1-organisation": "", "partners-1-role": "partner"})  # the blank extra row
+    data.update({"financing-TOTAL_FORMS": "3", "financing-2-currency": "EUR"})  # the blank extra line
+    assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Keeps lines, renamed"
+    assert sorted(activity.financing_lines.values_list("currency", flat=True)) == ["EUR", "USD"]
+    assert activity.partner_roles.count() == 1
+    data = edit_post(activity, version=str(activity.version))
+    data["financing-0-DELETE"] = "on"
+    assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
+    assert list(activity.financing_lines.values_list("currency", flat=True)) == ["USD"]
+
+
 # --- lost_update ---------------------------------------------------------------------------------
 
 
