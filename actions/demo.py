@@ -82,6 +82,18 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
             created_by=ncps.get(party.pk),
         )
         activity.actions.add(action)
+        items = list(action.items.all())
+        if items and rng.random() < 0.6:
+            activity.items.add(rng.choice(items))
+        if rng.random() < 0.3:
+            activity.links = f"https://www.pragueprocess.eu/en/activities/{n + 1}"
+            activity.save(update_fields=["links"])
+        # An activity under an action records its Party as participant, as the form does.
+        Participation.objects.get_or_create(
+            party=party,
+            action=action,
+            defaults={"since": start, "declared_by": ncps.get(party.pk)},
+        )
         if rng.random() < 0.4:
             activity.other_parties.add(*rng.sample(parties, k=rng.randint(1, 3)))
         if partners and rng.random() < 0.5:
@@ -96,7 +108,9 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
                 source=rng.choice(sources),
                 amount=Decimal(rng.randrange(5_000, 500_000, 500)),
                 currency="EUR" if rng.random() < 0.85 else rng.choice(["USD", "CHF", "GBP"]),
-                funder="",
+                funder=rng.choice(
+                    ["", "", "European Commission", f"Ministry of the Interior of {party.short_name}"]
+                ),
             )
         created_activities += 1
     return {"participations": created_participations, "activities": created_activities}
