@@ -85,16 +85,9 @@ class ActivityAdmin(SecretariatAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["party", "created_by", "updated_by"]
     readonly_fields = ["version"]
 
-
-def _bump_version(admin_save_model):
     def save_model(self, request, obj, form, change):
-        # An edit made here also makes forms opened before it stale (lost_update).
+        # An edit made here also makes the forms opened before it stale (lost_update).
         if change:
             obj.version += 1
             obj.updated_by = request.user
-        admin_save_model(self, request, obj, form, change)
-
-    return save_model
-
-
-ActivityAdmin.save_model = _bump_version(ActivityAdmin.save_model)
+        super().save_model(request, obj, form, change)
