@@ -341,6 +341,14 @@ class ActivityForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            documents = self.instance.documents.order_by("pk")
+            if documents.exists():
+                self.fields["remove_documents"] = forms.ModelMultipleChoiceField(
+                    label=_("Remove documents"),
+                    queryset=documents,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
         self.fields["title"].widget.attrs.setdefault("autofocus", True)
 
     def clean_links(self):
@@ -429,6 +437,7 @@ FinancingLineFormSet = inlineformset_factory(
     validate_max=True,
     absolute_max=60,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 PartnerFormSet = inlineformset_factory(
@@ -440,6 +449,7 @@ PartnerFormSet = inlineformset_factory(
     validate_max=True,
     absolute_max=60,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -53,6 +53,7 @@ def _write(form, financing, partners) -> services.ActivityWrite:
         financing=lines_of(financing),
         partners=lines_of(partners),
         documents=cleaned.get("documents") or [],
+        remove_documents=list(cleaned.get("remove_documents") or []),
     )
 
 

@@ -53,6 +53,7 @@ class ActivityWrite:
     financing: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
     documents: list = field(default_factory=list)
+    remove_documents: list = field(default_factory=list)
 
 
 def _line_key(line: dict | FinancingLine) -> tuple:
@@ -114,6 +115,14 @@ def _write_related(
             names = ", ".join(f"{p['organisation']} ({p['role']})" for p in write.partners) or "–"
             reasons.append(_("Partners: %(names)s") % {"names": names})
 
+    storage = ActivityDocument._meta.get_field("file").storage
+    for document in write.remove_documents:
+        if document.activity_id != activity.pk:
+            continue
+        name = document.file.name
+        document.delete()
+        transaction.on_commit(lambda name=name: storage.delete(name))
+        reasons.append(_("Document removed: %(name)s") % {"name": document.original_name})
     for upload in write.documents:
         document = ActivityDocument(
             activity=activity,

@@ -152,3 +152,25 @@ def test_upload_limits_deleting_a_draft_removes_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/activities/{activity.pk}/delete/")
     assert not path.exists()
+
+
+def test_upload_documents_added_and_removed_on_edit_are_in_the_history(
+    client_for, ncp_a, django_capture_on_commit_callbacks
+):
+    from tests.actions.activity_support import edit_post
+
+    client = client_for(ncp_a)
+    data = activity_post(title="Edited files")
+    data["documents"] = [SimpleUploadedFile("first.pdf", PDF)]
+    client.post("/activities/new/", data)
+    activity = Activity.objects.get(title="Edited files")
+    first = activity.documents.get()
+    assert "Remove documents" in client.get(f"/activities/{activity.pk}/edit/").content.decode()
+    data = edit_post(activity, remove_documents=[str(first.pk)])
+    data["documents"] = [SimpleUploadedFile("second.png", PNG)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
+    assert [d.original_name for d in activity.documents.all()] == ["second.png"]
+    assert not Path(first.file.path).exists()
+    body = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert "Document removed: first.pdf" in body and "Document added: second.png" in body
