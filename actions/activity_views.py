@@ -7,6 +7,7 @@ what a user may not read is 404; what they read but may not write is 403.
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -293,8 +294,13 @@ IMPORT_SESSION_KEY = "activity_import"
 
 
 def _import_dir() -> Path:
+    """Where a previewed file waits for its confirmation; files left unconfirmed for a day go."""
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in path.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     return path
 
 

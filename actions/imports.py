@@ -220,7 +220,7 @@ def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportR
         partners = PartnerFormSet(data, instance=Activity(), prefix="partners")
         valid = form.is_valid() & financing.is_valid() & partners.is_valid()
         for name, messages in form.errors.items():
-            column = name if name in COLUMNS else "title" if name == "__all__" else name
+            column = "–" if name == "__all__" else name
             for message in messages:
                 row.errors.append((column, message))
         _formset_errors(row, "financing", financing)
