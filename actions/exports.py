@@ -17,10 +17,11 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC
+from itertools import islice
 
 from django.db.models import QuerySet
 
-from .models import Activity
+from .models import Activity, ActivityPartner, FinancingLine
 
 COLUMNS = [
     "id",
@@ -50,36 +51,102 @@ def cell_escape(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def activity_row(activity: Activity) -> list[str]:
-    """One activity as export cells; reads only prefetched relations (see selectors.activity_list)."""
-    return [
-        str(activity.pk),
-        activity.title,
-        activity.party.code,
-        activity.kind,
-        activity.status,
-        activity.state,
-        "; ".join(a.code for a in activity.actions.all()),
-        "; ".join(f"{i.action.code} {i.letter}" for i in activity.items.all()),
-        activity.start_date.isoformat() if activity.start_date else "",
-        activity.end_date.isoformat() if activity.end_date else "",
-        activity.description,
-        activity.outputs,
-        "; ".join(p.code for p in activity.other_parties.all()),
-        "; ".join(f"{r.organisation.acronym}: {r.role}" for r in activity.partner_roles.all()),
-        "\n".join(
-            f"{ln.source.name} | {ln.amount:.2f} | {ln.currency} | {ln.funder}".rstrip(" |")
-            for ln in activity.financing_lines.all()
+MAIN_FIELDS = (
+    "pk",
+    "title",
+    "party__code",
+    "kind",
+    "status",
+    "state",
+    "start_date",
+    "end_date",
+    "description",
+    "outputs",
+    "links",
+    "updated_at",
+)
+
+
+def _grouped(rows) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for activity_id, *rest in rows:
+        out.setdefault(activity_id, []).append(rest)
+    return out
+
+
+def _related(ids: list[int]) -> dict[str, dict[int, list]]:
+    """The relations of one chunk of activities: five queries, whatever the chunk holds.
+
+    Plain tuples rather than model instances and prefetches: an export of 100,000 rows spends its
+    time writing, not building querysets per row."""
+    through = Activity.actions.through.objects.filter(activity_id__in=ids)
+    items = Activity.items.through.objects.filter(activity_id__in=ids)
+    joint = Activity.other_parties.through.objects.filter(activity_id__in=ids)
+    return {
+        "actions": _grouped(
+            through.order_by("action__area__order", "action__number").values_list(
+                "activity_id", "action__area__numeral", "action__number"
+            )
         ),
-        activity.links,
-        activity.updated_at.astimezone(UTC).isoformat(timespec="seconds") if activity.updated_at else "",
+        "items": _grouped(
+            items.order_by(
+                "actionitem__action__area__order", "actionitem__action__number", "actionitem__letter"
+            ).values_list(
+                "activity_id",
+                "actionitem__action__area__numeral",
+                "actionitem__action__number",
+                "actionitem__letter",
+            )
+        ),
+        "other_parties": _grouped(joint.order_by("party__order").values_list("activity_id", "party__code")),
+        "partners": _grouped(
+            ActivityPartner.objects.filter(activity_id__in=ids)
+            .order_by("pk")
+            .values_list("activity_id", "organisation__acronym", "role")
+        ),
+        "financing": _grouped(
+            FinancingLine.objects.filter(activity_id__in=ids)
+            .order_by("pk")
+            .values_list("activity_id", "source__name", "amount", "currency", "funder")
+        ),
+    }
+
+
+def _row(main: tuple, rel: dict[str, dict[int, list]]) -> list[str]:
+    pk, title, party, kind, status, state, start, end, description, outputs, links, updated = main
+    return [
+        str(pk),
+        title,
+        party,
+        kind,
+        status,
+        state,
+        "; ".join(f"{numeral}.{number}" for numeral, number in rel["actions"].get(pk, ())),
+        "; ".join(f"{numeral}.{number} {letter}" for numeral, number, letter in rel["items"].get(pk, ())),
+        start.isoformat() if start else "",
+        end.isoformat() if end else "",
+        description,
+        outputs,
+        "; ".join(code for (code,) in rel["other_parties"].get(pk, ())),
+        "; ".join(f"{acronym}: {role}" for acronym, role in rel["partners"].get(pk, ())),
+        "\n".join(
+            " | ".join([name, f"{amount:.2f}", currency, *([funder] if funder else [])])
+            for name, amount, currency, funder in rel["financing"].get(pk, ())
+        ),
+        links,
+        updated.astimezone(UTC).isoformat(timespec="seconds") if updated else "",
     ]
 
 
 def _rows(queryset: QuerySet[Activity]) -> Iterator[list[str]]:
-    # iterator(chunk_size=...) keeps memory flat and runs the prefetches once per chunk.
-    for activity in queryset.iterator(chunk_size=CHUNK):
-        yield [cell_escape(v) for v in activity_row(activity)]
+    """Escaped export rows, read in chunks: memory stays flat whatever the number of rows."""
+    # The list page's joins and prefetches are not needed here: the relations come per chunk.
+    plain = queryset.select_related(None).prefetch_related(None)
+    main = plain.values_list(*MAIN_FIELDS).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(main, CHUNK)):
+        rel = _related([row[0] for row in chunk])
+        for row in chunk:
+            yield [cell_escape(v) for v in _row(row, rel)]
 
 
 class _Echo:
