@@ -238,8 +238,8 @@ def _conflict(current: Activity, form, financing) -> dict:
                     "mine": ", ".join(mine),
                 }
             )
-    theirs_lines = services._describe_lines(current.financing_lines.all())
-    mine_lines = services._describe_lines(lines_of(financing))
+    theirs_lines = services.financing_describe(current.financing_lines.all())
+    mine_lines = services.financing_describe(lines_of(financing))
     if theirs_lines != mine_lines:
         rows.append({"label": _("Financing"), "theirs": theirs_lines, "mine": mine_lines})
     # The form now carries the saved version: saving again is a deliberate choice made after seeing this.
@@ -309,26 +309,8 @@ def _import_dir() -> Path:
 def activity_import(request):
     require(request.user, "activity.import")
     plan = selectors.plan_current()
-    pending = request.session.get(IMPORT_SESSION_KEY)
     if request.method == "POST" and "confirm" in request.POST:
-        if not pending or request.POST.get("token") != pending["token"]:
-            messages.error(request, _("This import has expired: upload the file again."))
-            return redirect("actions:activity-import")
-        path = _import_dir() / pending["token"]
-        rows = imports.rows_validate(
-            user=request.user, content=path.read_bytes(), kind=pending["kind"], plan=plan
-        )
-        if not any(row.errors for row in rows):
-            created = imports.rows_import(user=request.user, rows=rows)
-            path.unlink(missing_ok=True)
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                ngettext("%(n)s activity imported.", "%(n)s activities imported.", len(created))
-                % {"n": len(created)},
-            )
-            return redirect("actions:activity-list")
-        return render(request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows})
+        return _import_confirm(request, plan)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -345,7 +327,36 @@ def activity_import(request):
                 token = secrets.token_hex(16)
                 (_import_dir() / token).write_bytes(content)
                 request.session[IMPORT_SESSION_KEY] = {"token": token, "kind": upload.import_kind}
-            return render(
-                request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows, "token": token}
-            )
+            context = {"form": ImportForm(), "rows": rows, "token": token}
+            return render(request, "actions/activity_import.html", context)
     return render(request, "actions/activity_import.html", {"form": form, "rows": None})
+
+
+def _import_confirm(request, plan):
+    """Import the previewed file once: the file is claimed by an atomic rename, so a second click or
+    a replayed request finds nothing to import."""
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not pending or request.POST.get("token") != pending["token"]:
+        messages.error(request, _("This import has expired or was already done: upload the file again."))
+        return redirect("actions:activity-import")
+    path = _import_dir() / pending["token"]
+    claimed = path.with_suffix(".claimed")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        messages.error(request, _("This import has expired or was already done: upload the file again."))
+        return redirect("actions:activity-import")
+    try:
+        rows = imports.rows_validate(
+            user=request.user, content=claimed.read_bytes(), kind=pending["kind"], plan=plan
+        )
+        if any(row.errors for row in rows):
+            return render(request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows})
+        created = imports.rows_import(user=request.user, rows=rows)
+    finally:
+        claimed.unlink(missing_ok=True)
+    count = len(created)
+    messages.success(
+        request, ngettext("%(n)s activity imported.", "%(n)s activities imported.", count) % {"n": count}
+    )
+    return redirect("actions:activity-list")

@@ -66,7 +66,8 @@ def _partner_key(row: dict | ActivityPartner) -> tuple:
     return (get("organisation").pk, get("role"))
 
 
-def _describe_lines(lines) -> str:
+def financing_describe(lines) -> str:
+    """Financing lines (rows or dicts) as one readable line, for the history and the conflict view."""
     return (
         "; ".join(
             f"{(ln['amount'] if isinstance(ln, dict) else ln.amount):,.2f} "
@@ -99,7 +100,7 @@ def _write_related(
         if not created:
             reasons.append(
                 _("Financing: %(old)s → %(new)s")
-                % {"old": _describe_lines(old_lines), "new": _describe_lines(write.financing)}
+                % {"old": financing_describe(old_lines), "new": financing_describe(write.financing)}
             )
 
     old_partners = list(activity.partner_roles.select_related("organisation")) if not created else []

@@ -196,3 +196,20 @@ def test_csv_import_unreadable_files_get_a_message(client_for, ncp_a, content, m
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Activity.objects.count() == 0
+
+
+def test_csv_import_confirming_twice_imports_once(client_for, secretariat):
+    client = client_for(secretariat)
+    preview = _upload(client, _csv_file([GOOD[1]]))
+    token = re.search(r'name="token" value="([0-9a-f]+)"', preview.content.decode()).group(1)
+    first = client.post("/activities/import/", {"token": token, "confirm": "1"})
+    second = client.post("/activities/import/", {"token": token, "confirm": "1"})
+    assert first.status_code == second.status_code == 302
+    assert Activity.objects.count() == 1
+
+
+def test_csv_import_token_of_another_session_is_refused(client_for, secretariat, ncp_a):
+    preview = _upload(client_for(secretariat), _csv_file([GOOD[1]]))
+    token = re.search(r'name="token" value="([0-9a-f]+)"', preview.content.decode()).group(1)
+    client_for(ncp_a).post("/activities/import/", {"token": token, "confirm": "1"})
+    assert Activity.objects.count() == 0
