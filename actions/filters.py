@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import GeographicGroup, PartnerOrganisation, Party
+from parties.permissions import can
 
 from .models import (
     Action,
@@ -116,10 +117,13 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["action"].field.label_from_instance = lambda a: a.code
         self.filters["item"].field.label_from_instance = lambda i: f"{i.action.code} {i.letter}"
         self.filters["area"].field.label_from_instance = lambda a: f"{a.numeral}. {a.title}"
+        if self.request is not None and not can(self.request.user, "draft.view"):
+            # Those who read only submitted activities have no states to choose from.
+            del self.filters["state"]
 
     def filter_queryset(self, queryset):
         # Archived activities only show when asked for by the state filter.
-        if not self.form.cleaned_data.get("state"):
+        if not self.form.cleaned_data.get("state"):  # also when the filter is not offered
             queryset = queryset.exclude(state=Activity.State.ARCHIVED)
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):

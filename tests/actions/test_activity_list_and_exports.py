@@ -183,3 +183,19 @@ def test_query_budget_activity_page_equal_at_5_and_50_activities(client_for, sec
     _rich(45, party_a)
     last = party_a.activities.order_by("pk").last()
     assert _count(client, f"/activities/{last.pk}/") == small
+
+
+def test_state_filter_only_for_those_who_read_drafts(client_for, reader, ncp_a, party_a):
+    assert 'name="state"' not in client_for(reader).get("/activities/").content.decode()
+    assert 'name="state"' in client_for(ncp_a).get("/activities/").content.decode()
+    ActivityFactory(party=party_a, state="archived", title="Archived one")
+    # asking for archived rows without the filter on offer shows none of them
+    assert (
+        "Archived one" not in client_for(reader).get("/activities/", {"state": "archived"}).content.decode()
+    )
+
+
+def test_form_groups_checkboxes_in_fieldsets_with_legends(client_for, ncp_a):
+    body = client_for(ncp_a).get("/activities/new/").content.decode()
+    assert body.count("<legend>Actions") == 1 and body.count("<legend>Items") == 1
+    assert 'for=""' not in body
