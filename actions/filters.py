@@ -10,7 +10,7 @@ from datetime import date
 
 import django_filters
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import GeographicGroup, PartnerOrganisation, Party
@@ -127,7 +127,7 @@ class ActivityFilter(django_filters.FilterSet):
             queryset = queryset.exclude(state=Activity.State.ARCHIVED)
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("-start_date", "-pk")
+            queryset = queryset.order_by(F("start_date").desc(nulls_last=True), "-pk")
         else:
             # A stable order for pagination, whatever key was chosen.
             queryset = queryset.order_by(*queryset.query.order_by, "-pk")

@@ -199,3 +199,16 @@ def test_form_groups_checkboxes_in_fieldsets_with_legends(client_for, ncp_a):
     body = client_for(ncp_a).get("/activities/new/").content.decode()
     assert body.count("<legend>Actions") == 1 and body.count("<legend>Items") == 1
     assert 'for=""' not in body
+
+
+def test_links_other_than_web_addresses_are_not_made_clickable(client_for, reader, party_a):
+    activity = ActivityFactory(party=party_a, links="javascript:alert(1)\nhttps://example.org/a")
+    body = client_for(reader).get(f"/activities/{activity.pk}/").content.decode()
+    assert 'href="javascript' not in body and 'href="https://example.org/a"' in body
+
+
+def test_undated_activities_come_last_by_default(client_for, reader, party_a):
+    ActivityFactory(party=party_a, title="Undated", start_date=None)
+    ActivityFactory(party=party_a, title="Dated", start_date=dt.date(2012, 1, 1))
+    body = client_for(reader).get("/activities/").content.decode()
+    assert body.index("Dated") < body.index("Undated")
