@@ -174,7 +174,11 @@ def activity_edit(request, pk: int):
         return redirect(activity)
     form, financing, partners = _forms(request, instance=activity)
     conflict = None
-    if request.method == "POST" and form.is_valid() & financing.is_valid() & partners.is_valid():
+    valid = request.method == "POST" and form.is_valid() & financing.is_valid() & partners.is_valid()
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("version") != activity.version:
+        # Stale, even when its lines no longer match what is stored: show the conflict, write nothing.
+        conflict = _conflict(activity, form, financing if valid else None)
+    elif valid:
         party = form.cleaned_data.get("party") if scope(request.user, "activity.edit") is ALL else None
         try:
             activity, joined = services.activity_update(
@@ -239,7 +243,7 @@ def _conflict(current: Activity, form, financing) -> dict:
                 }
             )
     theirs_lines = services.financing_describe(current.financing_lines.all())
-    mine_lines = services.financing_describe(lines_of(financing))
+    mine_lines = services.financing_describe(lines_of(financing)) if financing else "…"
     if theirs_lines != mine_lines:
         rows.append({"label": _("Financing"), "theirs": theirs_lines, "mine": mine_lines})
     # The form now carries the saved version: saving again is a deliberate choice made after seeing this.

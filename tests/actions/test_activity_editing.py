@@ -287,3 +287,21 @@ def test_drafts_are_seen_only_by_their_party_and_the_secretariat(client_for, cas
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert (b"Secret draft" in body) is sees, (role, url)
             assert b"Public work" in body, (role, url)
+
+
+def test_lost_update_conflict_shown_even_when_the_other_edit_removed_a_line(
+    client_for, ncp_a, secretariat, party_a
+):
+    client = client_for(ncp_a)
+    client.post(
+        "/activities/new/", activity_post(title="Lines race", lines=[{"amount": "100"}, {"amount": "200"}])
+    )
+    activity = Activity.objects.get(title="Lines race")
+    stale = edit_post(activity, title="Mine")
+    removal = edit_post(activity)
+    removal["financing-0-DELETE"] = "on"
+    assert client_for(secretariat).post(f"/activities/{activity.pk}/edit/", removal).status_code == 302
+    response = client.post(f"/activities/{activity.pk}/edit/", stale)
+    assert response.status_code == 409
+    activity.refresh_from_db()
+    assert activity.title == "Lines race" and activity.financing_lines.count() == 1
