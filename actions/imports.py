@@ -36,6 +36,16 @@ class ImportRow:
     errors: list[tuple[str, str]] = field(default_factory=list)
     party: Party | None = None
     write: ActivityWrite | None = None
+    line_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def party_code(self) -> str:
+        return self.values.get("party", "").upper() or (self.party.code if self.party else "")
+
+    @property
+    def codes(self) -> str:
+        """The actions and items the row names, as written in the file."""
+        return " ".join(filter(None, [self.values.get("actions", ""), self.values.get("items", "")]))
 
 
 class ImportFileError(ValueError):
@@ -153,27 +163,28 @@ def _form_data(row: ImportRow, user, lookups: _Lookups) -> QueryDict:
         data["party"] = str(row.party.pk) if row.party else ""
 
     lines = [ln for ln in v.get("financing", "").splitlines() if ln.strip()]
-    _management(data, "financing", len(lines))
-    for n, line in enumerate(lines):
+    for number, line in enumerate(lines, start=1):
         parts = [p.strip() for p in line.split("|")]
         if len(parts) < 3 or len(parts) > 4:
-            row.errors.append(
-                ("financing", _("line %(n)s: expected “source | amount | currency | funder”") % {"n": n + 1})
-            )
+            message = _("line %(n)s: expected “source | amount | currency | funder”") % {"n": number}
+            row.errors.append(("financing", message))
             continue
         source = lookups.sources.get(parts[0].upper())
         if source is None:
-            row.errors.append(
-                ("financing", _("line %(n)s: unknown source “%(s)s”") % {"n": n + 1, "s": parts[0][:60]})
-            )
+            message = _("line %(n)s: unknown source “%(s)s”") % {"n": number, "s": parts[0][:60]}
+            row.errors.append(("financing", message))
+            continue
         try:
             amount = str(Decimal(parts[1].replace(",", "").replace(" ", "")))
         except InvalidOperation:
             amount = parts[1]
-        data[f"financing-{n}-source"] = str(source.pk) if source else ""
+        n = len(row.line_numbers)
+        row.line_numbers.append(number)  # the formset's n-th form is the cell's line `number`
+        data[f"financing-{n}-source"] = str(source.pk)
         data[f"financing-{n}-amount"] = amount
         data[f"financing-{n}-currency"] = parts[2].upper()
         data[f"financing-{n}-funder"] = parts[3] if len(parts) == 4 else ""
+    _management(data, "financing", len(row.line_numbers))
 
     partners = _split(v.get("partners", ""))
     _management(data, "partners", len(partners))
@@ -194,16 +205,17 @@ def _management(data: QueryDict, prefix: str, total: int) -> None:
     data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
 
 
-def _formset_errors(row: ImportRow, column: str, formset) -> None:
+def _formset_errors(row: ImportRow, column: str, formset, numbers: list[int] | None = None) -> None:
+    """Formset errors under the cell's column; `numbers` maps a form to its line within the cell."""
     for n, errors in enumerate(formset.errors):
+        line = numbers[n] if numbers and n < len(numbers) else n + 1
         for name, messages in errors.items():
-            row.errors.append(
-                (
-                    column,
-                    _("line %(n)s, %(field)s: %(msg)s")
-                    % {"n": n + 1, "field": name, "msg": " ".join(messages)},
-                )
-            )
+            message = _("line %(n)s, %(field)s: %(msg)s") % {
+                "n": line,
+                "field": name,
+                "msg": " ".join(messages),
+            }
+            row.errors.append((column, message))
     for message in formset.non_form_errors():
         row.errors.append((column, message))
 
@@ -223,7 +235,7 @@ def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportR
             column = "–" if name == "__all__" else name
             for message in messages:
                 row.errors.append((column, message))
-        _formset_errors(row, "financing", financing)
+        _formset_errors(row, "financing", financing, row.line_numbers)
         _formset_errors(row, "partners", partners)
         if valid and not row.errors:
             cleaned = form.cleaned_data

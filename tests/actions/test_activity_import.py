@@ -213,3 +213,12 @@ def test_csv_import_token_of_another_session_is_refused(client_for, secretariat,
     token = re.search(r'name="token" value="([0-9a-f]+)"', preview.content.decode()).group(1)
     client_for(ncp_a).post("/activities/import/", {"token": token, "confirm": "1"})
     assert Activity.objects.count() == 0
+
+
+def test_csv_import_financing_errors_name_the_line_within_the_cell(client_for, secretariat):
+    cell = "European Union funds | 10 | EUR\nno pipes here\nMoon money | 5 | EUR\nEuropean Union funds | -3 | EUR"
+    body = _upload(client_for(secretariat), _csv_file([{**GOOD[1], "financing": cell}])).content.decode()
+    assert "Row 2, column financing: line 2: expected" in body
+    assert "Row 2, column financing: line 3: unknown source “Moon money”" in body
+    assert "Row 2, column financing: line 4, amount:" in body
+    assert "line 3, source" not in body and "dict_items" not in body
