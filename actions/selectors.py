@@ -141,7 +141,8 @@ def activity_history(activity: Activity, *, limit: int = 50) -> list[dict]:
     plain = [
         f.name
         for f in Activity._meta.concrete_fields
-        if f.editable and f.name not in {"id", "created_at", "updated_at", "created_by", "updated_by"}
+        if f.editable
+        and f.name not in {"id", "created_at", "updated_at", "created_by", "updated_by", "version"}
     ]
     m2m = {
         "actions": ("action", Activity._meta.get_field("actions").verbose_name),
