@@ -139,7 +139,12 @@ def _write_related(
 
 
 def _participations_ensure(*, activity: Activity, user: User | None) -> list[Action]:
-    """Record the reporting Party as participant in each of the activity's actions it has not joined."""
+    """Record the reporting Party as participant in each of the activity's actions it has not joined.
+
+    Only once the activity is submitted: a draft is private to its Party, and the participation
+    matrix is not."""
+    if activity.state != Activity.State.SUBMITTED:
+        return []
     joined = set(Participation.objects.filter(party=activity.party).values_list("action_id", flat=True))
     added = []
     for action in activity.actions.select_related("area").order_by("area__order", "number"):

@@ -305,3 +305,17 @@ def test_lost_update_conflict_shown_even_when_the_other_edit_removed_a_line(
     assert response.status_code == 409
     activity.refresh_from_db()
     assert activity.title == "Lines race" and activity.financing_lines.count() == 1
+
+
+def test_a_draft_records_no_participation_until_it_is_submitted(client_for, ncp_a, party_a):
+    client = client_for(ncp_a)
+    client.post(
+        "/activities/new/", activity_post(title="Quiet draft", state="draft", actions=[str(action("V.3").pk)])
+    )
+    activity = Activity.objects.get(title="Quiet draft")
+    assert not Participation.objects.filter(party=party_a, action=action("V.3")).exists()
+    response = client.post(f"/activities/{activity.pk}/edit/", edit_post(activity, state="submitted"))
+    assert response.status_code == 302
+    assert Participation.objects.get(party=party_a, action=action("V.3")).role == "participant"
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("recorded as participant in action V.3" in n for n in notes)
