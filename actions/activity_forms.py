@@ -188,7 +188,10 @@ class ActivityForm(forms.ModelForm):
             label=_("State"),
             choices=[(s.value, s.label) for s in states],
             initial=self.instance.state if self.instance.pk else Activity.State.DRAFT,
-            help_text=_("A draft is seen only by your Party and the secretariat."),
+            help_text=_(
+                "A draft is seen only by your Party and the secretariat. Once submitted, an activity "
+                "stays visible to all members and records your Party in the actions it has not joined."
+            ),
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
