@@ -212,3 +212,15 @@ def test_undated_activities_come_last_by_default(client_for, reader, party_a):
     ActivityFactory(party=party_a, title="Dated", start_date=dt.date(2012, 1, 1))
     body = client_for(reader).get("/activities/").content.decode()
     assert body.index("Dated") < body.index("Undated")
+
+
+def test_search_falls_back_to_icontains_off_postgresql(client_for, reader, party_a, monkeypatch):
+    from types import SimpleNamespace
+
+    from actions import filters
+
+    ActivityFactory(party=party_a, title="Reintegration of returnees", outputs="A vacancy database")
+    monkeypatch.setattr(filters, "connection", SimpleNamespace(vendor="sqlite"))
+    client = client_for(reader)
+    assert "Reintegration of returnees" in client.get("/activities/", {"q": "vacancy data"}).content.decode()
+    assert "Reintegration of returnees" not in client.get("/activities/", {"q": "refugee"}).content.decode()

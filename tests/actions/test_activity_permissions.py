@@ -247,3 +247,13 @@ def test_contact_point_cannot_edit_other_partys_activity(client_for, ncp_b, part
     assert response.status_code == 403
     activity.refresh_from_db()
     assert activity.title == "Czech"
+
+
+def test_secretariat_may_move_an_activity_to_another_party(client_for, secretariat, party_a, party_b):
+    activity = ActivityFactory(party=party_a, title="Misfiled")
+    response = client_for(secretariat).post(
+        f"/activities/{activity.pk}/edit/", edit_post(activity, party=str(party_b.pk))
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.party == party_b and activity.updated_by == secretariat
