@@ -130,12 +130,23 @@ def _url(name, record, records):
     return reverse(f"actions:{name}", args=[obj.pk])
 
 
+def _activity_url_names() -> set[str]:
+    """The URL names of the `# activities` block of actions/urls.py."""
+    return {
+        p.name
+        for p in action_urls.urlpatterns
+        if isinstance(p, URLPattern) and p.name.startswith("activity-")
+    }
+
+
 def _snapshot():
     return sorted(Activity.objects.values_list("pk", "title", "state", "version", "party_id"))
 
 
 @pytest.mark.parametrize("name,method,record,role,expected", CASES)
 def test_authz_matrix(client_for, cast, records, name, method, record, role, expected):
+    missing = _activity_url_names() - {row[0] for row in MATRIX}
+    assert not missing, f"activity URLs missing from the permission matrix: {sorted(missing)}"
     client = client_for(cast[role])
     url = _url(name, record, records)
     data = {}
