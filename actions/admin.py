@@ -10,6 +10,8 @@ from .models import (
     ActionItem,
     ActionPlan,
     Activity,
+    ActivityDocument,
+    ActivityPartner,
     FinancingLine,
     FinancingSource,
     Participation,
@@ -56,11 +58,36 @@ class FinancingLineInline(admin.TabularInline):
     extra = 0
 
 
+class ActivityPartnerInline(admin.TabularInline):
+    model = ActivityPartner
+    extra = 0
+
+
+class ActivityDocumentInline(admin.TabularInline):
+    """Read-only here: documents are uploaded through the activity form, which checks their content."""
+
+    model = ActivityDocument
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Activity)
 class ActivityAdmin(SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["title", "party", "kind", "status", "state", "start_date"]
     list_select_related = ["party"]
     list_filter = ["state", "status", "kind", "party__group", "actions__area"]
     search_fields = ["title", "description", "outputs"]
-    inlines = [FinancingLineInline]
+    inlines = [FinancingLineInline, ActivityPartnerInline, ActivityDocumentInline]
     raw_id_fields = ["party", "created_by", "updated_by"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        # An edit made here also makes the forms opened before it stale (lost_update).
+        if change:
+            obj.version += 1
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

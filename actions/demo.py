@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from parties.models import PartnerOrganisation, Party, User
 
-from .models import Action, Activity, ActivityPartner, FinancingLine, FinancingSource, Participation
+from .models import Action, Activity, ActivityPartner, FinancingSource, Participation
+from .services import ActivityWrite, activity_create
 
 TITLES = {
     "I.1": "Awareness campaign on the risks of irregular migration",
@@ -69,34 +70,41 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         party = rng.choice(parties)
         year = rng.randint(plan.start_year, plan.end_year)
         start = date(year, rng.randint(1, 12), rng.randint(1, 28))
-        activity = Activity.objects.create(
-            title=f"{TITLES.get(action.code, 'Activity')} ({party.short_name}, {year})",
-            description=f"Demo activity {n + 1} under action {action.code}.",
-            kind=rng.choice(kinds),
-            status=rng.choice(statuses),
-            state=Activity.State.SUBMITTED if rng.random() < 0.85 else Activity.State.DRAFT,
-            party=party,
-            start_date=start,
-            end_date=date(min(year + rng.randint(0, 1), plan.end_year), 12, 31),
-            outputs="Report published; officials trained.",
-            created_by=ncps.get(party.pk),
+        items = list(action.items.all())
+        others = (
+            [p for p in rng.sample(parties, k=rng.randint(1, 3)) if p != party] if rng.random() < 0.4 else []
         )
-        activity.actions.add(action)
-        if rng.random() < 0.4:
-            activity.other_parties.add(*rng.sample(parties, k=rng.randint(1, 3)))
-        if partners and rng.random() < 0.5:
-            ActivityPartner.objects.create(
-                activity=activity,
-                organisation=rng.choice(partners),
-                role=rng.choice(ActivityPartner.Role.values),
-            )
-        for _ in range(rng.randint(1, 2)):
-            FinancingLine.objects.create(
-                activity=activity,
-                source=rng.choice(sources),
-                amount=Decimal(rng.randrange(5_000, 500_000, 500)),
-                currency="EUR" if rng.random() < 0.85 else rng.choice(["USD", "CHF", "GBP"]),
-                funder="",
-            )
+        write = ActivityWrite(
+            fields={
+                "title": f"{TITLES.get(action.code, 'Activity')} ({party.short_name}, {year})",
+                "description": f"Demo activity {n + 1} under action {action.code}.",
+                "kind": rng.choice(kinds),
+                "status": rng.choice(statuses),
+                "state": Activity.State.SUBMITTED if rng.random() < 0.85 else Activity.State.DRAFT,
+                "start_date": start,
+                "end_date": date(min(year + rng.randint(0, 1), plan.end_year), 12, 31),
+                "outputs": "Report published; officials trained.",
+                "links": f"https://www.pragueprocess.eu/en/activities/{n + 1}" if rng.random() < 0.3 else "",
+            },
+            actions=[action],
+            items=[rng.choice(items)] if items and rng.random() < 0.6 else [],
+            other_parties=others,
+            partners=[{"organisation": rng.choice(partners), "role": rng.choice(ActivityPartner.Role.values)}]
+            if partners and rng.random() < 0.5
+            else [],
+            financing=[
+                {
+                    "source": rng.choice(sources),
+                    "amount": Decimal(rng.randrange(5_000, 500_000, 500)),
+                    "currency": "EUR" if rng.random() < 0.85 else rng.choice(["USD", "CHF", "GBP"]),
+                    "funder": rng.choice(
+                        ["", "", "European Commission", f"Ministry of the Interior of {party.short_name}"]
+                    ),
+                }
+                for _ in range(rng.randint(1, 2))
+            ],
+        )
+        # The same service as the form: one history entry, and the Party recorded as participant.
+        activity_create(user=ncps.get(party.pk), party=party, write=write)
         created_activities += 1
     return {"participations": created_participations, "activities": created_activities}

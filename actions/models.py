@@ -263,6 +263,7 @@ class ActivityPartner(TimeStampedModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="partner_roles")
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["activity", "organisation"]
@@ -303,3 +304,50 @@ class FinancingLine(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} ({self.source})"
+
+
+def document_upload_to(instance: ActivityDocument, filename: str) -> str:
+    """A generated name: nothing of the uploader's file name reaches the disk."""
+    import uuid
+
+    return f"activities/{uuid.uuid4().hex}{instance.EXTENSIONS.get(instance.content_type, '')}"
+
+
+class ActivityDocument(TimeStampedModel):
+    """A file attached to an activity; its type was read from its content when it was uploaded."""
+
+    EXTENSIONS = {
+        "application/pdf": ".pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+        "application/vnd.oasis.opendocument.text": ".odt",
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
+    }
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="documents", verbose_name=_("activity")
+    )
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:activity-document", args=[self.activity_id, self.pk])

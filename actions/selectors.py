@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Action, ActionItem, ActionPlan, Participation, PriorityArea
+from parties.models import Party
+from parties.permissions import ALL, OWN, can, scope
+
+from .models import (
+    Action,
+    ActionItem,
+    ActionPlan,
+    Activity,
+    ActivityDocument,
+    ActivityPartner,
+    FinancingLine,
+    Participation,
+    PriorityArea,
+)
 
 
 def plan_current() -> ActionPlan | None:
@@ -55,3 +68,178 @@ def action_participations(action: Action) -> QuerySet[Participation]:
 
 def plan_actions(plan: ActionPlan) -> QuerySet[Action]:
     return Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
+
+
+# --- activities ---------------------------------------------------------------------------------
+# Every list, search, export and page of activities starts from `activities_visible_to(user)`.
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Activities the user may read: submitted ones for every member; drafts and archived ones only
+    for their own Party (and the secretariat). Anonymous visitors read none."""
+    if not can(user, "member.view"):
+        return Activity.objects.none()
+    qs = Activity.objects.all()
+    draft_scope = scope(user, "draft.view")
+    if draft_scope is ALL:
+        return qs
+    if draft_scope is OWN and user.party_id:
+        return qs.filter(Q(state=Activity.State.SUBMITTED) | Q(party_id=user.party_id))
+    return qs.filter(state=Activity.State.SUBMITTED)
+
+
+def activity_list(user) -> QuerySet[Activity]:
+    """The rows of the list page and the exports: a fixed number of queries per page or chunk."""
+    return (
+        activities_visible_to(user)
+        .select_related("party__group")
+        .prefetch_related(
+            Prefetch(
+                "actions", queryset=Action.objects.select_related("area").order_by("area__order", "number")
+            ),
+            Prefetch("items", queryset=ActionItem.objects.select_related("action__area")),
+            Prefetch("other_parties", queryset=Party.objects.order_by("order")),
+            Prefetch(
+                "partner_roles",
+                queryset=ActivityPartner.objects.select_related("organisation").order_by("pk"),
+            ),
+            Prefetch(
+                "financing_lines", queryset=FinancingLine.objects.select_related("source").order_by("pk")
+            ),
+        )
+    )
+
+
+def activity_get(user, pk: int) -> Activity:
+    """One activity with everything its page shows; 404 when the user may not read it."""
+    return get_object_or_404(
+        activity_list(user)
+        .select_related("created_by", "updated_by")
+        .prefetch_related(
+            Prefetch(
+                "documents", queryset=ActivityDocument.objects.select_related("uploaded_by").order_by("pk")
+            )
+        ),
+        pk=pk,
+    )
+
+
+def activity_history(activity: Activity, *, limit: int = 50) -> list[dict]:
+    """The activity's changes, newest first: who, when, and each field's old and new value.
+
+    The m2m history tables are prefetched, so the diff of the plain fields and of the sets costs a
+    fixed number of queries whatever the length of the history shown."""
+    records = list(
+        activity.history.select_related("history_user")
+        .prefetch_related(
+            "historicalactivity_actions_set__action__area",
+            "historicalactivity_items_set__actionitem__action__area",
+            "historicalactivity_other_parties_set__party",
+        )
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    plain = [
+        f.name
+        for f in Activity._meta.concrete_fields
+        if f.editable
+        and f.name not in {"id", "created_at", "updated_at", "created_by", "updated_by", "version"}
+    ]
+    m2m = {
+        "actions": ("action", Activity._meta.get_field("actions").verbose_name),
+        "items": ("actionitem", Activity._meta.get_field("items").verbose_name),
+        "other_parties": ("party", Activity._meta.get_field("other_parties").verbose_name),
+    }
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, included_fields=plain)
+            for change in delta.changes:
+                field = Activity._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _display(field, change.old, older),
+                        "new": _display(field, change.new, newer),
+                    }
+                )
+            for name, (attr, label) in m2m.items():
+                rows = f"historicalactivity_{name}_set"
+                old = sorted(str(getattr(row, attr)) for row in getattr(older, rows).all())
+                new = sorted(str(getattr(row, attr)) for row in getattr(newer, rows).all())
+                if old != new:
+                    changes.append({"field": label, "old": ", ".join(old), "new": ", ".join(new)})
+        entries.append(
+            {
+                "record": newer,
+                "user": newer.history_user,
+                "when": newer.history_date,
+                "type": newer.get_history_type_display(),
+                "reason": newer.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _display(field, value, record) -> str:
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name == "party":
+        party = Party.objects.filter(pk=value).first() if value else None  # rare: a moved activity
+        return str(party or "")
+    return "" if value is None else str(value)
+
+
+def party_activities(user, party: Party, *, limit: int = 10) -> dict | None:
+    """The Party page's block: the latest activities the user may read, and how many there are;
+    None for visitors who may not read activities."""
+    if not can(user, "member.view"):
+        return None
+    qs = (
+        activities_visible_to(user)
+        .filter(
+            Q(party=party)
+            | Q(pk__in=Activity.other_parties.through.objects.filter(party=party).values("activity"))
+        )
+        .exclude(state=Activity.State.ARCHIVED)
+    )
+    return {
+        "party": party,
+        "count": qs.count(),
+        "latest": list(
+            qs.select_related("party").prefetch_related(
+                Prefetch("actions", queryset=Action.objects.select_related("area"))
+            )[:limit]
+        ),
+    }
+
+
+def action_activities(user, action: Action, *, limit: int = 20) -> dict | None:
+    """The action page's block: the latest activities under the action that the user may read;
+    None for visitors who may not read activities."""
+    if not can(user, "member.view"):
+        return None
+    qs = activities_visible_to(user).filter(actions=action).exclude(state=Activity.State.ARCHIVED)
+    return {
+        "count": qs.count(),
+        "latest": list(
+            qs.select_related("party").prefetch_related(
+                Prefetch("items", queryset=ActionItem.objects.select_related("action__area"))
+            )[:limit]
+        ),
+    }
+
+
+def activity_counts_by_party_action(user) -> dict[tuple[int, int], int]:
+    """{(party_id, action_id): number of activities the user may read}, for the participation matrix."""
+    rows = (
+        Activity.actions.through.objects.filter(
+            activity__in=activities_visible_to(user).exclude(state=Activity.State.ARCHIVED)
+        )
+        .values("activity__party_id", "action_id")
+        .annotate(n=Count("activity_id"))
+    )
+    return {(r["activity__party_id"], r["action_id"]): r["n"] for r in rows}

@@ -30,5 +30,6 @@ def action_detail(request, numeral: str, number: int):
             "action": action,
             "leads": [p for p in participations if p.role == "lead"],
             "participants": [p for p in participations if p.role != "lead"],
+            "action_activities": selectors.action_activities(request.user, action),
         },
     )

@@ -48,6 +48,7 @@ def party_detail(request, code: str):
         "confirmation_due": is_own
         and not party_selectors.confirmations_for([request.user.pk], timezone.localdate().year),
         "progress_reports": evaluation_selectors.party_progress_reports(party, request.user),
+        "party_activities": action_selectors.party_activities(request.user, party),
     }
     context["party_meetings"] = meeting_selectors.party_meetings(party)  # meetings: its invitations
     return render(request, "parties/party_detail.html", context)

@@ -1,0 +1,350 @@
+"""Forms of the activity pages: they validate and narrow choices, they never write.
+
+The same `ActivityForm` and financing/partner formsets validate what the UI posts and every row of an
+import, so a rule holds whichever way the data arrives.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from parties.models import PartnerOrganisation, Party
+from parties.permissions import ALL, scope
+
+from .models import Action, ActionItem, Activity, ActivityPartner, FinancingLine, FinancingSource
+
+# ISO 4217 active currency codes (alphabetic), the list a financing line's currency is checked against.
+_CURRENCY_TEXT = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
+    BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+    GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+    KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD
+    NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+    SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES
+    VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG
+"""
+CURRENCY_CODES = tuple(_CURRENCY_TEXT.split())
+CURRENCY_CHOICES = [(code, code) for code in CURRENCY_CODES]
+
+PDF, DOCX, XLSX, ODT, PNG, JPEG = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "image/png",
+    "image/jpeg",
+)
+
+
+def document_sniff(upload) -> str | None:
+    """The document's type read from its content (never its name), or None when it is not accepted.
+
+    PDF, PNG and JPEG by their signatures; DOCX, XLSX and ODT as ZIP containers holding the members
+    that make them what they claim. Only the ZIP directory and the tiny ODF `mimetype` member are read,
+    so a compressed bomb is never inflated."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return DOCX
+            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+                return XLSX
+            if "mimetype" in names and "content.xml" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size < 100 and archive.read("mimetype").strip() == ODT.encode():
+                    return ODT
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, NotImplementedError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Zero or more documents; each is checked for size and for its type by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if not upload:
+                continue
+            if upload.size > settings.DOCUMENT_MAX_BYTES:
+                raise ValidationError(
+                    _("%(name)s is larger than the limit of %(limit)s MB."),
+                    code="too_large",
+                    params={"name": upload.name, "limit": round(settings.DOCUMENT_MAX_BYTES / 1048576, 1)},
+                )
+            content_type = document_sniff(upload)
+            if content_type is None:
+                raise ValidationError(
+                    _("%(name)s is not a PDF, DOCX, XLSX, ODT, PNG or JPEG file (checked by its content)."),
+                    code="bad_type",
+                    params={"name": upload.name},
+                )
+            upload.sniffed_type = content_type
+            cleaned.append(upload)
+        return cleaned
+
+
+def _is_own_scope_only(user, capability: str) -> bool:
+    return scope(user, capability) is not ALL
+
+
+class ActivityForm(forms.ModelForm):
+    """The activity's own fields. A contact point gets no Party field: the Party is theirs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    documents = DocumentsField(
+        label=_("Documents"),
+        help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG; you may choose several files."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "party",
+            "kind",
+            "status",
+            "state",
+            "actions",
+            "items",
+            "start_date",
+            "end_date",
+            "description",
+            "outputs",
+            "other_parties",
+            "links",
+        ]
+        widgets = {
+            "actions": forms.CheckboxSelectMultiple,
+            "items": forms.CheckboxSelectMultiple,
+            "other_parties": forms.SelectMultiple(attrs={"size": 8}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "outputs": forms.Textarea(attrs={"rows": 3}),
+            "links": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        actions = Action.objects.select_related("area").order_by("area__order", "number")
+        items = ActionItem.objects.select_related("action__area").order_by(
+            "action__area__order", "action__number", "letter"
+        )
+        if plan is not None:
+            actions = actions.filter(area__plan=plan)
+            items = items.filter(action__area__plan=plan)
+        self.fields["actions"].queryset = actions
+        self.fields["actions"].required = False
+        self.fields["actions"].label_from_instance = lambda a: f"{a.code} – {_short(a.text)}"
+        self.fields["items"].queryset = items
+        self.fields["items"].label_from_instance = lambda i: f"{i.action.code} {i.letter}) {_short(i.text)}"
+        self.fields["items"].help_text = _("Choosing an item also records its action.")
+        self.fields["other_parties"].queryset = Party.objects.order_by("order")
+        self.fields["other_parties"].required = False
+        if _is_own_scope_only(user, "activity.create"):
+            # mass_assignment: a contact point's activity belongs to its Party whatever is posted.
+            del self.fields["party"]
+        else:
+            self.fields["party"].queryset = Party.objects.order_by("order")
+        # Archived is reached by deleting, never by a form; a submitted activity stays submitted.
+        states = [Activity.State.DRAFT, Activity.State.SUBMITTED]
+        if self.instance.pk and self.instance.state == Activity.State.SUBMITTED:
+            states = [Activity.State.SUBMITTED]
+        self.fields["state"] = forms.ChoiceField(
+            label=_("State"),
+            choices=[(s.value, s.label) for s in states],
+            initial=self.instance.state if self.instance.pk else Activity.State.DRAFT,
+            help_text=_(
+                "A draft is seen only by your Party and the secretariat. Once submitted, an activity "
+                "stays visible to all members and records your Party in the actions it has not joined."
+            ),
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            documents = self.instance.documents.order_by("pk")
+            if documents.exists():
+                self.fields["remove_documents"] = forms.ModelMultipleChoiceField(
+                    label=_("Remove documents"),
+                    queryset=documents,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+        self.fields["title"].widget.attrs.setdefault("autofocus", True)
+
+    def clean_links(self):
+        lines = [line.strip() for line in self.cleaned_data.get("links", "").splitlines() if line.strip()]
+        validate = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                validate(line)
+            except ValidationError:
+                raise ValidationError(
+                    _("%(line)s is not a web address (http:// or https://)."), params={"line": line[:80]}
+                ) from None
+            if not urlsplit(line).netloc:
+                raise ValidationError(_("%(line)s has no host."), params={"line": line[:80]})
+        return "\n".join(lines)
+
+    def clean(self):
+        cleaned = super().clean()
+        actions = set(cleaned.get("actions") or [])
+        items = cleaned.get("items") or []
+        actions.update(item.action for item in items)
+        if not actions and "actions" not in self.errors and "items" not in self.errors:
+            self.add_error("actions", _("Choose at least one action or item."))
+        cleaned["actions"] = sorted(actions, key=lambda a: (a.area.order, a.number))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        party = cleaned.get("party") or (self.instance.party if self.instance.party_id else None)
+        if party is not None and party in (cleaned.get("other_parties") or []):
+            self.add_error("other_parties", _("The reporting Party is not one of the other Parties."))
+        return cleaned
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class FinancingLineForm(forms.ModelForm):
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="EUR")
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+
+    class Meta:
+        model = FinancingLine
+        fields = ["source", "amount", "currency", "funder"]
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources = FinancingSource.objects.order_by("order")
+        if plan is not None:
+            sources = sources.filter(plan=plan)
+        self.fields["source"].queryset = sources
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = ActivityPartner
+        fields = ["organisation", "role"]
+        labels = {"organisation": _("Organisation")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True).order_by(
+            "acronym"
+        )
+
+
+class _LineFormSet(BaseInlineFormSet):
+    def __init__(self, *args, plan=None, **kwargs):
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.plan is not None:
+            kwargs["plan"] = self.plan
+        return kwargs
+
+
+FinancingLineFormSet = inlineformset_factory(
+    Activity,
+    FinancingLine,
+    form=FinancingLineForm,
+    formset=_LineFormSet,
+    extra=2,
+    max_num=30,
+    validate_max=True,
+    absolute_max=60,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+PartnerFormSet = inlineformset_factory(
+    Activity,
+    ActivityPartner,
+    form=PartnerForm,
+    extra=1,
+    max_num=30,
+    validate_max=True,
+    absolute_max=60,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+def lines_of(formset) -> list[dict]:
+    """The financing or partner rows a valid formset keeps, as plain dicts for the services."""
+    rows = []
+    initial = set(map(id, formset.initial_forms))
+    for form in formset.forms:
+        # An existing line left untouched is kept; an extra line left blank is not a line.
+        if id(form) not in initial and not form.has_changed():
+            continue
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        rows.append({k: v for k, v in form.cleaned_data.items() if k not in {"DELETE", "id", "activity"}})
+    return rows
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("In the layout of the export: the first row names the columns."),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        head = upload.read(4)
+        upload.seek(0)
+        if head.startswith(b"PK\x03\x04"):
+            if document_sniff(upload) != XLSX:
+                raise ValidationError(_("This ZIP file is not an XLSX workbook."))
+            upload.import_kind = "xlsx"
+        else:
+            try:
+                upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(_("The file is neither UTF-8 CSV nor XLSX.")) from None
+            finally:
+                upload.seek(0)
+            upload.import_kind = "csv"
+        return upload

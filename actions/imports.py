@@ -1,0 +1,274 @@
+"""Importing activities from a CSV or XLSX file in the export layout (see exports.py).
+
+Every row goes through the same `ActivityForm` and financing/partner formsets as the page; an error
+names its row (as a spreadsheet numbers it: the header is row 1) and its column. Rows are written in
+one transaction: all of them or none. The `id` and `updated_at` columns are ignored: each row creates a
+new activity.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from parties.models import PartnerOrganisation, Party
+from parties.permissions import ALL, scope
+
+from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
+from .exports import COLUMNS, FORMULA_START
+from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
+from .services import ActivityWrite, activity_create
+
+MAX_ROWS = 2000
+REQUIRED = {"title"}
+
+
+@dataclass
+class ImportRow:
+    number: int
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    party: Party | None = None
+    write: ActivityWrite | None = None
+    line_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def party_code(self) -> str:
+        return self.values.get("party", "").upper() or (self.party.code if self.party else "")
+
+    @property
+    def codes(self) -> str:
+        """The actions and items the row names, as written in the file."""
+        return " ".join(filter(None, [self.values.get("actions", ""), self.values.get("items", "")]))
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message says why."""
+
+
+def _unescape(value) -> str:
+    text = "" if value is None else str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:
+    """(row number, {column: text}) for each non-empty data row."""
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+            raise ImportFileError(_("The workbook cannot be read.")) from exc
+        sheet = workbook.worksheets[0]
+        raw = (
+            ["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        )
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file is not UTF-8 text.")) from exc
+        try:
+            raw = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+    raw = iter(raw)
+    header = [str(h).strip().lower() for h in next(raw, [])]
+    missing = REQUIRED - set(header)
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; missing: %(cols)s.")
+            % {"cols": ", ".join(sorted(missing))}
+        )
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise ImportFileError(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown[:10])})
+    rows = []
+    for number, cells in enumerate(raw, start=2):
+        values = {h: _unescape(cells[i]) if i < len(cells) else "" for i, h in enumerate(header) if h}
+        if not any(values.values()):
+            continue
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS})
+    if not rows:
+        raise ImportFileError(_("The file has no rows of activities."))
+    return rows
+
+
+class _Lookups:
+    """The plan's codes, read once per import."""
+
+    def __init__(self):
+        self.actions = {a.code.upper(): a for a in Action.objects.select_related("area")}
+        self.items = {
+            f"{i.action.code} {i.letter}".upper(): i
+            for i in ActionItem.objects.select_related("action__area")
+        }
+        self.parties = {p.code.upper(): p for p in Party.objects.all()}
+        self.partners = {o.acronym.upper(): o for o in PartnerOrganisation.objects.all()}
+        self.sources = {}
+        for s in FinancingSource.objects.order_by("order"):
+            self.sources[s.name.upper()] = s
+            self.sources.setdefault(str(s.order), s)
+
+
+def _split(value: str, sep: str = ";") -> list[str]:
+    return [part.strip() for part in value.split(sep) if part.strip()]
+
+
+def _codes(row: ImportRow, column: str, table: dict) -> list[str]:
+    pks = []
+    for code in _split(row.values.get(column, "")):
+        found = table.get(" ".join(code.split()).upper())
+        if found is None:
+            row.errors.append((column, _("unknown code “%(code)s”") % {"code": code[:40]}))
+        else:
+            pks.append(str(found.pk))
+    return pks
+
+
+def _form_data(row: ImportRow, user, lookups: _Lookups) -> QueryDict:
+    v = row.values
+    data = QueryDict(mutable=True)
+    for name in ("title", "description", "outputs", "links", "start_date", "end_date"):
+        data[name] = v.get(name, "")
+    data["kind"] = v.get("kind") or Activity.Kind.OTHER
+    data["status"] = v.get("status") or Activity.Status.PLANNED
+    data["state"] = v.get("state") or Activity.State.DRAFT
+    data.setlist("actions", _codes(row, "actions", lookups.actions))
+    data.setlist("items", _codes(row, "items", lookups.items))
+    data.setlist("other_parties", _codes(row, "other_parties", lookups.parties))
+
+    code = v.get("party", "").strip().upper()
+    own_only = scope(user, "activity.import") is not ALL
+    if own_only:
+        if code and code != user.party.code:
+            row.errors.append(("party", _("a contact point imports only its own Party's activities")))
+        row.party = user.party
+    else:
+        row.party = lookups.parties.get(code)
+        if row.party is None:
+            row.errors.append(("party", _("unknown Party code “%(code)s”") % {"code": code[:10]}))
+        data["party"] = str(row.party.pk) if row.party else ""
+
+    lines = [ln for ln in v.get("financing", "").splitlines() if ln.strip()]
+    for number, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 3 or len(parts) > 4:
+            message = _("line %(n)s: expected “source | amount | currency | funder”") % {"n": number}
+            row.errors.append(("financing", message))
+            continue
+        source = lookups.sources.get(parts[0].upper())
+        if source is None:
+            message = _("line %(n)s: unknown source “%(s)s”") % {"n": number, "s": parts[0][:60]}
+            row.errors.append(("financing", message))
+            continue
+        try:
+            amount = str(Decimal(parts[1].replace(",", "").replace(" ", "")))
+        except InvalidOperation:
+            amount = parts[1]
+        n = len(row.line_numbers)
+        row.line_numbers.append(number)  # the formset's n-th form is the cell's line `number`
+        data[f"financing-{n}-source"] = str(source.pk)
+        data[f"financing-{n}-amount"] = amount
+        data[f"financing-{n}-currency"] = parts[2].upper()
+        data[f"financing-{n}-funder"] = parts[3] if len(parts) == 4 else ""
+    _management(data, "financing", len(row.line_numbers))
+
+    partners = _split(v.get("partners", ""))
+    _management(data, "partners", len(partners))
+    for n, entry in enumerate(partners):
+        acronym, _sep, role = entry.partition(":")
+        organisation = lookups.partners.get(acronym.strip().upper())
+        if organisation is None:
+            row.errors.append(("partners", _("unknown organisation “%(a)s”") % {"a": acronym.strip()[:30]}))
+        data[f"partners-{n}-organisation"] = str(organisation.pk) if organisation else ""
+        data[f"partners-{n}-role"] = role.strip().lower() or ActivityPartner.Role.PARTNER
+    return data
+
+
+def _management(data: QueryDict, prefix: str, total: int) -> None:
+    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+    data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+
+
+def _formset_errors(row: ImportRow, column: str, formset, numbers: list[int] | None = None) -> None:
+    """Formset errors under the cell's column; `numbers` maps a form to its line within the cell."""
+    for n, errors in enumerate(formset.errors):
+        line = numbers[n] if numbers and n < len(numbers) else n + 1
+        for name, messages in errors.items():
+            message = _("line %(n)s, %(field)s: %(msg)s") % {
+                "n": line,
+                "field": name,
+                "msg": " ".join(messages),
+            }
+            row.errors.append((column, message))
+    for message in formset.non_form_errors():
+        row.errors.append((column, message))
+
+
+def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportRow]:
+    """Parse and validate every row; nothing is written. Raises ImportFileError for an unreadable file."""
+    lookups = _Lookups()
+    results = []
+    for number, values in read_rows(content, kind):
+        row = ImportRow(number=number, values=values)
+        data = _form_data(row, user, lookups)
+        form = ActivityForm(data, user=user, plan=plan)
+        financing = FinancingLineFormSet(data, instance=Activity(), prefix="financing", plan=plan)
+        partners = PartnerFormSet(data, instance=Activity(), prefix="partners")
+        valid = form.is_valid() & financing.is_valid() & partners.is_valid()
+        for name, messages in form.errors.items():
+            column = "–" if name == "__all__" else name
+            for message in messages:
+                row.errors.append((column, message))
+        _formset_errors(row, "financing", financing, row.line_numbers)
+        _formset_errors(row, "partners", partners)
+        if valid and not row.errors:
+            cleaned = form.cleaned_data
+            row.write = ActivityWrite(
+                fields={
+                    k: cleaned[k]
+                    for k in (
+                        "title",
+                        "description",
+                        "kind",
+                        "status",
+                        "state",
+                        "start_date",
+                        "end_date",
+                        "outputs",
+                        "links",
+                    )
+                },
+                actions=cleaned["actions"],
+                items=list(cleaned["items"]),
+                other_parties=list(cleaned["other_parties"]),
+                financing=lines_of(financing),
+                partners=lines_of(partners),
+            )
+            if "party" in cleaned:
+                row.party = cleaned["party"]
+        results.append(row)
+    return results
+
+
+@transaction.atomic
+def rows_import(*, user, rows: list[ImportRow]) -> list[Activity]:
+    """Create one activity per row, all in one transaction; refuses when any row has an error."""
+    if any(row.errors or row.write is None for row in rows):
+        raise ValueError("rows with errors are never imported")
+    return [activity_create(user=user, party=row.party, write=row.write)[0] for row in rows]
