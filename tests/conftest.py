@@ -107,3 +107,18 @@ def client_for(client):
         return c
 
     return make
+
+
+def point_celery_at(url: str, *, purge: bool = False) -> None:
+    """Send Celery's app to another broker with a fresh connection pool (a closed pool cannot be reused)."""
+    from kombu import pools
+
+    from pragueprocess.celery import app
+
+    app.conf.broker_url = app.conf.broker_write_url = url
+    # kombu keeps one pool per connection URL process-wide, and a worker's shutdown closes it.
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    if purge:
+        app.control.purge()  # messages left in Redis by earlier tests would only delay a test's worker

@@ -18,6 +18,7 @@ from django.utils import timezone
 from evaluation.models import ReportRequest, ReportVersion
 from evaluation.services import _enqueue as REAL_ENQUEUE
 from evaluation.services import report_request
+from tests.conftest import point_celery_at
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE = "evaluation-worker-crash-test"
@@ -111,7 +112,7 @@ def test_the_compile_button_goes_through_redis_to_a_real_worker(
     from pragueprocess.celery import app
 
     monkeypatch.setattr(services, "_enqueue", REAL_ENQUEUE)  # the conftest stubs it out
-    app.conf.broker_url = settings.CELERY_BROKER_URL
+    point_celery_at(settings.CELERY_BROKER_URL)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         response = client_for(secretariat).post("/evaluation/2013/compile/")
         assert response.status_code == 302

@@ -17,6 +17,7 @@ from meetings.tasks import enqueue_meeting_mail
 from parties.models import Notification
 from pragueprocess.celery import app
 from pragueprocess.tasks import reminders_sweep
+from tests.conftest import point_celery_at
 from tests.factories import DelegateFactory, MeetingFactory
 
 
@@ -50,8 +51,7 @@ def test_real_worker_and_smtp_listener_deliver_each_reminder_once(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    app.conf.broker_url = app.conf.broker_write_url = settings.CELERY_BROKER_URL
-    app.control.purge()  # nudges left in Redis by earlier tests would only delay this worker
+    point_celery_at(settings.CELERY_BROKER_URL, purge=True)
 
     start = timezone.now() + timedelta(days=7, minutes=-30)  # the 7-day reminder is due
     meeting = MeetingFactory(

@@ -10,14 +10,14 @@ from celery.contrib.testing.worker import start_worker
 from pragueprocess.celery import app
 from pragueprocess.models import Heartbeat
 from pragueprocess.tasks import heartbeat
+from tests.conftest import point_celery_at
 
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_heartbeat_runs_on_a_real_worker_and_healthz_reports_it(client, settings):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    app.control.purge()  # nudges left in Redis by earlier tests would only delay this worker
+    point_celery_at(settings.CELERY_BROKER_URL, purge=True)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         heartbeat.delay()
         deadline = time.monotonic() + 20
