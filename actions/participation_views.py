@@ -20,6 +20,7 @@ from . import participation_selectors as selectors
 from .models import Action, Participation
 from .participation_forms import MatrixFilterForm, ParticipationForm
 from .participation_services import participation_declare, participation_fingerprint, participation_withdraw
+from .selectors import activity_counts_by_party_action
 from .views import _plan_or_404
 
 
@@ -33,7 +34,19 @@ def _matrix(request):
 @require_GET
 def matrix(request):
     plan, form, table = _matrix(request)
-    return render(request, "actions/participation_matrix.html", {"plan": plan, "form": form, "m": table})
+    # Activities the visitor may read, per (Party, action): one query whatever the data size.
+    counts = activity_counts_by_party_action(request.user)
+    activity_totals = [0] * len(table.actions)
+    for _group, members in table.groups:
+        for i, (party, row, declared) in enumerate(members):
+            cells = []
+            for j, (action, cell) in enumerate(zip(table.actions, row, strict=True)):
+                n = counts.get((party.pk, action.pk), 0)
+                activity_totals[j] += n
+                cells.append((cell, n))
+            members[i] = (party, cells, declared)
+    context = {"plan": plan, "form": form, "m": table, "activity_totals": activity_totals}
+    return render(request, "actions/participation_matrix.html", context)
 
 
 @require_GET

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ActivityFactory, ParticipationFactory, action
+
+pytestmark = pytest.mark.django_db
+
+
+def _totals(response):
+    return response.context["activity_totals"]
+
+
+def test_matrix_counts_activities_per_party_and_action(client_for, party_a, ncp_a, ncp_b, reader):
+    i1 = action("I.1")
+    ParticipationFactory(party=party_a, action=i1)
+    ActivityFactory(party=party_a, actions=[i1])
+    ActivityFactory(party=party_a, actions=[i1])
+    ActivityFactory(party=party_a, actions=[i1], state="draft")
+    index = [a.code for a in client_for(reader).get("/participation/").context["m"].actions].index("I.1")
+    # The draft is counted for its own Party's contact point only.
+    assert _totals(client_for(ncp_a).get("/participation/"))[index] == 3
+    assert _totals(client_for(ncp_b).get("/participation/"))[index] == 2
+    body = client_for(reader).get("/participation/").content.decode()
+    assert _totals(client_for(reader).get("/participation/"))[index] == 2
+    assert "Activities per action" in body and '2<span class="visually-hidden"> activities</span>' in body
+
+
+def test_matrix_query_count_does_not_grow_with_activities(
+    client_for, reader, party_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(reader)
+    ActivityFactory(party=party_a, actions=[action("I.1")])
+    with CaptureQueriesContext(connection) as few:
+        c.get("/participation/")
+    for code in ["I.2", "II.1", "III.3", "V.2", "VI.3"] * 8:
+        ActivityFactory(party=party_a, actions=[action(code)])
+    with django_assert_max_num_queries(len(few)):
+        c.get("/participation/")
