@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actions.models import Participation
@@ -34,9 +34,12 @@ def _due_kind(deadline: date, now: datetime) -> tuple[str, datetime] | None:
     return kind, at
 
 
-def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, subject: str, body: str) -> int:
+def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, render) -> int:
+    """Queue one reminder per user; `render()` gives (subject, body), written in the user's language."""
     made = 0
     for user in users:
+        with translation.override(user.preferred_language or "en"):
+            subject, body = render()
         _n, created = notification_queue(
             key=f"{prefix}:{deadline.isoformat()}:{kind}:user:{user.pk}",
             kind=prefix.split(":")[0] + "_reminder",
@@ -88,20 +91,24 @@ def queue_due(*, now: datetime | None = None) -> int:
             )
         )
         kind, at = due
-        subject = (
-            _("Overdue: your progress report for %(year)s")
-            if kind == "overdue"
-            else _("Reminder: your progress report for %(year)s")
-        ) % {"year": info.cycle.year}
-        body = _(
-            "The progress report of your Party for %(year)s is due on %(deadline)s, %(weeks)s weeks before the "
-            "Senior Officials' Meeting. Please submit it in the portal under /evaluation/%(year)s/."
-        ) % {
-            "year": info.cycle.year,
-            "deadline": info.deadline.isoformat(),
-            "weeks": info.cycle.weeks_before_som,
-        }
-        made += _queue(prefix, info.deadline, kind, at, _recipients(expected, done), subject, body)
+
+        def progress_text(kind=kind, info=info):
+            subject = (
+                _("Overdue: your progress report for %(year)s")
+                if kind == "overdue"
+                else _("Reminder: your progress report for %(year)s")
+            ) % {"year": info.cycle.year}
+            body = _(
+                "The progress report of your Party for %(year)s is due on %(deadline)s, %(weeks)s weeks before the "
+                "Senior Officials' Meeting. Please submit it in the portal under /evaluation/%(year)s/."
+            ) % {
+                "year": info.cycle.year,
+                "deadline": info.deadline.isoformat(),
+                "weeks": info.cycle.weeks_before_som,
+            }
+            return subject, body
+
+        made += _queue(prefix, info.deadline, kind, at, _recipients(expected, done), progress_text)
     from .models import Review
 
     for review in Review.objects.filter(plan=plan, opens_on__lte=now.date()):
@@ -121,14 +128,18 @@ def queue_due(*, now: datetime | None = None) -> int:
             )
         )
         kind, at = due
-        subject = _("Reminder: the %(review)s questionnaire") % {"review": review.get_kind_display()}
-        body = _(
-            "Please answer the %(review)s questionnaire (five criteria, a score and a comment each) by %(deadline)s "
-            "in the portal under /evaluation/reviews/%(kind)s/."
-        ) % {
-            "review": review.get_kind_display(),
-            "deadline": review.deadline.isoformat(),
-            "kind": review.kind,
-        }
-        made += _queue(prefix, review.deadline, kind, at, _recipients(expected, done), subject, body)
+
+        def review_text(review=review):
+            subject = _("Reminder: the %(review)s questionnaire") % {"review": review.get_kind_display()}
+            body = _(
+                "Please answer the %(review)s questionnaire (five criteria, a score and a comment each) by "
+                "%(deadline)s in the portal under /evaluation/reviews/%(kind)s/."
+            ) % {
+                "review": review.get_kind_display(),
+                "deadline": review.deadline.isoformat(),
+                "kind": review.kind,
+            }
+            return subject, body
+
+        made += _queue(prefix, review.deadline, kind, at, _recipients(expected, done), review_text)
     return made

@@ -103,3 +103,14 @@ def test_a_locked_year_sends_nothing(setup):
     setup["cycle"].save()
     reminders_run(now=at(DEADLINE + dt.timedelta(days=1)))
     assert mail.outbox == []
+
+
+def test_reminders_are_written_in_each_recipients_language(setup, party_b, ncp_b):
+    from tests.factories import UserFactory
+
+    russian = UserFactory(username="ncp-b-ru", role="contact_point", party=party_b, preferred_language="ru")
+    reminders_run(now=at(DEADLINE - dt.timedelta(days=28)))
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient[ncp_b.email].subject.startswith("Reminder")
+    assert by_recipient[russian.email].subject.startswith("Напоминание")
+    assert "Reminder" not in by_recipient[russian.email].subject
