@@ -21,6 +21,8 @@ from itertools import islice
 
 from django.db.models import QuerySet
 
+from parties.exports import csv_safe
+
 from .models import Activity, ActivityPartner, FinancingLine
 
 COLUMNS = [
@@ -43,14 +45,6 @@ COLUMNS = [
     "updated_at",
 ]
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_escape(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 MAIN_FIELDS = (
     "pk",
     "title",
@@ -146,7 +140,7 @@ def _rows(queryset: QuerySet[Activity]) -> Iterator[list[str]]:
     while chunk := list(islice(main, CHUNK)):
         rel = _related([row[0] for row in chunk])
         for row in chunk:
-            yield [cell_escape(v) for v in _row(row, rel)]
+            yield [csv_safe(v) for v in _row(row, rel)]
 
 
 class _Echo:

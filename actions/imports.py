@@ -17,11 +17,12 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from parties.exports import FORMULA_START
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
 from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
-from .exports import COLUMNS, FORMULA_START
+from .exports import COLUMNS
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
 from .services import ActivityWrite, activity_create
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.selectors import plan_current
+from parties.exports import csv_safe
 from parties.models import Notification, Party, User
 from parties.permissions import ALL, can, require, scope
 
@@ -304,12 +305,6 @@ def participants(request, pk: int):
     return render(request, "meetings/participants.html", context)
 
 
-def csv_cell(value) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def participants_csv(request, pk: int):
@@ -325,7 +320,7 @@ def participants_csv(request, pk: int):
         for d in people:
             writer.writerow(
                 [
-                    csv_cell(c)
+                    csv_safe(c)
                     for c in (
                         inv.party.short_name,
                         inv.get_answer_display(),

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from actions.exports import COLUMNS, cell_escape
+from actions.exports import COLUMNS
 from actions.models import ActivityPartner, FinancingLine, FinancingSource
+from parties.exports import csv_safe as cell_escape
 from parties.models import PartnerOrganisation, Party
 from tests.factories import ActivityFactory, action
 
