@@ -6,7 +6,6 @@ import, so a rule holds whichever way the data arrives.
 
 from __future__ import annotations
 
-import zipfile
 from urllib.parse import urlsplit
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
+from parties.uploads import document_kind
 
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingLine, FinancingSource
 
@@ -44,39 +44,13 @@ PDF, DOCX, XLSX, ODT, PNG, JPEG = (
 )
 
 
-def document_sniff(upload) -> str | None:
-    """The document's type read from its content (never its name), or None when it is not accepted.
+ACCEPTED_DOCUMENTS = {PDF, DOCX, XLSX, ODT, PNG, JPEG}
 
-    PDF, PNG and JPEG by their signatures; DOCX, XLSX and ODT as ZIP containers holding the members
-    that make them what they claim. Only the ZIP directory and the tiny ODF `mimetype` member are read,
-    so a compressed bomb is never inflated."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                return XLSX
-            if "mimetype" in names and "content.xml" in names:
-                info = archive.getinfo("mimetype")
-                if info.file_size < 100 and archive.read("mimetype").strip() == ODT.encode():
-                    return ODT
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, NotImplementedError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
+
+def document_sniff(upload) -> str | None:
+    """The document's content type read from its content (never its name), or None when not accepted."""
+    found = document_kind(upload)
+    return found[0] if found and found[0] in ACCEPTED_DOCUMENTS else None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
