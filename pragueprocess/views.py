@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actions import selectors as action_selectors
 from parties import selectors as party_selectors
+from parties.models import Party
 from parties.permissions import can
 
 from . import health
@@ -48,3 +49,13 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@require_GET
+def bench_floor(request):
+    """The floor of `make bench`: the same stack (middleware, session, one indexed query), no page.
+
+    Every page's time is read as a ratio to this one's, measured in the same run.
+    """
+    party = Party.objects.only("code", "short_name").get(code="CZ")
+    return HttpResponse(party.short_name, content_type="text/plain; charset=utf-8")
