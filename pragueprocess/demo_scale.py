@@ -71,6 +71,13 @@ OUTPUTS = [
 ]
 CITIES = ["Prague", "Warsaw", "Budapest", "Bratislava", "Bucharest", "Vienna", "Kyiv", "Chisinau", "Tbilisi"]
 SOM_HOSTS = ["PL", "CZ", "HU", "SK", "RO", "DE"]
+DECISION_TEXTS = [
+    "The meeting invites the Parties to report on action {code} by the next SOM.",
+    "The meeting welcomes the results under action {code} and asks the secretariat to circulate them.",
+    "The meeting recommends an expert meeting on action {code} in {year}.",
+    "The meeting asks the core group to propose indicators for action {code}.",
+    "The meeting takes note of the pilot under action {code} and invites further Parties to join.",
+]
 CURRENCIES = ["USD", "CHF", "GBP", "SEK", "CZK"]
 
 
@@ -356,7 +363,9 @@ def seed_meetings(*, rng: random.Random, scale: float, made: Made) -> None:
                     Decision(
                         meeting=meeting,
                         kind=rng.choice(Decision.Kind.values),
-                        text=f"The meeting invites the Parties to follow up action {picked[0].code}.",
+                        text=rng.choice(DECISION_TEXTS).format(
+                            code=picked[0].code, year=meeting.starts_at.year
+                        ),
                         follow_up=follow_up,
                         follow_up_party=rng.choice(made.parties) if follow_up == "party" else None,
                         due_on=meeting.starts_at.date() + timedelta(days=rng.choice([90, 180, 365])),
