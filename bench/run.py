@@ -152,13 +152,13 @@ def collectstatic(database: str) -> None:
     )
 
 
-def run_child(args: list[str], env: dict) -> tuple[dict, float]:
-    """Run `python -m bench.run <args>` writing JSON to a file; return (its JSON, its peak RSS in MB)."""
+def run_child(args: list[str], env: dict, module: str = "bench.run") -> tuple[dict, float]:
+    """Run `python -m <module> <args>` writing JSON to a file; return (its JSON, its peak RSS in MB)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=".tmp", dir=RESULTS, delete=False, prefix="child-") as out:
         path = Path(out.name)
     try:
-        process = subprocess.Popen([PY, "-m", "bench.run", *args, "--out", str(path)], env=env, cwd=ROOT)
+        process = subprocess.Popen([PY, "-m", module, *args, "--out", str(path)], env=env, cwd=ROOT)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux

@@ -137,3 +137,46 @@ def test_bench_percentile_and_database_names():
     assert measure.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95) == 10
     assert measure.percentile([5], 50) == 5
     assert db_name(50) == "pp_bench_s50" and db_name(0.1) == "pp_bench_s0_1"
+
+
+def test_bench_load_reads_edit_forms_and_summarises():
+    """The load test's form reader posts back what a browser would; its table names where it broke."""
+    from bench.forms import parse_forms
+    from bench.load import summarise
+
+    html = """
+    <form action="/i18n/setlang/" method="post"><input type="hidden" name="language" value="ru"></form>
+    <form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="tok">
+      <input type="hidden" name="version" value="3"><input name="title" value="A &amp; B">
+      <textarea name="description">Line one
+    line two</textarea>
+      <select name="actions" multiple><option value="1" selected>I.1</option><option value="2">I.2</option>
+      <option value="5" selected>II.1</option></select>
+      <input type="checkbox" name="confirm" checked><input type="checkbox" name="other">
+      <input type="submit" name="save" value="Save"></form>"""
+    forms = parse_forms(html)
+    fields = forms[1]["fields"]
+    assert forms[1]["method"] == "post" and forms[1]["action"] == ""
+    assert ("version", "3") in fields and ("title", "A & B") in fields
+    assert ("description", "Line one\n    line two") in fields
+    assert [v for n, v in fields if n == "actions"] == ["1", "5"]
+    assert ("confirm", "on") in fields and all(n not in ("other", "save") for n, _ in fields)
+
+    data = {
+        "phases": [
+            {"name": "sustained-100", "users": 100, "started": 0, "ended": 10},
+            {"name": "step-200", "users": 200, "started": 10, "ended": 20},
+        ],
+        "times": {"sustained-100": {"plan": [10, 20, 30]}, "step-200": {"plan": [400, 500]}},
+        "failures": {"step-200": {"plan": ["HTTPError 502"]}},
+        "skipped": ["dashboard"],
+        "broke": {"users": 200, "phase": "step-200", "why": "1 failed plan"},
+        "bounds": {"p95_ms": 300, "dashboard_p95_ms": 1000},
+    }
+    text, sustained_failed = summarise(data, [(0, 150.0), (1, 160.0)])
+    assert not sustained_failed
+    assert (
+        "**Broke** at 200 users" in text
+        and "dashboard" in text
+        and "| sustained-100 | 100 | plan | 3 |" in text
+    )
