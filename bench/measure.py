@@ -36,6 +36,7 @@ class Timing:
     p95_ms: float | None = None
     queries: int | None = None
     db_ms: float | None = None  # median database time per request
+    floor_ms: float | None = None  # median of the floor requests paired with this page's
     samples: list[float] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -138,9 +139,20 @@ def clients_for(users: dict) -> dict[str, Client]:
 
 
 def measure_url(
-    client: Client, url: str, *, requests: int, warmup: int = 2, key: str = "", label: str = ""
+    client: Client,
+    url: str,
+    *,
+    requests: int,
+    warmup: int = 2,
+    key: str = "",
+    label: str = "",
+    paired_floor: bool = True,
 ) -> Timing:
-    """Median and p95 of `requests` warm GETs, the SQL query count and the database time."""
+    """Median and p95 of `requests` warm GETs, the SQL query count and the database time.
+
+    Each page request is paired with a floor request by the same client just before it, so the
+    ratio to the floor compares the same moments of a shared machine.
+    """
     timing = Timing(key=key or url, label=label or url, url=url)
     response = client.get(url)
     _read(response)
@@ -155,8 +167,12 @@ def measure_url(
     with CaptureQueriesContext(connection) as captured:
         _read(client.get(url))
     timing.queries = len(captured.captured_queries)
-    db_seconds = []
+    db_seconds, floor_samples = [], []
     for _ in range(requests):
+        if paired_floor:
+            start = time.perf_counter()
+            _read(client.get(page_list.FLOOR_URL))
+            floor_samples.append((time.perf_counter() - start) * 1000)
         with db_timer() as timer:
             start = time.perf_counter()
             _read(client.get(url))
@@ -165,6 +181,7 @@ def measure_url(
     timing.median_ms = statistics.median(timing.samples)
     timing.p95_ms = percentile(timing.samples, 95)
     timing.db_ms = statistics.median(db_seconds)
+    timing.floor_ms = statistics.median(floor_samples) if floor_samples else None
     return timing
 
 
@@ -174,7 +191,12 @@ def measure_pages(users: dict, *, requests: int, pages: list | None = None) -> d
     result: dict = {"floor": {}, "pages": {}, "admin": {}}
     for role, client in clients.items():
         result["floor"][role] = measure_url(
-            client, page_list.FLOOR_URL, requests=requests, key="floor", label=f"Floor ({role})"
+            client,
+            page_list.FLOOR_URL,
+            requests=requests,
+            key="floor",
+            label=f"Floor ({role})",
+            paired_floor=False,
         ).as_dict()
     for page in pages if pages is not None else page_list.PAGES:
         client = clients.get(page.role) or clients.get("secretariat") or clients["anonymous"]

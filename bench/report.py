@@ -68,7 +68,7 @@ def pages_table(results: dict, pages: list) -> str:
                 _ms(t["median_ms"]) + suffix,
                 _ms(t["p95_ms"]),
                 str(t["queries"]),
-                _ratio(t["median_ms"], _floor_for(results[s], page.role)),
+                _ratio(t["median_ms"], t.get("floor_ms") or _floor_for(results[s], page.role)),
             ]
         if len(scales) > 1:
             a, b = cells_by_scale[low], cells_by_scale[high]
@@ -141,8 +141,9 @@ def document(*, meta: dict, results: dict, jobs: dict, pages: list) -> str:
         f"{meta.get('requests')} warm requests per page after 2 warm-ups; run at {meta.get('when')}",
         "- Production settings in-process (Django test Client, DEBUG=False, cached templates, "
         "persistent connections); times are wall-clock per request, database time by execute_wrapper.",
-        "- ×floor: the page's median over the floor's (/bench/floor: same stack, one indexed query) "
-        "in the same run and the same signed-in state.",
+        "- ×floor: the page's median over the median of floor requests (/bench/floor: same stack, "
+        "same client and signed-in state, one indexed query) each made just before a page request.",
+        "- The machine is shared: absolute times move with its load; the ×floor ratios less so.",
     ]
     for s, info in sorted(meta.get("databases", {}).items(), key=lambda kv: float(kv[0])):
         notes.append(
