@@ -128,11 +128,11 @@ def _placeholder(name: str) -> str:
 
 def clients_for(users: dict) -> dict[str, Client]:
     """One signed-in Client per role name ({"secretariat": user, ...}); "anonymous" is added."""
-    clients = {"anonymous": Client()}
+    clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():
         if user is None:
             continue
-        client = Client()
+        client = Client(raise_request_exception=False)  # a broken page is a 500 row, not a crash
         client.force_login(user)
         clients[role] = client
     return clients
@@ -237,7 +237,7 @@ def run_job(job: dict, *, user) -> dict:
     """Run one heavy job in this process: fetch a URL to the end, or call a function."""
     start = time.perf_counter()
     if job["kind"] == "get":
-        client = Client()
+        client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
         response = client.get(fill(job["url"]))

@@ -77,6 +77,8 @@ def pages_table(results: dict, pages: list) -> str:
                 problems = []
                 if a["queries"] != b["queries"]:
                     problems.append(f"queries {a['queries']}→{b['queries']}")
+                if a.get("status") != 200 or b.get("status") != 200:
+                    problems.append(f"status {a.get('status')}/{b.get('status')}")
                 if ratio > MAX_SCALE_RATIO:
                     problems.append(f"over {MAX_SCALE_RATIO:g}× slower")
                 row += [f"{ratio:.2f}×", "; ".join(problems) or "ok"]

@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", type=float, default=0.1, help="Thousands of activities (default 0.1 = about 100)."
+            "--scale",
+            type=float,
+            default=0.1,
+            help="Thousands of activities (default 0.1 = about 100); from 1 up, bulk inserts (pragueprocess/demo_scale.py).",
         )
         parser.add_argument(
             "--seed", type=int, default=2012, help="Random seed, for the same data every time."
