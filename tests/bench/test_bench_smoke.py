@@ -180,3 +180,22 @@ def test_bench_load_reads_edit_forms_and_summarises():
         and "dashboard" in text
         and "| sustained-100 | 100 | plan | 3 |" in text
     )
+
+
+def test_bench_locustfile_loads_its_people():
+    """The load test's file imports and names its simulated people (without running any load)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    locust = Path(sys.executable).with_name("locust")
+    out = subprocess.run(
+        [str(locust), "-f", str(root / "bench" / "locustfile.py"), "--list"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert {"ContactPoint", "Secretariat", "Reader"} <= set(out.split())
