@@ -42,6 +42,13 @@ PAGES: list[Page] = [
         "/activities/?kind=training&status=completed",
         kind="list",
     ),
+    Page(
+        "activities_contact_point",
+        "Activities (a contact point)",
+        "/activities/",
+        role="contact_point",
+        kind="list",
+    ),
     Page("activity", "Activity page", "/activities/{activity}/", kind="detail"),
     Page("meetings", "Meetings /meetings/", "/meetings/", kind="list"),
     Page("meeting", "Meeting page", "/meetings/{meeting}/", kind="detail"),
