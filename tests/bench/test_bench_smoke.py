@@ -199,3 +199,32 @@ def test_bench_locustfile_loads_its_people():
         check=True,
     ).stdout
     assert {"ContactPoint", "Secretariat", "Reader"} <= set(out.split())
+
+
+def test_bench_table_flags_growing_queries_and_slow_pages():
+    from bench.pages import Page
+
+    def timing(median, queries, floor=2.0, status=200):
+        return {"available": True, "status": status, "median_ms": median, "p95_ms": median * 1.2,
+                "queries": queries, "floor_ms": floor, "db_ms": median / 2}  # fmt: skip
+
+    floors = {"anonymous": timing(2.0, 1), "secretariat": timing(4.0, 6)}
+    pages_ = [Page("flat", "Flat", "/f/"), Page("grows", "Grows", "/g/"), Page("slow", "Slow", "/s/")]
+    results = {
+        "1.0": {
+            "floor": floors,
+            "pages": {"flat": timing(10, 4), "grows": timing(10, 4), "slow": timing(10, 4)},
+        },
+        "50.0": {
+            "floor": floors,
+            "pages": {"flat": timing(12, 4), "grows": timing(11, 9), "slow": timing(45, 4)},
+        },
+    }
+    table = report.pages_table(results, pages_)
+    rows = {line.split(" | ")[0].strip("| "): line for line in table.splitlines()}
+    assert rows["Flat"].endswith("| ok |")
+    assert "queries 4→9" in rows["Grows"]
+    assert "over 3× slower" in rows["Slow"] and "4.50×" in rows["Slow"]
+    # A busier machine during one run (its floor slower too) is not read as a slower page.
+    results["50.0"]["pages"]["slow"]["floor_ms"] = 8.0
+    assert "over 3× slower" not in report.pages_table(results, pages_)
