@@ -54,6 +54,7 @@ def child_accounts(count: int) -> dict:
 
     password_hash = make_password(settings.DEMO_PASSWORD)
     parties = list(Party.objects.order_by("order"))
+    rounds = -(-count // len(parties))  # accounts per Party
     wanted = []
     for n in range(count):
         party = parties[n % len(parties)]
@@ -86,19 +87,30 @@ def child_accounts(count: int) -> dict:
         Activity.objects.exclude(state=Activity.State.ARCHIVED).order_by("pk").values_list("pk", "party_id")
     ):
         ids = by_party.setdefault(party_id, [])
-        if len(ids) < 10:
+        if len(ids) < 200:
             ids.append(pk)
     return {
         "password": settings.DEMO_PASSWORD,
         "contact_point": [
-            {"username": name, "party": party.code.lower(), "activities": by_party.get(party.pk, [])}
-            for name, role, party in wanted
-            if role == User.Role.CONTACT_POINT
+            {
+                "username": name,
+                "party": party.code.lower(),
+                # Each account of a Party edits its own share of the Party's activities, so two
+                # simulated people never save the same one at once (a real version conflict).
+                "activities": _share(by_party.get(party.pk, []), n // len(parties), rounds),
+            }
+            for n, (name, role, party) in enumerate(w for w in wanted if w[1] == User.Role.CONTACT_POINT)
         ],
         "secretariat": [{"username": n} for n, r, _ in wanted if r == User.Role.SECRETARIAT],
         "reader": [{"username": n} for n, r, _ in wanted if r == User.Role.READER],
         "meetings": list(Meeting.objects.order_by("-starts_at").values_list("pk", flat=True)[:20]),
     }
+
+
+def _share(ids: list[int], index: int, parts: int) -> list[int]:
+    """The index-th of `parts` disjoint shares of ids (all of them when there are too few)."""
+    share = ids[index::parts]
+    return share[:10] if share else ids[:10]
 
 
 # --- the server and its memory ------------------------------------------------------------------
