@@ -67,6 +67,8 @@ def child_accounts(count: int) -> dict:
     existing = set(
         User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
     )
+    # Existing accounts get this run's password too, and are active.
+    User.objects.filter(username__in=existing).update(password=password_hash, is_active=True)
     User.objects.bulk_create(
         [
             User(
@@ -223,7 +225,7 @@ def summarise(data: dict, memory: list[tuple[float, float]]) -> tuple[str, bool]
     notes.append(
         f"- Bounds: p95 {bounds.get('p95_ms', '?'):.0f} ms per page type, "
         f"{bounds.get('dashboard_p95_ms', '?'):.0f} ms for dashboard and reports; "
-        "ramp phases (users signing in) are shown but not judged."
+        "ramp phases (users signing in) and the settle phases after them are shown but not judged."
     )
     return "\n".join(lines) + "\n\n" + "\n".join(notes), sustained_failed
 
@@ -289,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         BENCH_STEPS=" ".join(str(s) for s in steps),
         BENCH_STEP_DURATION=str(args.step_duration),
         BENCH_SPAWN_RATE=str(args.spawn_rate),
+        BENCH_MAX_SECONDS=str(int(cap)),
     )
     try:
         subprocess.run(
@@ -303,19 +306,20 @@ def main(argv: list[str] | None = None) -> int:
                 "--only-summary",
                 "--host",
                 f"http://127.0.0.1:{port}",
-                "--run-time",
-                f"{int(cap)}s",
                 "--stop-timeout",
                 "5",
                 "--loglevel",
                 "WARNING",
                 "--exit-code-on-error",
                 "0",
-            ],  # fmt: skip
+            ],
             env=locust_env,
             cwd=ROOT,
             check=False,
+            timeout=cap + 120,  # the shape stops at `cap`; this is the backstop
         )
+    except subprocess.TimeoutExpired:
+        print(f"[load] locust still running after {cap + 120:.0f} s: stopped", file=sys.stderr)
     finally:
         sampler.stop.set()
         server.terminate()

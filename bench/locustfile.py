@@ -6,7 +6,7 @@ registrations; readers read the dashboard and the reports; everyone sometimes op
 Page types whose probe answered 404 (pages not on this branch yet) are skipped.
 
 The run is one locust process with a load shape: ramp up to USERS (each user signs in through the
-sign-in form), hold for DURATION seconds, then steps of users, each held STEP_DURATION seconds,
+sign-in form), settle SETTLE seconds (the sign-in backlog drains; not judged), hold for DURATION seconds, then steps of users, each held STEP_DURATION seconds,
 until a held phase breaks (a failed request, or a page type's p95 over its bound). Per phase and
 page type the response times are kept here and written as JSON to BENCH_LOAD_OUT.
 """
@@ -38,6 +38,8 @@ SPAWN_RATE = float(os.environ.get("BENCH_SPAWN_RATE", "2"))
 RAMP_TIMEOUT = float(os.environ.get("BENCH_RAMP_TIMEOUT", "0"))  # 0: twice the planned ramp, plus a minute
 P95_MS = float(os.environ.get("BENCH_P95_MS", "300"))
 DASHBOARD_P95_MS = float(os.environ.get("BENCH_DASHBOARD_P95_MS", "1000"))
+SETTLE = float(os.environ.get("BENCH_SETTLE", "10"))  # seconds after a ramp, not judged
+MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "3600"))  # the whole run, at most
 WAIT = [float(s) for s in os.environ.get("BENCH_WAIT", "2 6").split()]
 OUT = os.environ.get("BENCH_LOAD_OUT", "")
 SLOW_TYPES = {"dashboard", "reports", "sign-in"}  # judged against DASHBOARD_P95_MS
@@ -53,6 +55,7 @@ STATE = {
     "phases": [],  # [{"name", "users", "started", "ended"}]
     "broke": None,
     "ramp_from": 0,  # users signed in when the current ramp began
+    "started": time.time(),
 }
 _counters = defaultdict(itertools.count)
 
@@ -273,15 +276,30 @@ class Steps(LoadTestShape):
     def tick(self):
         if self.index >= len(self.plan):
             return None
+        if not STATE["phases"]:
+            STATE["started"] = time.time()
         users, hold, kind = self.plan[self.index]
         if not STATE["phases"]:
             self._enter(f"ramp-{users}", users)
         elapsed = time.time() - STATE["phase_started"]
+        if time.time() - STATE["started"] > MAX_SECONDS:
+            STATE["broke"] = STATE["broke"] or {
+                "users": users,
+                "phase": STATE["phase"],
+                "why": f"the run reached its time limit ({MAX_SECONDS:.0f} s)",
+            }
+            return None
         if not self.holding:
-            if STATE["signed_in"] >= users:
-                self.holding = True
-                self._enter(f"{kind}-{users}", users)
-            elif elapsed > ramp_timeout(users):
+            if STATE["signed_in"] >= users and not STATE["phase"].startswith("settle"):
+                # Everyone is in: let the sign-in backlog drain before the held phase is judged.
+                self._enter(f"settle-{users}", users)
+                return users, SPAWN_RATE
+            if STATE["phase"].startswith("settle"):
+                if elapsed >= SETTLE:
+                    self.holding = True
+                    self._enter(f"{kind}-{users}", users)
+                return users, SPAWN_RATE
+            if elapsed > ramp_timeout(users):
                 STATE["broke"] = {
                     "users": users,
                     "phase": STATE["phase"],
