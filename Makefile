@@ -46,3 +46,32 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## make bench: every key page at each scale under production settings (PostgreSQL), the table in
+## bench/results/latest.md. Options: SCALES="1 50" REQUESTS=30 SEED=2012; BENCH_ARGS=--no-jobs.
+SCALES ?= 1 50
+REQUESTS ?= 30
+SEED ?= 2012
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(PY) -m bench.run --scales "$(SCALES)" --requests $(REQUESTS) --seed $(SEED) $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+## make bench-smoke: the bench's own test (scale 0.1, a few requests, no load), as in make test.
+bench-smoke: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(VENV)/bin/pytest tests/bench -q
+
+## make load: gunicorn (production settings, loopback, core 0) under locust (core 1): 100 users for
+## DURATION seconds, then steps of users until it breaks. Options: LOAD_SCALE=1 DURATION=60 USERS=100
+## STEPS="200 400 800" STEP_DURATION=30 SPAWN_RATE=2 (sign-ins per second while ramping).
+LOAD_SCALE ?= 1
+DURATION ?= 60
+USERS ?= 100
+STEPS ?= 200 400 800
+STEP_DURATION ?= 30
+SPAWN_RATE ?= 2
+load: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(PY) -m bench.load --scale $(LOAD_SCALE) --seed $(SEED) --duration $(DURATION) --users $(USERS) \
+	  --steps "$(STEPS)" --step-duration $(STEP_DURATION) --spawn-rate $(SPAWN_RATE)

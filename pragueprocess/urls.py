@@ -16,6 +16,7 @@ party_namespace = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor", views.bench_floor, name="bench-floor"),
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
     path("meetings/", include("meetings.urls")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from actions import selectors as action_selectors
 from evaluation import selectors as evaluation_selectors
 from meetings import selectors as meeting_selectors
 from parties import selectors as party_selectors
+from parties.models import Party
 from parties.permissions import can
 
 from . import health
@@ -69,3 +70,13 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@require_GET
+def bench_floor(request):
+    """The floor of `make bench`: the same stack (middleware, session, one indexed query), no page.
+
+    Every page's time is read as a ratio to this one's, measured in the same run.
+    """
+    party = Party.objects.only("code", "short_name").get(code="CZ")
+    return HttpResponse(party.short_name, content_type="text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from actions.selectors import plan_current
 from evaluation import demo as evaluation_demo
 from meetings import demo as meetings_demo
 from parties import demo as parties_demo
+from pragueprocess import demo_scale
 
 
 class Command(BaseCommand):
@@ -19,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", type=float, default=0.1, help="Thousands of activities (default 0.1 = about 100)."
+            "--scale",
+            type=float,
+            default=0.1,
+            help="Thousands of activities (default 0.1 = about 100); from 1 up, bulk inserts (pragueprocess/demo_scale.py).",
         )
         parser.add_argument(
             "--seed", type=int, default=2012, help="Random seed, for the same data every time."
@@ -38,11 +43,20 @@ class Command(BaseCommand):
             plan = plan_current()
         rng = random.Random(options["seed"])
         scale = options["scale"]
+        started = time.monotonic()
         with transaction.atomic():
             accounts = parties_demo.seed(rng=rng, scale=scale)
-            counts = actions_demo.seed(rng=rng, scale=scale, plan=plan)
-            counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
-            counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
+            if scale >= 1:
+                # Thousands of activities: bulk inserts, one seeder for every app's rows.
+                counts = demo_scale.seed(rng=rng, scale=scale, plan=plan)
+            else:
+                counts = actions_demo.seed(rng=rng, scale=scale, plan=plan)
+                counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
+                counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
+        if scale >= 1:
+            self.stdout.write(
+                f"Seeded scale {scale:g} (seed {options['seed']}) in {time.monotonic() - started:.1f} s."
+            )
         self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + " created.")
         if not options["quiet_accounts"]:
             self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
