@@ -150,7 +150,8 @@ def activity_history(activity: Activity, *, limit: int = 50) -> list[dict]:
         "other_parties": ("party", Activity._meta.get_field("other_parties").verbose_name),
     }
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # An activity written in bulk (an import, demo data) may have no history rows at all.
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         if len(entries) == limit:
             break
         changes = []

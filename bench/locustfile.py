@@ -82,6 +82,7 @@ def _probe(environment, **kwargs):
     cp = ACCOUNTS["contact_point"][0]
     values = {
         "party": cp["party"],
+        "party_code": cp["party"].upper(),
         "activity": (cp["activities"] or [0])[0],
         "meeting": (ACCOUNTS["meetings"] or [0])[0],
     }
@@ -150,7 +151,7 @@ class ContactPoint(_Person):
 
     @task(4)
     def list_activities(self):
-        self.page("activities_own", party=self.account["party"])
+        self.page("activities_own", party_code=self.account["party"].upper())
 
     @task(1)
     def list_all(self):

@@ -98,7 +98,13 @@ def _placeholder(name: str) -> str:
             raise NotAvailable("no plan loaded")
         return actions[len(actions) // 2].get_absolute_url()
     if name == "party":
-        return "cz"
+        # The Party with the most activities: its page shows every section filled.
+        from django.db.models import Count
+
+        from parties.models import Party
+
+        busiest = Party.objects.annotate(n=Count("activities")).order_by("-n", "order").first()
+        return busiest.code.lower() if busiest else "cz"
     if name == "activity":
         submitted = Activity.objects.filter(state=Activity.State.SUBMITTED).order_by("pk")
         count = submitted.count()

@@ -65,7 +65,7 @@ ADMIN_COMPARE: list[tuple[str, str]] = [
 
 # Models that fill a placeholder with their first row's id (by id): (app label, model name, filter).
 PLACEHOLDER_MODELS: dict[str, tuple[str, str, dict]] = {
-    "report": ("evaluation", "CompiledReport", {}),
+    "report": ("evaluation", "ReportVersion", {}),
 }
 
 # Heavy jobs, each run once in its own process at the largest scale: time and peak RSS.
@@ -84,7 +84,7 @@ JOBS: list[dict] = [
         "key": "report_compile",
         "label": "Compile a year's monitoring report",
         "kind": "call",
-        "call": "evaluation.services:report_compile",
+        "call": "evaluation.services:report_compile_now",
         "year": 2014,
     },
 ]
@@ -125,12 +125,12 @@ LOAD_URLS: dict[str, str] = {
     "action": "/plan/II/2/",
     "party": "/parties/{party}/",
     "activities": "/activities/",
-    "activities_own": "/activities/?party={party}",
+    "activities_own": "/activities/?party={party_code}",
     "activity": "/activities/{activity}/",
     "activity_edit": "/activities/{activity}/edit/",
     "meetings": "/meetings/",
     "meeting": "/meetings/{meeting}/",
-    "registrations": "/meetings/{meeting}/registrations/",
+    "registrations": "/meetings/{meeting}/participants/",
     "dashboard": "/evaluation/dashboard/",
-    "reports": "/evaluation/reports/",
+    "reports": "/evaluation/",
 }

@@ -450,3 +450,13 @@ def report_publish(*, version: ReportVersion, user: User) -> ReportVersion:
         version.published_at, version.published_by = timezone.now(), user
         version.save(update_fields=["state", "published_at", "published_by", "updated_at"])
     return version
+
+
+def report_compile_now(*, plan: ActionPlan | None = None, year: int, kind: str = "yearly"):
+    """Compile a report in this process (the command and the benchmark); returns the new version,
+    or None when a compile of the same report is already running elsewhere."""
+    from actions.selectors import plan_current
+
+    plan = plan or plan_current()
+    req, _created = report_request(plan=plan, kind=kind, year=year, user=None, enqueue=False)
+    return report_request_run(request_pk=req.pk)

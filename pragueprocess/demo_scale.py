@@ -112,6 +112,12 @@ def seed(*, rng: random.Random, scale: float, plan: ActionPlan) -> dict[str, int
         seed_registrations(rng=rng, scale=scale, made=made)
         seed_progress_reports(rng=rng, scale=scale, made=made)
         seed_review_answers(rng=rng, scale=scale, made=made)
+    # One compiled yearly report, so that a report page exists to measure; after the commit, since
+    # the compile's heartbeat runs on a connection of its own.
+    from evaluation.services import report_compile_now
+
+    if report_compile_now(plan=plan, year=plan.start_year + 1) is not None:
+        made.counts["compiled reports"] = 1
     return made.counts
 
 
@@ -394,12 +400,12 @@ def seed_registrations(*, rng: random.Random, scale: float, made: Made) -> None:
 
 
 def seed_progress_reports(*, rng: random.Random, scale: float, made: Made) -> None:
-    """Extension point: reporting cycles and progress reports of the evaluation section.
+    """Reporting cycles, progress reports and review answers: the evaluation section's own demo
+    seeder (bulk inserts, a report for most Parties in past years)."""
+    from evaluation import demo as evaluation_demo
 
-    To fill when the evaluation models exist: a cycle per year of the plan, a report per Party and
-    cycle (most submitted, some late or missing), built from that Party's activities
-    (`made.activity_ids`), with `bulk_create`.
-    """
+    for name, n in evaluation_demo.seed(rng=rng, scale=scale, plan=made.plan).items():
+        made.counts[name] = made.counts.get(name, 0) + n
 
 
 def seed_review_answers(*, rng: random.Random, scale: float, made: Made) -> None:

@@ -319,3 +319,18 @@ def test_a_draft_records_no_participation_until_it_is_submitted(client_for, ncp_
     assert Participation.objects.get(party=party_a, action=action("V.3")).role == "participant"
     notes = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("recorded as participant in action V.3" in n for n in notes)
+
+
+def test_an_activity_without_history_rows_still_opens(client_for, ncp_a, party_a):
+    """Activities written in bulk (bulk_create: demo data at scale, imports) have no history rows."""
+    from actions.models import Activity
+    from tests.factories import action
+
+    activity = Activity.objects.bulk_create(
+        [Activity(title="Bulk-written", party=party_a, state="submitted")]
+    )[0]
+    activity.actions.add(action("I.1"))
+    Activity.history.filter(id=activity.pk).delete()
+    response = client_for(ncp_a).get(f"/activities/{activity.pk}/")
+    assert response.status_code == 200
+    assert "Bulk-written" in response.content.decode()

@@ -104,8 +104,11 @@ def test_bench_smoke_measures_pages_and_writes_table(plan):
         assert all(a["status"] == 200 for a in result["admin"].values())
         assert result["dashboard_sql"]["median_ms"] > 0
 
-    # The pages of the plan and the Parties keep their query count as the data doubles.
-    for key in ("home", "plan", "action", "parties", "party"):
+    # The pages of the plan and the Parties keep their query count as the data doubles. (The Party
+    # page is left out here: at these tiny scales the busiest Party differs between the two seeds
+    # and a section with no rows skips its prefetch; its budget is asserted in tests/parties and
+    # tests/actions with the same Party at two sizes.)
+    for key in ("home", "plan", "action", "parties"):
         assert results["0.05"]["pages"][key]["queries"] == results["0.1"]["pages"][key]["queries"], key
 
     text = report.document(
