@@ -53,7 +53,7 @@ PAGES: list[Page] = [
     Page("meetings", "Meetings /meetings/", "/meetings/", kind="list"),
     Page("meeting", "Meeting page", "/meetings/{meeting}/", kind="detail"),
     Page("dashboard", "Dashboard", "/evaluation/dashboard/", role="reader", kind="dashboard"),
-    Page("report", "Compiled report", "/evaluation/reports/{report}/", role="reader", kind="detail"),
+    Page("report", "Compiled report", "/evaluation/reports/{report}/", role="secretariat", kind="detail"),
 ]
 
 # Django's own admin changelist over the same data and filter, signed in as the secretariat:

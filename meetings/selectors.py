@@ -74,13 +74,20 @@ def open_decisions_before(meeting: Meeting) -> QuerySet[Decision]:
     )
 
 
-def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decision]]:
-    """The meeting's own decisions and, for an SOM, the open ones of earlier meetings, with their
-    actions fetched in one query for both lists."""
+OPEN_DECISIONS_SHOWN = 50  # the oldest first: those most overdue for follow-up
+
+
+def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decision], int]:
+    """The meeting's own decisions and, for an SOM, the oldest open ones of earlier meetings (at most
+    OPEN_DECISIONS_SHOWN, with their total), with their actions fetched in one query for both lists."""
     own = list(meeting.decisions.all())
-    earlier = list(open_decisions_before(meeting)) if meeting.kind == Meeting.Kind.SOM else []
+    earlier, total = [], 0
+    if meeting.kind == Meeting.Kind.SOM:
+        pending = open_decisions_before(meeting)
+        earlier = list(pending[:OPEN_DECISIONS_SHOWN])
+        total = len(earlier) if len(earlier) < OPEN_DECISIONS_SHOWN else pending.count()
     prefetch_related_objects(own + earlier, _actions_prefetch())
-    return own, earlier
+    return own, earlier, total
 
 
 def meetings_page(

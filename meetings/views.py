@@ -73,7 +73,7 @@ def meeting_list(request):
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(pk)
     user = request.user
-    decisions, open_decisions = selectors.meeting_page_decisions(meeting)
+    decisions, open_decisions, open_total = selectors.meeting_page_decisions(meeting)
     own = None
     if user.is_authenticated and user.party_id:
         own = Invitation.objects.filter(meeting=meeting, party_id=user.party_id).first()
@@ -86,6 +86,7 @@ def meeting_detail(request, pk: int):
         "can_register": own is not None and can(user, "meeting.register", own.party_id),
         "decisions": decisions,
         "open_decisions": open_decisions,
+        "open_decisions_more": open_total - len(open_decisions),
         "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
     }
     return render(request, "meetings/meeting_detail.html", context)

@@ -345,3 +345,21 @@ def test_reschedule_page_moves_the_meeting_and_checks_its_version(client_for, in
     assert client.post(url, stale).status_code == 409  # stale version
     invited_meeting.refresh_from_db()
     assert invited_meeting.starts_at == datetime(2031, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def test_an_som_page_shows_the_oldest_open_decisions_and_counts_the_rest(client_for, secretariat, plan):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.selectors import OPEN_DECISIONS_SHOWN
+    from tests.factories import DecisionFactory, MeetingFactory
+
+    earlier = MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=400))
+    for _ in range(OPEN_DECISIONS_SHOWN + 3):
+        DecisionFactory(meeting=earlier)
+    som = MeetingFactory()
+    response = client_for(secretariat).get(f"/meetings/{som.pk}/")
+    assert len(response.context["open_decisions"]) == OPEN_DECISIONS_SHOWN
+    assert response.context["open_decisions_more"] == 3
+    assert "and 3 more open decisions" in response.content.decode()
