@@ -85,7 +85,7 @@ def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decis
     if meeting.kind == Meeting.Kind.SOM:
         pending = open_decisions_before(meeting)
         earlier = list(pending[:OPEN_DECISIONS_SHOWN])
-        total = len(earlier) if len(earlier) < OPEN_DECISIONS_SHOWN else pending.count()
+        total = pending.count()  # always asked, so the page's query count never depends on the data
     prefetch_related_objects(own + earlier, _actions_prefetch())
     return own, earlier, total
 
