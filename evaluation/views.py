@@ -332,7 +332,7 @@ def _dashboard_context(request):
         "f": f,
         "all_groups": groups,
         "years": list(plan.years),
-        **dash.dashboard_figures(plan, f, groups),
+        **dash.dashboard_figures_cached(plan, f, groups),
     }
 
 

@@ -151,6 +151,10 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache shared by every process in production (Redis: `CACHE_URL=redis://host:6379/1`), so that a
+# write in one worker invalidates the dashboard's cached figures in all; per process by default.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -162,3 +162,24 @@ def test_query_budget_year_progress_and_cycle_pages_do_not_grow_with_the_data(
     grow(20)
     large = [_count(client, u) for u in urls]
     assert small == large
+
+
+def test_dashboard_figures_are_cached_until_the_data_changes(plan, party_a, reader, client_for):
+    client = client_for(reader)
+    build(3, seed=3)
+    first = count_queries(client)
+    again = count_queries(client)
+    assert again < first  # served from the cache: the aggregates are not run again
+    before = client.get("/evaluation/dashboard/").context["headline"]["activities_total"]
+    ActivityFactory(party=party_a, start_date=dt.date(2014, 5, 1))  # a write moves the generation on
+    after = client.get("/evaluation/dashboard/").context["headline"]["activities_total"]
+    assert after == before + 1
+
+
+def test_dashboard_cache_is_per_language(plan, reader, client_for):
+    client = client_for(reader)
+    build(2, seed=4)
+    english = client.get("/evaluation/dashboard/").content.decode()
+    russian = client.get("/evaluation/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Headline figures" in english
+    assert "Headline figures" not in russian
