@@ -211,17 +211,7 @@ def _conflict(current: Activity, form, financing) -> dict:
     current = selectors.activity_get(form.user, current.pk)
     cleaned = form.cleaned_data
     rows = []
-    for name in (
-        "title",
-        "kind",
-        "status",
-        "state",
-        "start_date",
-        "end_date",
-        "description",
-        "outputs",
-        "links",
-    ):
+    for name in services.PLAIN_FIELDS:
         field = Activity._meta.get_field(name)
         theirs = getattr(current, f"get_{name}_display")() if field.choices else getattr(current, name)
         mine = (

@@ -24,7 +24,7 @@ from parties.permissions import ALL, scope
 from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
 from .exports import COLUMNS
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
-from .services import ActivityWrite, activity_create
+from .services import PLAIN_FIELDS, ActivityWrite, activity_create
 
 MAX_ROWS = 2000
 REQUIRED = {"title"}
@@ -241,20 +241,7 @@ def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportR
         if valid and not row.errors:
             cleaned = form.cleaned_data
             row.write = ActivityWrite(
-                fields={
-                    k: cleaned[k]
-                    for k in (
-                        "title",
-                        "description",
-                        "kind",
-                        "status",
-                        "state",
-                        "start_date",
-                        "end_date",
-                        "outputs",
-                        "links",
-                    )
-                },
+                fields={k: cleaned[k] for k in PLAIN_FIELDS},
                 actions=cleaned["actions"],
                 items=list(cleaned["items"]),
                 other_parties=list(cleaned["other_parties"]),
