@@ -25,6 +25,7 @@ from .models import (
     FinancingSource,
     PriorityArea,
 )
+from .selectors import involving
 
 SORTS = (
     ("start_date", "start"),
@@ -162,8 +163,7 @@ class ActivityFilter(django_filters.FilterSet):
         )
 
     def by_party(self, queryset, name, value):
-        joint = Activity.other_parties.through.objects.filter(activity=OuterRef("pk"), party=value)
-        return queryset.filter(Q(party=value) | Exists(joint))
+        return queryset.filter(involving(value))
 
     def by_state(self, queryset, name, value):
         return queryset.filter(state=value)

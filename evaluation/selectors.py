@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, Activity, Participation
-from actions.selectors import plan_current
+from actions.selectors import involving, plan_current
 from meetings.models import Meeting
 from parties.models import Party
 from parties.permissions import can
@@ -155,8 +155,7 @@ def party_year_activities(party: Party, year: int) -> QuerySet[Activity]:
     """The Party's submitted activities (its own and joint ones) overlapping the year."""
     return (
         period_activities(year, year)
-        .filter(Q(party=party) | Q(other_parties=party))
-        .distinct()
+        .filter(involving(party))
         .select_related("party")
         .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("area")))
         .order_by("start_date", "pk")
