@@ -239,12 +239,31 @@ def action_activities(user, action: Action, *, limit: int = 20) -> dict | None:
 
 
 def activity_counts_by_party_action(user) -> dict[tuple[int, int], int]:
-    """{(party_id, action_id): number of activities the user may read}, for the participation matrix."""
-    rows = (
-        Activity.actions.through.objects.filter(
-            activity__in=activities_visible_to(user).exclude(state=Activity.State.ARCHIVED)
+    """{(party_id, action_id): number of activities the user may read}, for the participation matrix.
+
+    The count reads every activity, so it is cached per reading scope (every activity, submitted
+    ones and one Party's drafts, submitted ones only) until the next write (pragueprocess/figures.py).
+    """
+    from pragueprocess.figures import cached
+
+    if not can(user, "member.view"):
+        return {}
+    draft_scope = scope(user, "draft.view")
+    if draft_scope is ALL:
+        reach = "all"
+    elif draft_scope is OWN and user.party_id:
+        reach = f"own-{user.party_id}"
+    else:
+        reach = "submitted"
+
+    def count() -> dict[tuple[int, int], int]:
+        rows = (
+            Activity.actions.through.objects.filter(
+                activity__in=activities_visible_to(user).exclude(state=Activity.State.ARCHIVED)
+            )
+            .values("activity__party_id", "action_id")
+            .annotate(n=Count("activity_id"))
         )
-        .values("activity__party_id", "action_id")
-        .annotate(n=Count("activity_id"))
-    )
-    return {(r["activity__party_id"], r["action_id"]): r["n"] for r in rows}
+        return {(r["activity__party_id"], r["action_id"]): r["n"] for r in rows}
+
+    return cached(("participation-counts", reach), count)

@@ -10,13 +10,14 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Every write to what the cached figures read (the dashboard's, the participation
+        # matrix's activity counts) moves their generation on: see pragueprocess/figures.py.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from actions.models import Activity, ActivityPartner, FinancingLine, Participation
         from meetings.models import Decision, Meeting
         from parties.models import GeographicGroup, Party
-
-        from .dashboard import dashboard_data_changed
+        from pragueprocess.figures import data_changed
 
         for model in (
             Activity,
@@ -28,13 +29,7 @@ class EvaluationConfig(AppConfig):
             Party,
             GeographicGroup,
         ):
-            post_save.connect(
-                dashboard_data_changed, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}"
-            )
-            post_delete.connect(
-                dashboard_data_changed, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}"
-            )
+            post_save.connect(data_changed, sender=model, dispatch_uid=f"figures-save-{model.__name__}")
+            post_delete.connect(data_changed, sender=model, dispatch_uid=f"figures-delete-{model.__name__}")
         for through in (Activity.actions.through, Activity.other_parties.through):
-            m2m_changed.connect(
-                dashboard_data_changed, sender=through, dispatch_uid=f"dashboard-m2m-{through.__name__}"
-            )
+            m2m_changed.connect(data_changed, sender=through, dispatch_uid=f"figures-m2m-{through.__name__}")

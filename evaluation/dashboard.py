@@ -203,52 +203,11 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
     }
 
 
-# The dashboard's figures are expensive (they aggregate every activity) and change rarely: they are
-# cached per period, group and language under a data "generation" that every write to what they read
-# moves on (see `dashboard_data_changed`, wired in apps.py). The time limit bounds staleness from
-# writes that send no signal (bulk inserts, QuerySet.update()).
-DASHBOARD_CACHE_SECONDS = 300
-GENERATION_KEY = "dashboard:generation"
-
-
-def _generation() -> int:
-    from django.core.cache import cache
-
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
-    return value
-
-
-def dashboard_data_changed(**kwargs) -> None:
-    """Signal receiver: the next dashboard request computes its figures afresh."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(GENERATION_KEY, 2, None)
-
-
 def dashboard_figures_cached(plan: ActionPlan, f: DashboardFilter, groups: list[GeographicGroup]) -> dict:
-    from django.core.cache import cache
+    """The figures, cached per period, group and language (see pragueprocess/figures.py)."""
     from django.utils.translation import get_language
 
-    key = ":".join(
-        str(part)
-        for part in (
-            "dashboard",
-            _generation(),
-            plan.pk,
-            f.start_year,
-            f.end_year,
-            f.group.pk if f.group else "all",
-            get_language(),
-        )
-    )
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(plan, f, groups)
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
-    return figures
+    from pragueprocess.figures import cached
+
+    parts = ("dashboard", plan.pk, f.start_year, f.end_year, f.group.pk if f.group else "all", get_language())
+    return cached(parts, lambda: dashboard_figures(plan, f, groups))

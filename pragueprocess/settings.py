@@ -154,6 +154,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A cache shared by every process in production (Redis: `CACHE_URL=redis://host:6379/1`), so that a
 # write in one worker invalidates the dashboard's cached figures in all; per process by default.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Cached figures (dashboard, participation counts) younger than this are served even after a write:
+# at a peak of saves they are computed at most once per that many seconds (pragueprocess/figures.py).
+FIGURES_FRESH_SECONDS = env.int("FIGURES_FRESH_SECONDS", default=30)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -28,6 +28,9 @@ def _fast_and_quiet(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Cached figures show every write at once here; their freshness window has its own test
+    # (tests/pragueprocess/test_figures.py).
+    settings.FIGURES_FRESH_SECONDS = 0
 
 
 @pytest.fixture

@@ -40,3 +40,25 @@ def test_matrix_query_count_does_not_grow_with_activities(
         ActivityFactory(party=party_a, actions=[action(code)])
     with django_assert_max_num_queries(len(few)):
         c.get("/participation/")
+
+
+def test_matrix_counts_are_cached_per_reading_scope_until_a_write(client_for, party_a, ncp_a, reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    i1 = action("I.1")
+    ActivityFactory(party=party_a, actions=[i1])
+    ActivityFactory(party=party_a, actions=[i1], state="draft")
+    c = client_for(reader)
+    index = [a.code for a in c.get("/participation/").context["m"].actions].index("I.1")
+    with CaptureQueriesContext(connection) as first:
+        assert _totals(c.get("/participation/"))[index] == 1
+    assert not any("GROUP BY" in q["sql"] for q in first.captured_queries)  # served from the cache
+    # Another scope is counted on its own: the contact point also reads its Party's draft.
+    assert _totals(client_for(ncp_a).get("/participation/"))[index] == 2
+    # A write is seen at once, in every scope.
+    added = ActivityFactory(party=party_a, actions=[i1])
+    assert _totals(c.get("/participation/"))[index] == 2
+    assert _totals(client_for(ncp_a).get("/participation/"))[index] == 3
+    added.actions.remove(i1)  # changing an activity's actions counts as a write too
+    assert _totals(c.get("/participation/"))[index] == 1

@@ -1,0 +1,60 @@
+"""Figures that aggregate many rows and change rarely, cached under a data "generation".
+
+The dashboard's figures and the participation matrix's activity counts read every activity; they
+are cached, and every write to what they read moves the generation on (`data_changed`, a signal
+receiver wired in evaluation/apps.py), so the next request computes them afresh. The time limit
+bounds staleness from writes that send no signal (bulk inserts, QuerySet.update()). In production
+the cache is shared by every process through Redis (`CACHE_URL`), so a write in one worker is seen
+by all.
+
+At a peak (many contact points saving at once) every save would throw the figures away and every
+reader would pay for them again. So figures computed less than FIGURES_FRESH_SECONDS ago are served
+even when a write has happened since: a write shows at once when the figures are older than that,
+and within that many seconds at worst. The figures are computed at most once per that many seconds
+per variant, however many writes there are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+CACHE_SECONDS = 300
+GENERATION_KEY = "figures:generation"
+
+T = TypeVar("T")
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        cache.add(GENERATION_KEY, value, None)
+    return value
+
+
+def data_changed(**kwargs) -> None:
+    """Signal receiver: every cached figure is computed afresh on its next request."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def cached(parts: Iterable[object], compute: Callable[[], T], seconds: int = CACHE_SECONDS) -> T:
+    """compute(), cached under the key of `parts`; computed afresh when a write has moved the
+    generation on and the cached value is FIGURES_FRESH_SECONDS old or more."""
+    key = ":".join(str(part) for part in ("figures", *parts))
+    current = generation()
+    entry = cache.get(key)
+    if entry is not None:
+        made_in, made_at, value = entry
+        if made_in == current or time.time() - made_at < settings.FIGURES_FRESH_SECONDS:
+            return value
+    value = compute()
+    cache.set(key, (current, time.time(), value), seconds)
+    return value

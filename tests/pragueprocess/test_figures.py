@@ -1,0 +1,57 @@
+"""Cached figures: computed once per generation, and at most once per freshness window."""
+
+from __future__ import annotations
+
+import pytest
+
+from pragueprocess import figures
+
+
+@pytest.fixture
+def computed():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    return calls, compute
+
+
+def test_a_write_is_seen_at_once_without_a_window(settings, computed):
+    settings.FIGURES_FRESH_SECONDS = 0
+    calls, compute = computed
+    assert figures.cached(("t", "a"), compute) == {"n": 1}
+    assert figures.cached(("t", "a"), compute) == {"n": 1}  # from the cache
+    assert figures.cached(("t", "b"), compute) == {"n": 2}  # another variant, its own entry
+    figures.data_changed()
+    assert figures.cached(("t", "a"), compute) == {"n": 3}
+    assert len(calls) == 3
+
+
+def test_within_the_window_a_write_waits_and_after_it_shows(settings, computed, monkeypatch):
+    settings.FIGURES_FRESH_SECONDS = 30
+    calls, compute = computed
+    clock = [1_000_000.0]
+    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
+    assert figures.cached(("t",), compute) == {"n": 1}
+    for _ in range(5):  # a burst of saves, each followed by a reader
+        figures.data_changed()
+        clock[0] += 5
+        assert figures.cached(("t",), compute) == {"n": 1}
+    clock[0] += 5  # 30 s after it was computed: the next reader sees the writes
+    assert figures.cached(("t",), compute) == {"n": 2}
+    assert figures.cached(("t",), compute) == {"n": 2}  # and, no write since, it stays cached
+    clock[0] += 100
+    assert figures.cached(("t",), compute) == {"n": 2}  # unchanged data is not recomputed
+    assert len(calls) == 2
+
+
+def test_the_generation_survives_an_evicted_key(computed):
+    calls, compute = computed
+    from django.core.cache import cache
+
+    figures.cached(("t",), compute)
+    cache.delete(figures.GENERATION_KEY)
+    figures.data_changed()  # no key to increment: a new one is set, and it differs
+    assert figures.cached(("t",), compute) == {"n": 2}
