@@ -100,6 +100,9 @@ TEMPLATES = [
     }
 ]
 
+# Choice widgets (selects, checkboxes) rendered in Python with Django's own markup: see the module.
+FORM_RENDERER = "pragueprocess.forms_renderer.QuickChoicesRenderer"
+
 AUTH_USER_MODEL = "parties.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
