@@ -39,7 +39,9 @@ def participation_matrix(plan: ActionPlan, *, group: GeographicGroup | None = No
     parties = list(parties)
     roles = {
         (p.party_id, p.action_id): p
-        for p in Participation.objects.filter(action__area__plan=plan, party__in=[p.pk for p in parties])
+        for p in Participation.objects.filter(
+            action__area__plan=plan, party__in=[p.pk for p in parties]
+        ).only("id", "party_id", "action_id", "role")  # a cell shows the role only
     }
     counts = {a.pk: 0 for a in actions}
     groups: list[tuple[GeographicGroup, list]] = []
