@@ -6,10 +6,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 
 SESSION_STARTED = "_started_at"
+SESSION_RENEWED = "_renewed_at"
 
 
 class ActiveUserMiddleware:
-    """Signs out a deactivated user on the next request, and ends sessions past their absolute lifetime."""
+    """Signs out a deactivated user on the next request, ends sessions past their absolute lifetime,
+    and renews a signed-in session's idle expiry when it was last renewed SESSION_RENEW_SECONDS ago
+    or more (the session is then saved, with a fresh cookie)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,7 +20,10 @@ class ActiveUserMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.setdefault(SESSION_STARTED, int(time.time()))
-            if not user.is_active or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = int(time.time())
+            started = request.session.setdefault(SESSION_STARTED, now)
+            if not user.is_active or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+            elif now - request.session.get(SESSION_RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED] = now  # modified: saved with a new expiry
         return self.get_response(request)

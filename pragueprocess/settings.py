@@ -119,10 +119,13 @@ LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = None  # show the "signed out" page
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Sessions: an idle timeout (the cookie age, renewed on every request) and an absolute lifetime
-# enforced by ActiveUserMiddleware.
+# Sessions: an idle timeout (the cookie age) and an absolute lifetime, both kept by
+# ActiveUserMiddleware. The idle expiry is renewed by a request at most once every
+# SESSION_RENEW_SECONDS (not on every request, which would write the session each time), so a
+# session idle for the whole timeout ends, and one in use never does.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=5 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -98,4 +100,37 @@ def test_session_ends_after_absolute_lifetime(client_for, ncp_a, settings):
     session = c.session
     session["_started_at"] = 0
     session.save()
+    assert "Signed in as" not in c.get("/").content.decode()
+
+
+def test_session_is_written_only_when_its_idle_expiry_is_renewed(client_for, ncp_a, settings):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(ncp_a)
+    c.get("/")  # the first signed-in request renews (and so saves) the session
+    key = c.session.session_key
+    with CaptureQueriesContext(connection) as reads:
+        assert "Signed in as" in c.get("/").content.decode()
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in reads.captured_queries)
+
+    # Once SESSION_RENEW_SECONDS have passed, a request moves the idle expiry on.
+    session = c.session
+    session["_renewed_at"] = session["_renewed_at"] - settings.SESSION_RENEW_SECONDS
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    c.get("/")
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_an_idle_session_ends(client_for, ncp_a):
+    from django.contrib.sessions.models import Session
+
+    c = client_for(ncp_a)
+    assert "Signed in as" in c.get("/").content.decode()
+    Session.objects.filter(session_key=c.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert "Signed in as" not in c.get("/").content.decode()
