@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 from parties.uploads import document_kind
+from pragueprocess.choices import use_cached_choices
 
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingLine, FinancingSource
 
@@ -178,6 +179,7 @@ class ActivityForm(forms.ModelForm):
                     widget=forms.CheckboxSelectMultiple,
                 )
         self.fields["title"].widget.attrs.setdefault("autofocus", True)
+        use_cached_choices(self)
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data.get("links", "").splitlines() if line.strip()]
@@ -228,6 +230,7 @@ class FinancingLineForm(forms.ModelForm):
         if plan is not None:
             sources = sources.filter(plan=plan)
         self.fields["source"].queryset = sources
+        use_cached_choices(self)
 
 
 class PartnerForm(forms.ModelForm):
@@ -241,6 +244,7 @@ class PartnerForm(forms.ModelForm):
         self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True).order_by(
             "acronym"
         )
+        use_cached_choices(self)
 
 
 class _LineFormSet(BaseInlineFormSet):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 from parties.permissions import can
+from pragueprocess.choices import use_cached_choices
 
 from .models import (
     Action,
@@ -112,6 +113,13 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields: list[str] = []
+
+    @property
+    def form(self):
+        """The filters' form, its lists of Parties, actions and the rest from the cache."""
+        if not hasattr(self, "_form"):
+            use_cached_choices(super().form)
+        return self._form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

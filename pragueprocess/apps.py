@@ -10,6 +10,14 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from .choices import REFERENCE_MODELS, reference_changed
         from .security import connect_signals
 
         connect_signals()
+        for label in REFERENCE_MODELS:
+            model = apps.get_model(label)
+            post_save.connect(reference_changed, sender=model, dispatch_uid=f"choices-save-{label}")
+            post_delete.connect(reference_changed, sender=model, dispatch_uid=f"choices-delete-{label}")

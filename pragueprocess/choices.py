@@ -1,0 +1,70 @@
+"""The choices of forms that list reference data, cached: the plan's areas, actions and items, the
+Parties and their groups, the financing sources and the partner organisations.
+
+A page with the activity filters or the activity form asked the database for each of these lists
+on every request (seven queries on the list, nine on the edit page, one per financing line). They
+change rarely: each list is cached under the form, the field, the query, the language and a
+reference "generation" that every save or delete of one of these models moves on (wired in
+apps.py), so an edit shows on the next request. The choices are taken from the field itself, so
+the labels and the order are exactly the field's own. Validating a submitted value still asks the
+database, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+REFERENCE_MODELS = {
+    "actions.ActionPlan",
+    "actions.PriorityArea",
+    "actions.Action",
+    "actions.ActionItem",
+    "actions.FinancingSource",
+    "parties.Party",
+    "parties.GeographicGroup",
+    "parties.PartnerOrganisation",
+}
+GENERATION_KEY = "choices:generation"
+CACHE_SECONDS = 60 * 60
+
+
+def _generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        cache.add(GENERATION_KEY, value, None)
+    return value
+
+
+def reference_changed(**kwargs) -> None:
+    """Signal receiver: every cached list of choices is read afresh."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
+    """Give each model choice field of reference data its cached list of choices (for rendering)."""
+    generation = None
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField):  # multiple choice fields are ones too
+            continue
+        queryset = field.queryset
+        if queryset is None or queryset.model._meta.label not in REFERENCE_MODELS:
+            continue
+        if generation is None:
+            generation = _generation()
+        sql, params = queryset.query.sql_with_params()
+        digest = hashlib.sha256(repr((type(form).__qualname__, name, sql, params)).encode()).hexdigest()
+        key = f"choices:{generation}:{get_language()}:{digest[:32]}"
+        choices = cache.get(key)
+        if choices is None:
+            choices = [(str(value), str(label)) for value, label in field.choices]
+            cache.set(key, choices, CACHE_SECONDS)
+        field.widget.choices = choices
+    return form

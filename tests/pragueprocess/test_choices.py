@@ -1,0 +1,89 @@
+"""Reference lists in forms come from the cache, look exactly the same, and follow every edit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.activity_forms import ActivityForm
+from parties.models import PartnerOrganisation, Party
+from tests.factories import ActivityFactory, FinancingLineFactory, PartnerOrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE_TABLES = (
+    "parties_party",
+    "parties_partnerorganisation",
+    "parties_geographicgroup",
+    "actions_financingsource",
+    "actions_priorityarea",
+)
+
+
+def _reference_reads(queries) -> list[str]:
+    """Queries that read a whole reference list (no WHERE on an id or code)."""
+    return [
+        q["sql"]
+        for q in queries
+        if any(f'FROM "{t}"' in q["sql"] for t in REFERENCE_TABLES)
+        and '"id" = ' not in q["sql"]
+        and '"code" = ' not in q["sql"]
+        and " IN (" not in q["sql"]
+    ]
+
+
+def test_the_activity_list_reads_its_filter_lists_once(client_for, secretariat, plan):
+    c = client_for(secretariat)
+    with CaptureQueriesContext(connection) as first:
+        cold = c.get("/activities/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        warm = c.get("/activities/").content.decode()
+    assert len(_reference_reads(first.captured_queries)) >= 4
+    assert _reference_reads(second.captured_queries) == []
+    assert len(second) <= len(first) - 4
+    assert warm == cold.replace(_token(cold), _token(warm))  # the same page, but for the CSRF token
+
+
+def _token(html: str) -> str:
+    marker = 'name="csrfmiddlewaretoken" value="'
+    return html.split(marker, 1)[1].split('"', 1)[0] if marker in html else ""
+
+
+def test_an_edit_to_reference_data_shows_on_the_next_request(client_for, secretariat, plan):
+    c = client_for(secretariat)
+    c.get("/activities/")
+    PartnerOrganisationFactory(acronym="NEWORG", name="A new organisation")
+    assert ">NEWORG" in c.get("/activities/").content.decode()
+    party = Party.objects.get(code="CZ")
+    party.short_name = "Czechia (renamed)"
+    party.save()
+    assert "Czechia (renamed)" in c.get("/activities/").content.decode()
+    PartnerOrganisation.objects.filter(acronym="NEWORG").delete()
+    assert ">NEWORG" not in c.get("/activities/").content.decode()
+
+
+def test_the_edit_page_reads_the_sources_once_for_all_its_lines(client_for, secretariat, plan, party_a):
+    activity = ActivityFactory(party=party_a)
+    for _ in range(3):
+        FinancingLineFactory(activity=activity)
+    c = client_for(secretariat)
+    url = f"/activities/{activity.pk}/edit/"
+    assert c.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        body = c.get(url).content.decode()
+    assert not any('FROM "actions_financingsource"' in q["sql"] for q in warm.captured_queries)
+    assert body.count('name="financing-0-source"') == 1 and 'name="financing-2-source"' in body
+
+
+def test_cached_choices_render_exactly_as_the_fields_own(secretariat, plan):
+    cache.clear()
+    fresh = ActivityForm(user=secretariat, plan=plan)
+    cold = {name: str(fresh[name]) for name in ("party", "actions", "items", "other_parties")}
+    again = ActivityForm(user=secretariat, plan=plan)
+    with CaptureQueriesContext(connection) as rendering:
+        warm = {name: str(again[name]) for name in cold}
+    assert warm == cold
+    assert _reference_reads(rendering.captured_queries) == []
+    assert 'value="' in warm["actions"] and "I.1 –" in warm["actions"]
