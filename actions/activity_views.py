@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,6 +78,32 @@ def _filtered(request):
     return ActivityFilter(request.GET, queryset=selectors.activity_list(request.user), request=request)
 
 
+def _activity_rows(activities: list[Activity]) -> str:
+    """The list's table rows as HTML, written here rather than in the template: a page of rows
+    cost the template about 30 ms, most of it looking up the same few attributes per row."""
+    e = conditional_escape
+    rows = []
+    for a in activities:
+        badge = ""
+        if a.state != Activity.State.SUBMITTED:
+            tone = "bad" if a.state == Activity.State.ARCHIVED else "warn"
+            badge = f' <span class="badge {tone}">{e(a.get_state_display())}</span>'
+        codes = ", ".join(e(x.code) for x in a.actions.all())
+        items = [f"{e(i.action.code)} {e(i.letter)}" for i in a.items.all()]
+        if items:
+            codes += " (" + ", ".join(items) + ")"
+        dates = a.start_date.isoformat() if a.start_date else "–"
+        if a.end_date:
+            dates += f" – {a.end_date.isoformat()}"
+        rows.append(
+            f'<tr>\n    <th scope="row"><a href="{e(a.get_absolute_url())}">{e(a.title)}</a>{badge}</th>\n'
+            f"    <td>{e(a.party.short_name)}</td>\n    <td>{codes}</td>\n"
+            f"    <td>{e(a.get_kind_display())}</td>\n    <td>{e(a.get_status_display())}</td>\n"
+            f"    <td>{dates}</td>\n  </tr>"
+        )
+    return mark_safe("\n  ".join(rows))
+
+
 @require_GET
 @login_required
 def activity_list(request):
@@ -83,13 +111,15 @@ def activity_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    activities = list(page.object_list)
     return render(
         request,
         "actions/activity_list.html",
         {
             "filter": filterset,
             "page": page,
-            "activities": list(page.object_list),
+            "activities": activities,
+            "rows": _activity_rows(activities),
             "active_filters": filterset.active_filters(request),
             "query": params.urlencode(),
             "can_create": can(request.user, "activity.create"),
