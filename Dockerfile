@@ -11,4 +11,5 @@ RUN pip install -c constraints.txt . \
 RUN useradd --system --home /app portal && mkdir -p /data/media && chown -R portal /data /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "pragueprocess.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# gunicorn reads its settings from gunicorn.conf.py in the working directory.
+CMD ["gunicorn", "pragueprocess.wsgi:application"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
+
+import redis
 
 from . import run as bench_run
 
@@ -146,14 +149,18 @@ class MemorySampler(threading.Thread):
             self.stop.wait(self.every)
 
 
-def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
+    """gunicorn with the portal's own settings (gunicorn.conf.py, as in production), on loopback."""
     command = [
         "taskset", "-c", "0",
         sys.executable, "-m", "gunicorn", "pragueprocess.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-        "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+        "--config", str(ROOT / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
+    if workers:
+        command += ["--workers", str(workers)]
+    if threads:
+        command += ["--threads", str(threads)]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -240,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default="200 400 800")
     parser.add_argument("--step-duration", type=float, default=30)
     parser.add_argument("--spawn-rate", type=float, default=2, help="Sign-ins per second while ramping up.")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None, help="Default: gunicorn.conf.py's.")
+    parser.add_argument("--threads", type=int, default=None, help="Default: gunicorn.conf.py's.")
     parser.add_argument("--output", default=str(RESULTS / "load-latest.md"))
     accounts_p = sub.add_parser("_accounts")
     accounts_p.add_argument("--count", type=int, required=True)
@@ -257,7 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     info = bench_run.ensure_database(args.scale, args.seed)
     database = info["name"]
     bench_run.collectstatic(database)
-    env = bench_run.production_env(database, ALLOWED_HOSTS="127.0.0.1")
+    # As in production (docker-compose.yml): one cache shared by the workers, in Redis, emptied
+    # first so the run starts cold.
+    cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4")
+    redis.Redis.from_url(cache_url).flushdb()
+    env = bench_run.production_env(database, ALLOWED_HOSTS="127.0.0.1", CACHE_URL=cache_url)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    args.workers, args.threads = args.workers or conf["workers"], args.threads or conf["threads"]
     accounts, _ = bench_run.run_child(["_accounts", "--count", str(most)], env, module="bench.load")
     with tempfile.NamedTemporaryFile("w", suffix=".tmp", dir=RESULTS, delete=False) as accounts_file:
         json.dump(accounts, accounts_file)
