@@ -11,12 +11,15 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from .choices import REFERENCE_MODELS, reference_changed
+        from .middleware import session_started
         from .security import connect_signals
 
         connect_signals()
+        user_logged_in.connect(session_started, dispatch_uid="session-started")
         for label in REFERENCE_MODELS:
             model = apps.get_model(label)
             post_save.connect(reference_changed, sender=model, dispatch_uid=f"choices-save-{label}")

@@ -27,3 +27,11 @@ class ActiveUserMiddleware:
             elif now - request.session.get(SESSION_RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
                 request.session[SESSION_RENEWED] = now  # modified: saved with a new expiry
         return self.get_response(request)
+
+
+def session_started(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: signing in starts the absolute lifetime and is the first renewal."""
+    if hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_RENEWED] = now

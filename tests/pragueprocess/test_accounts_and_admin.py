@@ -108,8 +108,7 @@ def test_session_is_written_only_when_its_idle_expiry_is_renewed(client_for, ncp
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    c = client_for(ncp_a)
-    c.get("/")  # the first signed-in request renews (and so saves) the session
+    c = client_for(ncp_a)  # signing in is the first renewal
     key = c.session.session_key
     with CaptureQueriesContext(connection) as reads:
         assert "Signed in as" in c.get("/").content.decode()
