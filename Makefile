@@ -64,14 +64,17 @@ bench-smoke: install
 
 ## make load: gunicorn (production settings, loopback, core 0) under locust (core 1): 100 users for
 ## DURATION seconds, then steps of users until it breaks. Options: LOAD_SCALE=1 DURATION=60 USERS=100
-## STEPS="200 400 800" STEP_DURATION=30 SPAWN_RATE=2 (sign-ins per second while ramping).
+## STEPS="200 400 800" STEP_DURATION=30 SPAWN_RATE=2 (sign-ins per second while ramping)
+## THINK="2 6" (a person's pause between two requests, seconds) LOAD_ARGS="--output F --workers N".
 LOAD_SCALE ?= 1
 DURATION ?= 60
 USERS ?= 100
 STEPS ?= 200 400 800
 STEP_DURATION ?= 30
 SPAWN_RATE ?= 2
+THINK ?= 2 6
 load: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(PY) -m bench.load --scale $(LOAD_SCALE) --seed $(SEED) --duration $(DURATION) --users $(USERS) \
-	  --steps "$(STEPS)" --step-duration $(STEP_DURATION) --spawn-rate $(SPAWN_RATE)
+	  --steps "$(STEPS)" --step-duration $(STEP_DURATION) --spawn-rate $(SPAWN_RATE) --think "$(THINK)" \
+	  $(LOAD_ARGS)

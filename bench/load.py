@@ -247,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default="200 400 800")
     parser.add_argument("--step-duration", type=float, default=30)
     parser.add_argument("--spawn-rate", type=float, default=2, help="Sign-ins per second while ramping up.")
+    parser.add_argument(
+        "--think",
+        default=os.environ.get("BENCH_WAIT", "2 6"),
+        help="A person's pause between requests: 'MIN MAX' seconds.",
+    )
     parser.add_argument("--workers", type=int, default=None, help="Default: gunicorn.conf.py's.")
     parser.add_argument("--threads", type=int, default=None, help="Default: gunicorn.conf.py's.")
     parser.add_argument("--output", default=str(RESULTS / "load-latest.md"))
@@ -305,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         BENCH_STEP_DURATION=str(args.step_duration),
         BENCH_SPAWN_RATE=str(args.spawn_rate),
         BENCH_MAX_SECONDS=str(int(cap)),
+        BENCH_WAIT=args.think,
     )
     try:
         subprocess.run(
@@ -352,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- {started:%Y-%m-%d %H:%M UTC}; {os.cpu_count()} cores ({bench_run.cpu_model()}); "
         f"scale {args.scale:g} ({info['activities']} activities), seed {args.seed}\n"
         f"- Mix: contact points 7 : secretariat 1 : readers 2, each a distinct account, think time "
-        f"{os.environ.get('BENCH_WAIT', '2 6').replace(' ', '-')} s; {args.users} users for "
+        f"{args.think.replace(' ', '-')} s; {args.users} users for "
         f"{args.duration:g} s, then steps {args.steps} held {args.step_duration:g} s each; "
         f"users sign in at {args.spawn_rate:g} per second\n\n"
     )

@@ -207,6 +207,7 @@ def child_measure(requests: int) -> dict:
 
     result = measure.measure_pages(_users(), requests=requests)
     result["dashboard_sql"] = measure.measure_dashboard_sql(requests=requests)
+    result["dashboard_uncached"] = measure.measure_dashboard_uncached(requests=max(3, requests // 4))
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         result["postgresql"] = cursor.fetchone()[0]
