@@ -226,7 +226,7 @@ def party_progress_reports(party: Party, user) -> list[ProgressReport]:
     """A Party's progress reports for its page: all of them to those who read its drafts, sent ones to members."""
     if not can(user, "member.view"):
         return []
-    qs = ProgressReport.objects.filter(party=party).select_related("cycle").order_by("-cycle__year")
+    qs = ProgressReport.objects.filter(party=party).select_related("cycle", "party").order_by("-cycle__year")
     if not can(user, "draft.view", party):
         qs = qs.filter(state__in=ProgressReport.SENT)
     return list(qs)
