@@ -238,7 +238,7 @@ class Activity(TimeStampedModel):
             models.Index(fields=["state", "status"], name="actions_activity_state_status"),
             models.Index(fields=["start_date"], name="actions_activity_start"),
             # The list's default order (newest first, undated last): the first page is read from
-            # the index instead of sorting every activity.
+            # the index instead of sorting every activity. PostgreSQL only (see migration 0004).
             models.Index(
                 models.F("start_date").desc(nulls_last=True),
                 models.F("id").desc(),
