@@ -4,7 +4,7 @@ Parties and their groups, the financing sources and the partner organisations.
 A page with the activity filters or the activity form asked the database for each of these lists
 on every request (seven queries on the list, nine on the edit page, one per financing line). They
 change rarely: each list is cached under the form, the field, the query, the language and a
-reference "generation" that every save or delete of one of these models moves on (wired in
+reference generation (pragueprocess.figures.generation) that every save or delete of one of these models moves on (wired in
 apps.py), so an edit shows on the next request. The choices are taken from the field itself, so
 the labels and the order are exactly the field's own. Validating a submitted value still asks the
 database, as before.
@@ -17,6 +17,9 @@ import hashlib
 from django import forms
 from django.core.cache import cache
 from django.utils.translation import get_language
+
+from .figures import generation as generation_of
+from .figures import move_on
 
 REFERENCE_MODELS = {
     "actions.ActionPlan",
@@ -32,20 +35,9 @@ GENERATION_KEY = "choices:generation"
 CACHE_SECONDS = 60 * 60
 
 
-def _generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
-    return value
-
-
 def reference_changed(**kwargs) -> None:
     """Signal receiver: every cached list of choices is read afresh."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+    move_on(GENERATION_KEY)
 
 
 def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
@@ -58,7 +50,7 @@ def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
         if queryset is None or queryset.model._meta.label not in REFERENCE_MODELS:
             continue
         if generation is None:
-            generation = _generation()
+            generation = generation_of(GENERATION_KEY)
         sql, params = queryset.query.sql_with_params()
         digest = hashlib.sha256(repr((type(form).__qualname__, name, sql, params)).encode()).hexdigest()
         key = f"choices:{generation}:{get_language()}:{digest[:32]}"

@@ -29,20 +29,26 @@ GENERATION_KEY = "figures:generation"
 T = TypeVar("T")
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(key: str = GENERATION_KEY) -> int:
+    """The current generation under `key` (this module's figures by default)."""
+    value = cache.get(key)
     if value is None:
         value = 1
-        cache.add(GENERATION_KEY, value, None)
+        cache.add(key, value, None)
     return value
+
+
+def move_on(key: str) -> None:
+    """Move the generation under `key` on: whatever was cached under the old one is stale."""
+    try:
+        cache.incr(key)
+    except ValueError:  # not set yet (or evicted): any new value invalidates
+        cache.set(key, 2, None)
 
 
 def data_changed(**kwargs) -> None:
     """Signal receiver: every cached figure is computed afresh on its next request."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(GENERATION_KEY, 2, None)
+    move_on(GENERATION_KEY)
 
 
 def cached(parts: Iterable[object], compute: Callable[[], T], seconds: int = CACHE_SECONDS) -> T:
