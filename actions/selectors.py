@@ -74,18 +74,30 @@ def plan_actions(plan: ActionPlan) -> QuerySet[Action]:
 # Every list, search, export and page of activities starts from `activities_visible_to(user)`.
 
 
+def activity_reach(user) -> str:
+    """Which activities the user may read, as a word: "none" (visitors), "all" (drafts and archived
+    ones of every Party), "own-<party id>" (submitted ones and their Party's), or "submitted"."""
+    if not can(user, "member.view"):
+        return "none"
+    draft_scope = scope(user, "draft.view")
+    if draft_scope is ALL:
+        return "all"
+    if draft_scope is OWN and user.party_id:
+        return f"own-{user.party_id}"
+    return "submitted"
+
+
 def activities_visible_to(user) -> QuerySet[Activity]:
     """Activities the user may read: submitted ones for every member; drafts and archived ones only
     for their own Party (and the secretariat). Anonymous visitors read none."""
-    if not can(user, "member.view"):
+    reach = activity_reach(user)
+    if reach == "none":
         return Activity.objects.none()
-    qs = Activity.objects.all()
-    draft_scope = scope(user, "draft.view")
-    if draft_scope is ALL:
-        return qs
-    if draft_scope is OWN and user.party_id:
-        return qs.filter(Q(state=Activity.State.SUBMITTED) | Q(party_id=user.party_id))
-    return qs.filter(state=Activity.State.SUBMITTED)
+    if reach == "all":
+        return Activity.objects.all()
+    if reach.startswith("own-"):
+        return Activity.objects.filter(Q(state=Activity.State.SUBMITTED) | Q(party_id=user.party_id))
+    return Activity.objects.filter(state=Activity.State.SUBMITTED)
 
 
 def involving(party) -> Q:
@@ -246,15 +258,9 @@ def activity_counts_by_party_action(user) -> dict[tuple[int, int], int]:
     """
     from pragueprocess.figures import cached
 
-    if not can(user, "member.view"):
+    reach = activity_reach(user)
+    if reach == "none":
         return {}
-    draft_scope = scope(user, "draft.view")
-    if draft_scope is ALL:
-        reach = "all"
-    elif draft_scope is OWN and user.party_id:
-        reach = f"own-{user.party_id}"
-    else:
-        reach = "submitted"
 
     def count() -> dict[tuple[int, int], int]:
         rows = (
