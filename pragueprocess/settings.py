@@ -160,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A cache shared by every process in production (Redis: `CACHE_URL=redis://host:6379/1`), so that a
 # write in one worker invalidates the dashboard's cached figures in all; per process by default.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "pragueprocess.cache.RedisCache"  # one client per pool
 # Cached figures (dashboard, participation counts) younger than this are served even after a write:
 # at a peak of saves they are computed at most once per that many seconds (pragueprocess/figures.py).
 FIGURES_FRESH_SECONDS = env.int("FIGURES_FRESH_SECONDS", default=30)
