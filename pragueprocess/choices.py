@@ -8,6 +8,11 @@ reference generation (pragueprocess.figures.generation) that every save or delet
 apps.py), so an edit shows on the next request. The choices are taken from the field itself, so
 the labels and the order are exactly the field's own. Validating a submitted value still asks the
 database, as before.
+
+Each process also keeps the lists it has read in memory, under the same key: a key names one
+generation, and a generation is never reused (figures.generation starts a new one at random when
+the cache was emptied), so what is kept under it cannot go stale. A warm page then asks the cache
+for the generation only.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ REFERENCE_MODELS = {
 }
 GENERATION_KEY = "choices:generation"
 CACHE_SECONDS = 60 * 60
+LOCAL_MAX = 512  # lists kept in a process; all are dropped when full (old generations go with them)
+_local: dict[str, list[tuple[str, str]]] = {}
 
 
 def reference_changed(**kwargs) -> None:
@@ -54,9 +61,14 @@ def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
         sql, params = queryset.query.sql_with_params()
         digest = hashlib.sha256(repr((type(form).__qualname__, name, sql, params)).encode()).hexdigest()
         key = f"choices:{generation}:{get_language()}:{digest[:32]}"
-        choices = cache.get(key)
+        choices = _local.get(key)
         if choices is None:
-            choices = [(str(value), str(label)) for value, label in field.choices]
-            cache.set(key, choices, CACHE_SECONDS)
+            choices = cache.get(key)
+            if choices is None:
+                choices = [(str(value), str(label)) for value, label in field.choices]
+                cache.set(key, choices, CACHE_SECONDS)
+            if len(_local) >= LOCAL_MAX:
+                _local.clear()
+            _local[key] = choices
         field.widget.choices = choices
     return form

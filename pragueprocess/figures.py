@@ -16,6 +16,7 @@ per variant, however many writes there are.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -29,12 +30,20 @@ GENERATION_KEY = "figures:generation"
 T = TypeVar("T")
 
 
+def _fresh_start() -> int:
+    """A generation no earlier one is likely to have had: a cache emptied or evicted starts anew
+    from here, so nothing kept under an old generation (in Redis, or in a process's memory as
+    pragueprocess.choices does) can be mistaken for current."""
+    return secrets.randbits(48)
+
+
 def generation(key: str = GENERATION_KEY) -> int:
     """The current generation under `key` (this module's figures by default)."""
     value = cache.get(key)
     if value is None:
-        value = 1
-        cache.add(key, value, None)
+        value = _fresh_start()
+        if not cache.add(key, value, None):  # another process set it first: theirs holds
+            value = cache.get(key, value)
     return value
 
 
@@ -43,7 +52,7 @@ def move_on(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(key, 2, None)
+        cache.set(key, _fresh_start(), None)
 
 
 def data_changed(**kwargs) -> None:

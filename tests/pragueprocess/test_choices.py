@@ -87,3 +87,16 @@ def test_cached_choices_render_exactly_as_the_fields_own(secretariat, plan):
     assert warm == cold
     assert _reference_reads(rendering.captured_queries) == []
     assert 'value="' in warm["actions"] and "I.1 –" in warm["actions"]
+
+
+def test_a_cache_emptied_meanwhile_never_serves_a_list_kept_in_memory(client_for, secretariat, plan):
+    """Each process keeps the lists it read under their generation; an emptied (or evicted) cache
+    starts a new generation, so a change made without a signal in between still shows."""
+    c = client_for(secretariat)
+    cache.clear()  # the lists are read under a generation that starts here…
+    assert ">QUIETORG" not in c.get("/activities/").content.decode()
+    cache.clear()  # …and after this, under one that starts anew
+    PartnerOrganisation.objects.bulk_create(  # no signal: only the new generation can show it
+        [PartnerOrganisation(acronym="QUIETORG", name="Added without a signal")]
+    )
+    assert ">QUIETORG" in c.get("/activities/").content.decode()
