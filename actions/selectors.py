@@ -103,11 +103,17 @@ def activities_visible_to(user) -> QuerySet[Activity]:
 def involving(party) -> Q:
     """Activities the Party reports or takes part in as one of the other Parties.
 
-    Written as `id IN (its own UNION ALL its joint ones)` so both halves are read from their
-    indexes; an OR across the join would scan every activity."""
-    own = Activity.objects.filter(party=party).order_by().values("pk")
-    joint = Activity.other_parties.through.objects.filter(party=party).order_by().values("activity_id")
-    return Q(pk__in=own.union(joint, all=True))
+    The joint ones are read first (a few hundred ids from their index), then asked for as
+    `party = P OR id IN (those ids)`: PostgreSQL combines the two indexes, and the list's
+    newest-first index serves a page of them. An OR across the join would scan every activity,
+    and `id IN (own UNION ALL joint)` looked each of the Party's activities up by id (14 ms to
+    count a busy Party's 3,600 at scale 50, against 5 ms this way; a page of them 13 ms against 1)."""
+    joint = list(
+        Activity.other_parties.through.objects.filter(party=party)
+        .order_by()
+        .values_list("activity_id", flat=True)
+    )
+    return Q(party=party) | Q(pk__in=joint) if joint else Q(party=party)
 
 
 def activity_list(user) -> QuerySet[Activity]:
