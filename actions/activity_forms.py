@@ -232,6 +232,13 @@ class FinancingLineForm(forms.ModelForm):
         self.fields["source"].queryset = sources
         use_cached_choices(self)
 
+    def _get_validation_exclusions(self):
+        # The field has just read the source from the plan's own sources; the model's check that it
+        # exists would ask again. No unique rule of a line involves its source.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("source")
+        return exclusions
+
 
 class PartnerForm(forms.ModelForm):
     class Meta:
@@ -247,10 +254,56 @@ class PartnerForm(forms.ModelForm):
         use_cached_choices(self)
 
 
+class _OwnRowField(forms.ModelChoiceField):
+    """The hidden id of an existing row: one of the rows this formset has already read.
+
+    Django's own field asks the database for each row (and would accept a row of another activity,
+    which is then ignored); this one looks among the activity's own rows."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "This row is no longer one of the activity's (it may have been removed meanwhile): "
+            "open the activity again to edit it."
+        ),
+    }
+
+    def __init__(self, rows, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.rows().get(int(value))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+
 class _LineFormSet(BaseInlineFormSet):
     def __init__(self, *args, plan=None, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
+
+    def _own_rows(self) -> dict:
+        if not hasattr(self, "_object_dict"):
+            self._object_dict = {o.pk: o for o in self.get_queryset()}
+        return self._object_dict
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields[name]
+        form.fields[name] = _OwnRowField(
+            self._own_rows,
+            queryset=field.queryset,
+            initial=field.initial,
+            required=False,
+            widget=field.widget,
+        )
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -276,6 +329,7 @@ PartnerFormSet = inlineformset_factory(
     Activity,
     ActivityPartner,
     form=PartnerForm,
+    formset=_LineFormSet,
     extra=1,
     max_num=30,
     validate_max=True,

@@ -145,13 +145,17 @@ def _participations_ensure(*, activity: Activity, user: User | None) -> list[Act
     matrix is not."""
     if activity.state != Activity.State.SUBMITTED:
         return []
-    joined = set(Participation.objects.filter(party=activity.party).values_list("action_id", flat=True))
+    joined = set(
+        Participation.objects.filter(party_id=activity.party_id)
+        .order_by()
+        .values_list("action_id", flat=True)
+    )
     added = []
     for action in activity.actions.select_related("area").order_by("area__order", "number"):
         if action.pk in joined:
             continue
         participation = Participation(
-            party=activity.party,
+            party_id=activity.party_id,
             action=action,
             role=Participation.Role.PARTICIPANT,
             since=activity.start_date or timezone.localdate(),
@@ -225,7 +229,9 @@ def activity_update(
         current.party = party
     current.version += 1
     current.updated_by = user
-    current.full_clean()
+    # The Party and the people are model instances read from the database (the form's Party, the
+    # signed-in user): asking whether they exist would cost three queries and prove nothing.
+    current.full_clean(exclude=["party", "created_by", "updated_by"])
     _save_once(current, user=user, reason="", created=False, write=write)
     joined = _participations_ensure(activity=current, user=user)
     return current, joined

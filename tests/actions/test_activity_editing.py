@@ -131,6 +131,30 @@ def test_editing_other_fields_keeps_untouched_lines_and_partners(client_for, ncp
     assert list(activity.financing_lines.values_list("currency", flat=True)) == ["USD"]
 
 
+def test_a_line_of_another_activity_cannot_be_named_in_the_form(client_for, ncp_a, party_a, party_b):
+    """A line's hidden id must be one of the activity's own lines: naming another Party's line is
+    refused next to the lines, and neither activity changes."""
+    from tests.factories import FinancingLineFactory
+
+    client = client_for(ncp_a)
+    mine = ActivityFactory(party=party_a, actions=[action("I.1")])
+    FinancingLineFactory(activity=mine, amount=Decimal("10"))
+    theirs = ActivityFactory(party=party_b, actions=[action("I.1")])
+    their_line = FinancingLineFactory(activity=theirs, amount=Decimal("99"))
+    data = edit_post(mine, title="Renamed")
+    data["financing-0-id"] = str(their_line.pk)
+    data["financing-0-amount"] = "1"
+    response = client.post(f"/activities/{mine.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "This row is no longer one of the activity" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.title != "Renamed"
+    assert list(mine.financing_lines.values_list("amount", flat=True)) == [Decimal("10.00")]
+    assert list(theirs.financing_lines.values_list("amount", flat=True)) == [Decimal("99.00")]
+    data["financing-0-id"] = "not-a-number"
+    assert client.post(f"/activities/{mine.pk}/edit/", data).status_code == 200
+
+
 # --- lost_update ---------------------------------------------------------------------------------
 
 
