@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from parties.models import Party
 from parties.permissions import ALL, OWN, can, scope
+from pragueprocess.lookups import AnyOf
 
 from .models import (
     Action,
@@ -104,7 +105,7 @@ def involving(party) -> Q:
     """Activities the Party reports or takes part in as one of the other Parties.
 
     The joint ones are read first (a few hundred ids from their index), then asked for as
-    `party = P OR id IN (those ids)`: PostgreSQL combines the two indexes, and the list's
+    `party = P OR id = ANY(those ids)` (pragueprocess.lookups.AnyOf): PostgreSQL combines the two indexes, and the list's
     newest-first index serves a page of them. An OR across the join would scan every activity,
     and `id IN (own UNION ALL joint)` looked each of the Party's activities up by id (14 ms to
     count a busy Party's 3,600 at scale 50, against 5 ms this way; a page of them 13 ms against 1)."""
@@ -113,7 +114,7 @@ def involving(party) -> Q:
         .order_by()
         .values_list("activity_id", flat=True)
     )
-    return Q(party=party) | Q(pk__in=joint) if joint else Q(party=party)
+    return Q(party=party) | Q(AnyOf(F("pk"), joint)) if joint else Q(party=party)
 
 
 def activity_list(user) -> QuerySet[Activity]:
