@@ -12,15 +12,18 @@ database, as before.
 Each process also keeps the lists it has read in memory, under the same key: a key names one
 generation, and a generation is never reused (figures.generation starts a new one at random when
 the cache was emptied), so what is kept under it cannot go stale. A warm page then asks the cache
-for the generation only.
+for the generation only, and a form that is validated but not shown (a successful save) not even
+that: a widget's list is read when the widget is first rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
 from django import forms
 from django.core.cache import cache
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 
 from .figures import generation as generation_of
@@ -47,28 +50,50 @@ def reference_changed(**kwargs) -> None:
     move_on(GENERATION_KEY)
 
 
+class CachedChoices(BaseChoiceIterator):
+    """A widget's choices, read from the cache when the widget is first rendered: a form that is
+    only validated (a save that succeeds) never asks for its lists."""
+
+    def __init__(self, load):
+        self._load = load
+        self._choices = None
+
+    def __iter__(self):
+        if self._choices is None:
+            self._choices = self._load()
+        return iter(self._choices)
+
+
+def _choices_of(form: forms.BaseForm, name: str, field: forms.ModelChoiceField, generation) -> list:
+    sql, params = field.queryset.query.sql_with_params()
+    digest = hashlib.sha256(repr((type(form).__qualname__, name, sql, params)).encode()).hexdigest()
+    key = f"choices:{generation()}:{get_language()}:{digest[:32]}"
+    choices = _local.get(key)
+    if choices is None:
+        choices = cache.get(key)
+        if choices is None:
+            choices = [(str(value), str(label)) for value, label in field.choices]
+            cache.set(key, choices, CACHE_SECONDS)
+        if len(_local) >= LOCAL_MAX:
+            _local.clear()
+        _local[key] = choices
+    return choices
+
+
 def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
     """Give each model choice field of reference data its cached list of choices (for rendering)."""
-    generation = None
+    read = []
+
+    def generation() -> int:  # once per form, and only if one of its lists is rendered
+        if not read:
+            read.append(generation_of(GENERATION_KEY))
+        return read[0]
+
     for name, field in form.fields.items():
         if not isinstance(field, forms.ModelChoiceField):  # multiple choice fields are ones too
             continue
         queryset = field.queryset
         if queryset is None or queryset.model._meta.label not in REFERENCE_MODELS:
             continue
-        if generation is None:
-            generation = generation_of(GENERATION_KEY)
-        sql, params = queryset.query.sql_with_params()
-        digest = hashlib.sha256(repr((type(form).__qualname__, name, sql, params)).encode()).hexdigest()
-        key = f"choices:{generation}:{get_language()}:{digest[:32]}"
-        choices = _local.get(key)
-        if choices is None:
-            choices = cache.get(key)
-            if choices is None:
-                choices = [(str(value), str(label)) for value, label in field.choices]
-                cache.set(key, choices, CACHE_SECONDS)
-            if len(_local) >= LOCAL_MAX:
-                _local.clear()
-            _local[key] = choices
-        field.widget.choices = choices
+        field.widget.choices = CachedChoices(partial(_choices_of, form, name, field, generation))
     return form

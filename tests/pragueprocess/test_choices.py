@@ -100,3 +100,17 @@ def test_a_cache_emptied_meanwhile_never_serves_a_list_kept_in_memory(client_for
         [PartnerOrganisation(acronym="QUIETORG", name="Added without a signal")]
     )
     assert ">QUIETORG" in c.get("/activities/").content.decode()
+
+
+def test_a_form_that_is_only_validated_reads_no_list(secretariat, plan):
+    """A successful save validates its forms and redirects: their lists are never read."""
+    from pragueprocess import choices
+
+    cache.clear()
+    choices._local.clear()
+    data = {"title": "x", "kind": "other", "status": "planned", "state": "draft", "version": "1"}
+    form = ActivityForm(data, user=secretariat, plan=plan)
+    form.is_valid()
+    assert choices._local == {}
+    assert 'value="' in str(form["actions"])  # rendering reads it
+    assert len(choices._local) == 1
