@@ -78,6 +78,13 @@ def _filtered(request):
     return ActivityFilter(request.GET, queryset=selectors.activity_list(request.user), request=request)
 
 
+def _prefetched(activity: Activity, name: str):
+    """A prefetched set as it was read: `activity.actions.all()` builds a manager and a filtered
+    queryset per call only to return the same rows (a tenth of the list's time)."""
+    cached = getattr(activity, "_prefetched_objects_cache", {})
+    return cached[name] if name in cached else getattr(activity, name).all()
+
+
 def _activity_rows(activities: list[Activity]) -> str:
     """The list's table rows as HTML, written here rather than in the template: a page of rows
     cost the template about 30 ms, most of it looking up the same few attributes per row."""
@@ -88,8 +95,8 @@ def _activity_rows(activities: list[Activity]) -> str:
         if a.state != Activity.State.SUBMITTED:
             tone = "bad" if a.state == Activity.State.ARCHIVED else "warn"
             badge = f' <span class="badge {tone}">{e(a.get_state_display())}</span>'
-        codes = ", ".join(e(x.code) for x in a.actions.all())
-        items = [f"{e(i.action.code)} {e(i.letter)}" for i in a.items.all()]
+        codes = ", ".join(e(x.code) for x in _prefetched(a, "actions"))
+        items = [f"{e(i.action.code)} {e(i.letter)}" for i in _prefetched(a, "items")]
         if items:
             codes += " (" + ", ".join(items) + ")"
         dates = a.start_date.isoformat() if a.start_date else "–"
