@@ -114,3 +114,24 @@ def test_a_form_that_is_only_validated_reads_no_list(secretariat, plan):
     assert choices._local == {}
     assert 'value="' in str(form["actions"])  # rendering reads it
     assert len(choices._local) == 1
+
+
+def test_lists_that_differ_only_in_a_value_are_kept_apart(secretariat, plan):
+    """Two forms whose field lists differ by a condition's value get their own lists."""
+    from django import forms as django_forms
+
+    from pragueprocess.choices import use_cached_choices
+
+    class PartyForm(django_forms.Form):
+        party = django_forms.ModelChoiceField(queryset=Party.objects.none())
+
+    def rendered(**where):
+        form = PartyForm()
+        form.fields["party"].queryset = Party.objects.filter(**where).order_by("code")
+        use_cached_choices(form)
+        return str(form["party"])
+
+    cz, de = rendered(code="CZ"), rendered(code="DE")
+    assert ">Czech Republic<" in cz and ">Germany<" not in cz
+    assert ">Germany<" in de and ">Czech Republic<" not in de
+    assert rendered(code="CZ") == cz
