@@ -11,7 +11,8 @@ At a peak (many contact points saving at once) every save would throw the figure
 reader would pay for them again. So figures computed less than FIGURES_FRESH_SECONDS ago are served
 even when a write has happened since: a write shows at once when the figures are older than that,
 and within that many seconds at worst. The figures are computed at most once per that many seconds
-per variant, however many writes there are.
+per variant, however many writes there are, and by one request at a time: while one computes
+stale figures afresh, the others are served the stale ones (not all computing the same at once).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 CACHE_SECONDS = 300
+COMPUTING_SECONDS = 60  # a request computing stale figures is waited for at most this long
 GENERATION_KEY = "figures:generation"
 
 T = TypeVar("T")
@@ -66,10 +68,19 @@ def cached(parts: Iterable[object], compute: Callable[[], T], seconds: int = CAC
     key = ":".join(str(part) for part in ("figures", *parts))
     current = generation()
     entry = cache.get(key)
+    lock = f"{key}:computing"
     if entry is not None:
         made_in, made_at, value = entry
         if made_in == current or time.time() - made_at < settings.FIGURES_FRESH_SECONDS:
             return value
-    value = compute()
-    cache.set(key, (current, time.time(), value), seconds)
+        # Stale: one request computes them afresh; the others are served the stale figures
+        # meanwhile, rather than all computing the same (at a peak, several at once).
+        if not cache.add(lock, 1, COMPUTING_SECONDS):
+            return value
+    try:
+        value = compute()
+        cache.set(key, (current, time.time(), value), seconds)
+    finally:
+        if entry is not None:
+            cache.delete(lock)
     return value

@@ -55,3 +55,49 @@ def test_the_generation_survives_an_evicted_key(computed):
     cache.delete(figures.GENERATION_KEY)
     figures.data_changed()  # no key to increment: a new one is set, and it differs
     assert figures.cached(("t",), compute) == {"n": 2}
+
+
+def test_while_one_request_computes_stale_figures_the_others_are_served_the_stale_ones(
+    settings, computed, monkeypatch
+):
+    settings.FIGURES_FRESH_SECONDS = 30
+    calls, compute = computed
+    clock = [1000.0]
+    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
+    from django.core.cache import cache
+
+    assert figures.cached(("t",), compute) == {"n": 1}
+    figures.data_changed()
+    clock[0] += 31  # stale now
+    served_meanwhile = []
+
+    def compute_while_another_asks():
+        served_meanwhile.append(figures.cached(("t",), compute))  # a second request, meanwhile
+        return compute()
+
+    assert figures.cached(("t",), compute_while_another_asks) == {"n": 2}
+    assert served_meanwhile == [{"n": 1}]  # the stale figures, without computing them again
+    assert len(calls) == 2
+    assert cache.get("figures:t:computing") is None  # released: the next stale read computes
+    figures.data_changed()
+    clock[0] += 31
+    assert figures.cached(("t",), compute) == {"n": 3}
+
+
+def test_a_failed_computation_releases_the_stale_figures_for_the_next_request(
+    settings, computed, monkeypatch
+):
+    settings.FIGURES_FRESH_SECONDS = 30
+    calls, compute = computed
+    clock = [1000.0]
+    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
+    figures.cached(("t",), compute)
+    figures.data_changed()
+    clock[0] += 31
+
+    def broken():
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        figures.cached(("t",), broken)
+    assert figures.cached(("t",), compute) == {"n": 2}
