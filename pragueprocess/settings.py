@@ -162,6 +162,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "pragueprocess.cache.RedisCache"  # one client per pool
+    # Sessions are read from the shared cache and written through to the database: a query less on
+    # every signed-in request. Not with a per-process cache: a session ended in one process would
+    # live on in another's memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Cached figures (dashboard, participation counts) younger than this are served even after a write:
 # at a peak of saves they are computed at most once per that many seconds (pragueprocess/figures.py).
 FIGURES_FRESH_SECONDS = env.int("FIGURES_FRESH_SECONDS", default=30)
