@@ -204,7 +204,7 @@ def activity_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def activity_edit(request, pk: int):
-    activity = selectors.activity_get(request.user, pk)
+    activity = selectors.activity_for_edit(request.user, pk)
     require(request.user, "activity.edit", activity.party)
     if activity.state == Activity.State.ARCHIVED:
         messages.error(request, _("This activity is archived: the secretariat can restore it."))

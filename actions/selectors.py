@@ -154,6 +154,17 @@ def activity_get(user, pk: int) -> Activity:
     )
 
 
+def activity_for_edit(user, pk: int) -> Activity:
+    """One activity with what its edit form reads from it (its sets; the financing and partner
+    formsets read their own rows); 404 when the user may not read it."""
+    return get_object_or_404(
+        activity_list(user).prefetch_related(
+            Prefetch("other_parties", queryset=Party.objects.order_by("order"))
+        ),
+        pk=pk,
+    )
+
+
 def activity_history(activity: Activity, *, limit: int = 50) -> list[dict]:
     """The activity's changes, newest first: who, when, and each field's old and new value.
 
