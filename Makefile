@@ -48,13 +48,16 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 ## make bench: every key page at each scale under production settings (PostgreSQL), the table in
-## bench/results/latest.md. Options: SCALES="1 50" REQUESTS=30 SEED=2012; BENCH_ARGS=--no-jobs.
+## bench/results/latest.md. Options: SCALES="1 50" REQUESTS=30 SEED=2012 EXPORT_SCALE=100 (the exports
+## run at 100,000 activities, the year's compile at the largest of SCALES); BENCH_ARGS=--no-jobs.
 SCALES ?= 1 50
 REQUESTS ?= 30
 SEED ?= 2012
+EXPORT_SCALE ?= 100
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  $(PY) -m bench.run --scales "$(SCALES)" --requests $(REQUESTS) --seed $(SEED) $(BENCH_ARGS)
+	  $(PY) -m bench.run --scales "$(SCALES)" --requests $(REQUESTS) --seed $(SEED) \
+	  --export-scale $(EXPORT_SCALE) $(BENCH_ARGS)
 
 .PHONY: bench-smoke
 ## make bench-smoke: the bench's own test (scale 0.1, a few requests, no load), as in make test.
