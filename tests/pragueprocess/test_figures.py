@@ -18,6 +18,15 @@ def computed():
     return calls, compute
 
 
+@pytest.fixture
+def clock(settings, monkeypatch):
+    """A 30 s freshness window and a clock the test moves on: clock[0] += seconds."""
+    settings.FIGURES_FRESH_SECONDS = 30
+    now = [1_000_000.0]
+    monkeypatch.setattr(figures.time, "time", lambda: now[0])
+    return now
+
+
 def test_a_write_is_seen_at_once_without_a_window(settings, computed):
     settings.FIGURES_FRESH_SECONDS = 0
     calls, compute = computed
@@ -29,11 +38,8 @@ def test_a_write_is_seen_at_once_without_a_window(settings, computed):
     assert len(calls) == 3
 
 
-def test_within_the_window_a_write_waits_and_after_it_shows(settings, computed, monkeypatch):
-    settings.FIGURES_FRESH_SECONDS = 30
+def test_within_the_window_a_write_waits_and_after_it_shows(computed, clock):
     calls, compute = computed
-    clock = [1_000_000.0]
-    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
     assert figures.cached(("t",), compute) == {"n": 1}
     for _ in range(5):  # a burst of saves, each followed by a reader
         figures.data_changed()
@@ -57,13 +63,8 @@ def test_the_generation_survives_an_evicted_key(computed):
     assert figures.cached(("t",), compute) == {"n": 2}
 
 
-def test_while_one_request_computes_stale_figures_the_others_are_served_the_stale_ones(
-    settings, computed, monkeypatch
-):
-    settings.FIGURES_FRESH_SECONDS = 30
+def test_while_one_request_computes_stale_figures_the_others_are_served_the_stale_ones(computed, clock):
     calls, compute = computed
-    clock = [1000.0]
-    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
     from django.core.cache import cache
 
     assert figures.cached(("t",), compute) == {"n": 1}
@@ -84,13 +85,8 @@ def test_while_one_request_computes_stale_figures_the_others_are_served_the_stal
     assert figures.cached(("t",), compute) == {"n": 3}
 
 
-def test_a_failed_computation_releases_the_stale_figures_for_the_next_request(
-    settings, computed, monkeypatch
-):
-    settings.FIGURES_FRESH_SECONDS = 30
+def test_a_failed_computation_releases_the_stale_figures_for_the_next_request(computed, clock):
     calls, compute = computed
-    clock = [1000.0]
-    monkeypatch.setattr(figures.time, "time", lambda: clock[0])
     figures.cached(("t",), compute)
     figures.data_changed()
     clock[0] += 31
