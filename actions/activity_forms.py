@@ -6,6 +6,7 @@ import, so a rule holds whichever way the data arrives.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from django import forms
@@ -223,6 +224,25 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+class RowChoiceField(forms.ModelChoiceField):
+    """A row's choice of reference data (a financing source, an organisation). In a line formset it
+    is looked up among the choices the formset read once (`known`), not asked for row by row."""
+
+    known = None  # set by _LineFormSet: a function returning {str(pk): object}
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        found = self.known().get(str(value))
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+
 class FinancingLineForm(forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=_currency_choices, initial="EUR")
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
@@ -230,6 +250,7 @@ class FinancingLineForm(forms.ModelForm):
     class Meta:
         model = FinancingLine
         fields = ["source", "amount", "currency", "funder"]
+        field_classes = {"source": RowChoiceField}
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,10 +261,11 @@ class FinancingLineForm(forms.ModelForm):
         use_cached_choices(self)
 
     def _get_validation_exclusions(self):
-        # The field has just read the source from the plan's own sources; the model's check that it
-        # exists would ask again. No unique rule of a line involves its source.
+        # The fields have just checked what the model would check again, each check a query per
+        # line: the source is one of the plan's (and exists), the amount is at least 0 with 14 digits
+        # and 2 decimals, the currency is one of the list. No unique rule of a line involves them.
         exclusions = super()._get_validation_exclusions()
-        exclusions.add("source")
+        exclusions.update({"source", "amount", "currency"})
         return exclusions
 
 
@@ -252,6 +274,7 @@ class PartnerForm(forms.ModelForm):
         model = ActivityPartner
         fields = ["organisation", "role"]
         labels = {"organisation": _("Organisation")}
+        field_classes = {"organisation": RowChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,6 +282,15 @@ class PartnerForm(forms.ModelForm):
             "acronym"
         )
         use_cached_choices(self)
+
+    def _get_validation_exclusions(self):
+        # The field has just found the organisation among the active ones; the model would ask
+        # whether it exists, and whether the activity has it in that role already, row by row. A save
+        # replaces the activity's partners all together, so the rule that counts is that no two rows
+        # submitted together repeat one: _PartnerFormSet.clean.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("organisation")
+        return exclusions
 
 
 class _OwnRowField(forms.ModelChoiceField):
@@ -300,6 +332,13 @@ class _LineFormSet(BaseInlineFormSet):
             self._object_dict = {o.pk: o for o in self.get_queryset()}
         return self._object_dict
 
+    def _known(self, name: str, queryset) -> dict:
+        """The choices of the rows' field `name`, read once for every row of the formset."""
+        known = self.__dict__.setdefault("_known_choices", {})
+        if name not in known:
+            known[name] = {str(o.pk): o for o in queryset}
+        return known[name]
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         name = self._pk_field.name
@@ -311,6 +350,9 @@ class _LineFormSet(BaseInlineFormSet):
             required=False,
             widget=field.widget,
         )
+        for field_name, row_field in form.fields.items():
+            if isinstance(row_field, RowChoiceField):
+                row_field.known = partial(self._known, field_name, row_field.queryset)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -332,11 +374,30 @@ FinancingLineFormSet = inlineformset_factory(
     can_delete_extra=False,
 )
 
+
+class _PartnerFormSet(_LineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("organisation"):
+                continue
+            key = (data["organisation"].pk, data.get("role"))
+            if key in seen:
+                raise ValidationError(
+                    _("%(organisation)s is listed twice in the same role: keep one of the two rows.")
+                    % {"organisation": data["organisation"]},
+                    code="duplicate",
+                )
+            seen.add(key)
+
+
 PartnerFormSet = inlineformset_factory(
     Activity,
     ActivityPartner,
     form=PartnerForm,
-    formset=_LineFormSet,
+    formset=_PartnerFormSet,
     extra=1,
     max_num=30,
     validate_max=True,

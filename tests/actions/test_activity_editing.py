@@ -358,3 +358,71 @@ def test_an_activity_without_history_rows_still_opens(client_for, ncp_a, party_a
     response = client_for(ncp_a).get(f"/activities/{activity.pk}/")
     assert response.status_code == 200
     assert "Bulk-written" in response.content.decode()
+
+
+def _save_queries(client, activity) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parties.models import PartnerOrganisation
+
+    activity.refresh_from_db()
+    data = edit_post(activity, title=activity.title + " (saved)")
+    rows = list(activity.partner_roles.order_by("pk"))
+    data.update({"partners-TOTAL_FORMS": str(len(rows)), "partners-INITIAL_FORMS": str(len(rows))})
+    for n, row in enumerate(rows):
+        data.update({f"partners-{n}-id": str(row.pk), f"partners-{n}-organisation": str(row.organisation_id)})
+        data[f"partners-{n}-role"] = row.role
+    assert PartnerOrganisation.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
+    return len(queries)
+
+
+def test_query_budget_a_save_asks_as_much_with_one_line_as_with_six(client_for, ncp_a, party_a):
+    """Each line and partner of a save is checked without a query of its own."""
+    from parties.models import PartnerOrganisation
+    from tests.factories import FinancingLineFactory
+
+    client = client_for(ncp_a)
+    organisations = list(PartnerOrganisation.objects.filter(is_active=True).order_by("pk")[:5])
+    small, large = (ActivityFactory(party=party_a, actions=[action("I.1")]) for _ in range(2))
+    FinancingLineFactory(activity=small)
+    small.partner_roles.create(organisation=organisations[0], role="partner")
+    for n in range(6):
+        FinancingLineFactory(activity=large, amount=Decimal(100 + n))
+    for organisation in organisations:
+        large.partner_roles.create(organisation=organisation, role="partner")
+    _save_queries(client, small)  # warm: the session is renewed on the first request
+    assert _save_queries(client, small) == _save_queries(client, large)
+
+
+def test_a_partner_listed_twice_in_one_role_is_refused_and_once_again_after_removal_is_not(
+    client_for, ncp_a, party_a
+):
+    from parties.models import PartnerOrganisation
+
+    unhcr = PartnerOrganisation.objects.get(acronym="UNHCR")
+    client = client_for(ncp_a)
+    twice = [{"organisation": unhcr.pk, "role": "funding"}, {"organisation": unhcr.pk, "role": "funding"}]
+    response = client.post("/activities/new/", activity_post(title="Twice", partners=twice))
+    assert response.status_code == 200
+    assert "is listed twice in the same role" in response.content.decode()
+    assert not Activity.objects.filter(title="Twice").exists()
+    roles = [{"organisation": unhcr.pk, "role": "funding"}, {"organisation": unhcr.pk, "role": "partner"}]
+    assert (
+        client.post("/activities/new/", activity_post(title="Two roles", partners=roles)).status_code == 302
+    )
+    activity = Activity.objects.get(title="Two roles")
+    assert activity.partner_roles.count() == 2
+    # Removing a row and adding the same one again in the same save is one row, not a duplicate.
+    data = edit_post(activity)
+    rows = list(activity.partner_roles.order_by("pk"))
+    data.update({"partners-TOTAL_FORMS": "3", "partners-INITIAL_FORMS": "2"})
+    for n, row in enumerate(rows):
+        data.update({f"partners-{n}-id": str(row.pk), f"partners-{n}-organisation": str(unhcr.pk)})
+        data[f"partners-{n}-role"] = row.role
+    data["partners-0-DELETE"] = "on"
+    data.update({"partners-2-organisation": str(unhcr.pk), "partners-2-role": rows[0].role})
+    assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
+    assert sorted(activity.partner_roles.values_list("role", flat=True)) == ["funding", "partner"]

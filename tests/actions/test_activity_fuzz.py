@@ -100,8 +100,16 @@ def test_fuzz_forms_financing_lines_and_partners_through_the_view(client_for, nc
     assert response.status_code in (200, 302)
 
 
+def _sources():
+    from actions.models import FinancingSource
+
+    return st.sampled_from(
+        [str(pk) for pk in FinancingSource.objects.order_by("pk").values_list("pk", flat=True)]
+    )
+
+
 @FUZZ
-@given(form=from_form(FinancingLineForm))
+@given(form=from_form(FinancingLineForm, source=st.one_of(st.deferred(_sources), junk)))
 def test_fuzz_forms_financing_line_form_validates_without_exception(plan, form):
     form.is_valid()
 
