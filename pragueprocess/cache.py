@@ -18,11 +18,11 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # Keyed by the pool Django chose: with replicas, a read picks one of them at random.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
         if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
-            self._clients[index] = client
+            client = self._clients[pool] = self._client(connection_pool=pool)
         return client
 
 

@@ -93,3 +93,18 @@ def test_signing_in_and_out_with_sessions_in_the_redis_cache(settings, client, r
     assert cache.get(f"django.contrib.sessions.cached_db{key}") is None
     client.cookies[settings.SESSION_COOKIE_NAME] = key  # the old cookie no longer signs anyone in
     assert client.get("/activities/").status_code == 302
+
+
+def test_with_replicas_each_read_gets_the_client_of_the_pool_it_was_given(settings, monkeypatch):
+    """Django reads from a replica chosen at random; the shared client must be that replica's."""
+    import django.core.cache.backends.redis as django_redis
+
+    base = settings.CELERY_BROKER_URL.rsplit("/", 1)[0]
+    cache = RedisCache([f"{base}/11", f"{base}/12", f"{base}/13"], {})
+    picks = iter([1, 2, 2, 1, 2, 1, 1, 2])
+    monkeypatch.setattr(django_redis.random, "randint", lambda low, high: next(picks))
+    client = cache._cache
+    for expected in [1, 2, 2, 1, 2, 1, 1, 2]:
+        assert client.get_client().connection_pool is client._pools[expected]
+    assert client.get_client(write=True).connection_pool is client._pools[0]
+    assert len({id(client.get_client(write=True)), *map(id, client._clients.values())}) == 3
