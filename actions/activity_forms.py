@@ -225,17 +225,20 @@ def _short(text: str, n: int = 90) -> str:
 
 
 class RowChoiceField(forms.ModelChoiceField):
-    """A row's choice of reference data (a financing source, an organisation). In a line formset it
-    is looked up among the choices the formset read once (`known`), not asked for row by row."""
+    """A row's choice (its financing source, its organisation, the row itself). In a line formset
+    it is looked up among the objects the formset read once (`known`), not asked for row by row."""
 
-    known = None  # set by _LineFormSet: a function returning {str(pk): object}
+    known = None  # set by _LineFormSet: a function returning {pk: object}
 
     def to_python(self, value):
         if self.known is None or value in self.empty_values:
             return super().to_python(value)
         if isinstance(value, self.queryset.model):
             value = value.pk
-        found = self.known().get(str(value))
+        try:
+            found = self.known().get(self.queryset.model._meta.pk.to_python(value))
+        except (ValidationError, TypeError):
+            found = None
         if found is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
@@ -293,11 +296,11 @@ class PartnerForm(forms.ModelForm):
         return exclusions
 
 
-class _OwnRowField(forms.ModelChoiceField):
-    """The hidden id of an existing row: one of the rows this formset has already read.
+class _OwnRowField(RowChoiceField):
+    """The hidden id of an existing row: one of the activity's own rows, which the formset has read.
 
-    Django's own field asks the database for each row (and would accept a row of another activity,
-    which is then ignored); this one looks among the activity's own rows."""
+    Django's own field asks the database for each row, and would accept a row of another activity
+    (then ignored)."""
 
     default_error_messages = {
         "invalid_choice": _(
@@ -306,53 +309,36 @@ class _OwnRowField(forms.ModelChoiceField):
         ),
     }
 
-    def __init__(self, rows, **kwargs):
-        super().__init__(**kwargs)
-        self.rows = rows
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            row = self.rows().get(int(value))
-        except (TypeError, ValueError):
-            row = None
-        if row is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return row
-
 
 class _LineFormSet(BaseInlineFormSet):
     def __init__(self, *args, plan=None, **kwargs):
         self.plan = plan
+        self._known = {}
         super().__init__(*args, **kwargs)
 
     def _own_rows(self) -> dict:
+        # Django's own {pk: row} of the formset (what _existing_object reads): one query for both.
         if not hasattr(self, "_object_dict"):
             self._object_dict = {o.pk: o for o in self.get_queryset()}
         return self._object_dict
 
-    def _known(self, name: str, queryset) -> dict:
-        """The choices of the rows' field `name`, read once for every row of the formset."""
-        known = self.__dict__.setdefault("_known_choices", {})
-        if name not in known:
-            known[name] = {str(o.pk): o for o in queryset}
-        return known[name]
+    def _choices(self, name: str, queryset) -> dict:
+        """The objects the rows' field `name` chooses from, read once for every row of the formset."""
+        if name not in self._known:
+            self._known[name] = {o.pk: o for o in queryset}
+        return self._known[name]
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         name = self._pk_field.name
-        field = form.fields[name]
+        own = form.fields[name]
         form.fields[name] = _OwnRowField(
-            self._own_rows,
-            queryset=field.queryset,
-            initial=field.initial,
-            required=False,
-            widget=field.widget,
+            queryset=own.queryset, initial=own.initial, required=False, widget=own.widget
         )
-        for field_name, row_field in form.fields.items():
-            if isinstance(row_field, RowChoiceField):
-                row_field.known = partial(self._known, field_name, row_field.queryset)
+        form.fields[name].known = self._own_rows
+        for field_name, field in form.fields.items():
+            if isinstance(field, RowChoiceField) and field_name != name:
+                field.known = partial(self._choices, field_name, field.queryset)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)

@@ -426,3 +426,27 @@ def test_a_partner_listed_twice_in_one_role_is_refused_and_once_again_after_remo
     data.update({"partners-2-organisation": str(unhcr.pk), "partners-2-role": rows[0].role})
     assert client.post(f"/activities/{activity.pk}/edit/", data).status_code == 302
     assert sorted(activity.partner_roles.values_list("role", flat=True)) == ["funding", "partner"]
+
+
+def test_a_line_or_partner_naming_an_unknown_or_retired_choice_is_refused_next_to_it(client_for, ncp_a):
+    """The rows' sources and organisations are looked up in lists read once: what is not in them
+    (a source that does not exist, an organisation no longer active, junk) is refused in its row."""
+    from parties.models import PartnerOrganisation
+
+    retired = PartnerOrganisation.objects.get(acronym="UNHCR")
+    retired.is_active = False
+    retired.save()
+    client = client_for(ncp_a)
+    for lines, partners in (
+        ([{"source": 999_999}], []),
+        ([{"source": "x"}], []),
+        ([], [{"organisation": retired.pk, "role": "funding"}]),
+        ([], [{"organisation": "1; DROP", "role": "funding"}]),
+    ):
+        response = client.post(
+            "/activities/new/", activity_post(title="Unknown", lines=lines, partners=partners)
+        )
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        assert 'class="field-error"' in response.content.decode()
+    assert not Activity.objects.filter(title="Unknown").exists()
