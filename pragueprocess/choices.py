@@ -19,6 +19,7 @@ that: a widget's list is read when the widget is first rendered.
 from __future__ import annotations
 
 import hashlib
+from functools import cache as cache_once
 from functools import partial
 
 from django import forms
@@ -102,13 +103,8 @@ def _choices_of(form: forms.BaseForm, name: str, field: forms.ModelChoiceField, 
 
 def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
     """Give each model choice field of reference data its cached list of choices (for rendering)."""
-    read = []
-
-    def generation() -> int:  # once per form, and only if one of its lists is rendered
-        if not read:
-            read.append(generation_of(GENERATION_KEY))
-        return read[0]
-
+    # Read once per form, and only if one of its lists is rendered.
+    generation = cache_once(partial(generation_of, GENERATION_KEY))
     for name, field in form.fields.items():
         if not isinstance(field, forms.ModelChoiceField):  # multiple choice fields are ones too
             continue

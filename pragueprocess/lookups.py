@@ -15,9 +15,6 @@ class AnyOf(Lookup):
     prepare_rhs = False
     can_use_none_as_rhs = False
 
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [list(value)])
-
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
