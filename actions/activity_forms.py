@@ -16,10 +16,10 @@ from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import use_cached_choices
+from core.uploads import document_kind
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
-from parties.uploads import document_kind
-from pragueprocess.choices import use_cached_choices
 
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingLine, FinancingSource
 

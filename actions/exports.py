@@ -21,7 +21,7 @@ from itertools import islice
 
 from django.db.models import QuerySet
 
-from parties.exports import csv_safe
+from core.downloads import csv_safe
 
 from .models import Activity, ActivityPartner, FinancingLine
 

@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import use_cached_choices
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 from parties.permissions import can
-from pragueprocess.choices import use_cached_choices
 
 from .models import (
     Action,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from parties.exports import FORMULA_START
+from core.downloads import FORMULA_START
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 

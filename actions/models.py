@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parties.models import PartnerOrganisation, Party, TimeStampedModel
+from core.models import TimeStampedModel
+from parties.models import PartnerOrganisation, Party
 
 
 class ActionPlan(TimeStampedModel):

@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import csv_text
 from parties import selectors as party_selectors
-from parties.exports import csv_text
 from parties.permissions import can, require
 from parties.services import StaleEdit
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.lookups import AnyOf
 from parties.models import Party
 from parties.permissions import ALL, OWN, can, scope
-from pragueprocess.lookups import AnyOf
 
 from .models import (
     Action,
@@ -105,7 +105,7 @@ def involving(party) -> Q:
     """Activities the Party reports or takes part in as one of the other Parties.
 
     The joint ones are read first (a few hundred ids from their index), then asked for as
-    `party = P OR id = ANY(those ids)` (pragueprocess.lookups.AnyOf): PostgreSQL combines the two indexes, and the list's
+    `party = P OR id = ANY(those ids)` (core.lookups.AnyOf): PostgreSQL combines the two indexes, and the list's
     newest-first index serves a page of them. An OR across the join would scan every activity,
     and `id IN (own UNION ALL joint)` looked each of the Party's activities up by id (14 ms to
     count a busy Party's 3,600 at scale 50, against 5 ms this way; a page of them 13 ms against 1)."""
@@ -272,9 +272,9 @@ def activity_counts_by_party_action(user) -> dict[tuple[int, int], int]:
     """{(party_id, action_id): number of activities the user may read}, for the participation matrix.
 
     The count reads every activity, so it is cached per reading scope (every activity, submitted
-    ones and one Party's drafts, submitted ones only) until the next write (pragueprocess/figures.py).
+    ones and one Party's drafts, submitted ones only) until the next write (core/caching.py).
     """
-    from pragueprocess.figures import cached
+    from core.caching import cached
 
     reach = activity_reach(user)
     if reach == "none":

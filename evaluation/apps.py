@@ -11,13 +11,13 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Every write to what the cached figures read (the dashboard's, the participation
-        # matrix's activity counts) moves their generation on: see pragueprocess/figures.py.
+        # matrix's activity counts) moves their generation on: see core/caching.py.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from actions.models import Activity, ActivityPartner, FinancingLine, Participation
+        from core.caching import data_changed
         from meetings.models import Decision, Meeting
         from parties.models import GeographicGroup, Party
-        from pragueprocess.figures import data_changed
 
         for model in (
             Activity,

@@ -204,10 +204,10 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
 
 
 def dashboard_figures_cached(plan: ActionPlan, f: DashboardFilter, groups: list[GeographicGroup]) -> dict:
-    """The figures, cached per period, group and language (see pragueprocess/figures.py)."""
+    """The figures, cached per period, group and language (see core/caching.py)."""
     from django.utils.translation import get_language
 
-    from pragueprocess.figures import cached
+    from core.caching import cached
 
     parts = ("dashboard", plan.pk, f.start_year, f.end_year, f.group.pk if f.group else "all", get_language())
     return cached(parts, lambda: dashboard_figures(plan, f, groups))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, ActionPlan
-from parties.models import Party, TimeStampedModel
+from core.models import TimeStampedModel
+from parties.models import Party
 
 
 class ReportingCycle(TimeStampedModel):

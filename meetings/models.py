@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
-from parties.models import PartnerOrganisation, Party, TimeStampedModel
+from core.models import TimeStampedModel
+from parties.models import PartnerOrganisation, Party
 
 
 def default_reminder_offsets() -> list[int]:

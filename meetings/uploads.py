@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parties.uploads import document_kind
+from core.uploads import document_kind
 
 ACCEPTED = {"pdf", "doc", "docx", "pptx", "xlsx", "odt", "odp", "ods"}
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.selectors import plan_current
-from parties.exports import csv_safe
+from core.downloads import csv_safe
 from parties.models import Notification, Party, User
 from parties.permissions import ALL, can, require, scope
 

@@ -1,27 +1,6 @@
-"""CSV and vCard renderings of the contact-point directory, and the CSV cell guard every export uses."""
+"""The vCard rendering of the contact-point directory (its CSV uses core.downloads)."""
 
 from __future__ import annotations
-
-import csv
-import io
-from collections.abc import Iterable
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ gets a quote before it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_text(header: list[str], rows: Iterable[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([csv_safe(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
-    return buffer.getvalue()
 
 
 def _v(value: str) -> str:

@@ -70,11 +70,28 @@ def notification_queue(
         return Notification.objects.get(key=key), False
 
 
-def notifications_cancel(*, key_prefix: str) -> int:
-    """Cancel every pending notification whose key starts with the prefix (a rescheduled meeting)."""
-    return Notification.objects.filter(key__startswith=key_prefix, status=Notification.Status.PENDING).update(
-        status=Notification.Status.CANCELLED, updated_at=timezone.now()
-    )
+def notifications_cancel(
+    *,
+    key_prefix: str | None = None,
+    recipients=None,
+    party_id: int | None = None,
+    keep_prefix: str | None = None,
+) -> int:
+    """Cancel pending mail: keys starting with `key_prefix`, for `recipients` (users, ids or a
+    queryset) or for the people of the Party `party_id`, except keys starting with `keep_prefix`.
+    At least one filter is required: this never cancels the whole outbox by accident."""
+    if key_prefix is None and recipients is None and party_id is None:
+        raise ValueError("notifications_cancel needs a key prefix, recipients or a Party")
+    pending = Notification.objects.filter(status=Notification.Status.PENDING)
+    if key_prefix is not None:
+        pending = pending.filter(key__startswith=key_prefix)
+    if recipients is not None:
+        pending = pending.filter(recipient__in=recipients)
+    if party_id is not None:
+        pending = pending.filter(recipient__party_id=party_id)
+    if keep_prefix is not None:
+        pending = pending.exclude(key__startswith=keep_prefix)
+    return pending.update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
 
 
 def _due(now: datetime):

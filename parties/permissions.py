@@ -5,18 +5,30 @@ Each capability maps to a scope per role:
 - OWN: only on the records of the user's own Party;
 - absent: not at all.
 No view invents its own role check: it asks `can(user, capability, party)`.
+
+The idiom, for views: `@capability_required("meeting.manage")` on a page, or an object helper
+(`object_or_deny`, `visible_or_deny`, and each app's `<thing>_for(user, pk, capability)` built on
+them) that returns the object or denies. A denial is 404 where the object must stay hidden, 403
+where its existence is public, and every denial writes one line to the security log.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING
+from functools import wraps
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
+
+from core.security import log_denial
 
 if TYPE_CHECKING:
     from .models import Party
+
+M = TypeVar("M", bound=Model)
 
 
 class Scope(Enum):
@@ -94,23 +106,86 @@ def can(user, capability: str, party: Party | int | None = None) -> bool:
     return False
 
 
+class Hidden(Http404):
+    """A hiding 404 from the authorization idiom: already written to the security log."""
+
+    logged = True
+
+
+class Forbidden(PermissionDenied):
+    """A 403 from the authorization idiom: already written to the security log."""
+
+    logged = True
+
+
+def _party_id(party: Party | int | None) -> int | None:
+    return party if isinstance(party, int) or party is None else party.pk
+
+
+def deny(user, capability: str, party: Party | int | None = None, *, visible: bool = True, reason: str = ""):
+    """Log the denial, then raise it: 404 where the record must stay hidden, 403 where it is seen."""
+    log_denial(user=user, capability=capability, party_id=_party_id(party), visible=visible, reason=reason)
+    if not visible:
+        raise Hidden
+    raise Forbidden(reason) if reason else Forbidden
+
+
 def require(user, capability: str, party: Party | int | None = None, *, visible: bool = True) -> None:
     """Raise 404 when the record is outside the user's sight, 403 when seen but not writable."""
-    if can(user, capability, party):
-        return
-    import logging
+    if not can(user, capability, party):
+        deny(user, capability, party, visible=visible)
 
-    logging.getLogger("pragueprocess.security").info(
-        "denied",
-        extra={
-            "security": {
-                "event": "cross_party_404" if not visible else "forbidden_403",
-                "user": getattr(user, "username", None),
-                "capability": capability,
-                "party": party if isinstance(party, int) else getattr(party, "pk", None),
-            }
-        },
-    )
-    if not visible:
+
+def capability_required(capability: str, *, visible: bool = True):
+    """View decorator: anonymous visitors are sent to sign in; a signed-in person without the
+    capability (for any Party) is denied, logged."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            require(request.user, capability, visible=visible)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def object_or_deny(
+    user,
+    capability: str,
+    queryset: QuerySet[M],
+    *,
+    party_of: Callable[[M], Party | int | None] = lambda obj: getattr(obj, "party_id", None),
+    visible: bool | Callable[[M], bool] = True,
+    **lookup,
+) -> M:
+    """The object of `queryset` found by `lookup` when the user holds `capability` for its Party.
+
+    404 (not logged) when no such object exists; otherwise a denial through `deny()`: hidden (404)
+    when `visible` is false or says so for this object, forbidden (403) when it is seen."""
+    try:
+        obj = queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+    party = party_of(obj)
+    if not can(user, capability, party):
+        deny(user, capability, party, visible=visible(obj) if callable(visible) else visible)
+    return obj
+
+
+def visible_or_deny(user, capability: str, visible_qs: QuerySet[M], all_qs: QuerySet[M], **lookup) -> M:
+    """The object from what the user may see; when it exists but is outside their sight, a hiding
+    404 that is logged (one more query, on the failing path only)."""
+    try:
+        return visible_qs.get(**lookup)
+    except visible_qs.model.DoesNotExist:
+        pass
+    hidden = all_qs.filter(**lookup).values_list("pk", flat=True).first()
+    if hidden is None:
         raise Http404
-    raise PermissionDenied
+    deny(user, capability, visible=False, reason=f"{all_qs.model._meta.label} {hidden}")

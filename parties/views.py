@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.downloads import csv_text
+
 from . import selectors, services
-from .exports import csv_text, vcard
+from .exports import vcard
 from .filters import ContactPointFilter, PartyFilter
 from .forms import (
     ContactDetailsForm,

@@ -14,13 +14,14 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from .choices import REFERENCE_MODELS, reference_changed
+        from core.choices import reference_changed, reference_models
+        from core.security import connect_signals
+
         from .middleware import session_started
-        from .security import connect_signals
 
         connect_signals()
         user_logged_in.connect(session_started, dispatch_uid="session-started")
-        for label in REFERENCE_MODELS:
+        for label in reference_models():
             model = apps.get_model(label)
             post_save.connect(reference_changed, sender=model, dispatch_uid=f"choices-save-{label}")
             post_delete.connect(reference_changed, sender=model, dispatch_uid=f"choices-delete-{label}")

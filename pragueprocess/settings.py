@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "pragueprocess",
     "parties",
     "actions",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,7 +103,19 @@ TEMPLATES = [
 ]
 
 # Choice widgets (selects, checkboxes) rendered in Python with Django's own markup: see the module.
-FORM_RENDERER = "pragueprocess.forms_renderer.QuickChoicesRenderer"
+# Rows offered as choices that rarely change: their lists are cached (core.choices) and read afresh
+# after any save or delete of one of them.
+REFERENCE_CHOICE_MODELS = [
+    "actions.ActionPlan",
+    "actions.PriorityArea",
+    "actions.Action",
+    "actions.ActionItem",
+    "actions.FinancingSource",
+    "parties.Party",
+    "parties.GeographicGroup",
+    "parties.PartnerOrganisation",
+]
+FORM_RENDERER = "core.forms_renderer.QuickChoicesRenderer"
 
 AUTH_USER_MODEL = "parties.User"
 AUTHENTICATION_BACKENDS = [
@@ -161,13 +175,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # write in one worker invalidates the dashboard's cached figures in all; per process by default.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "pragueprocess.cache.RedisCache"  # one client per pool
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one client per pool
     # Sessions are read from the shared cache and written through to the database: a query less on
     # every signed-in request. Not with a per-process cache: a session ended in one process would
     # live on in another's memory.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Cached figures (dashboard, participation counts) younger than this are served even after a write:
-# at a peak of saves they are computed at most once per that many seconds (pragueprocess/figures.py).
+# at a peak of saves they are computed at most once per that many seconds (core/caching.py).
 FIGURES_FRESH_SECONDS = env.int("FIGURES_FRESH_SECONDS", default=30)
 
 # E-mail
@@ -231,7 +245,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "pragueprocess.security.csrf_failure"
+CSRF_FAILURE_VIEW = "core.security.csrf_failure"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
@@ -256,14 +270,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "pragueprocess.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "pragueprocess.security.JsonFormatter"},
+        "json": {"()": "core.security.JsonFormatter"},
         "plain": {"format": "%(levelname)s %(name)s %(message)s"},
     },
     "handlers": {

@@ -29,7 +29,7 @@ def _fast_and_quiet(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Cached figures show every write at once here; their freshness window has its own test
-    # (tests/pragueprocess/test_figures.py).
+    # (tests/core/test_figures.py).
     settings.FIGURES_FRESH_SECONDS = 0
 
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from actions.exports import COLUMNS
 from actions.models import ActivityPartner, FinancingLine, FinancingSource
-from parties.exports import csv_safe as cell_escape
+from core.downloads import csv_safe as cell_escape
 from parties.models import PartnerOrganisation, Party
 from tests.factories import ActivityFactory, action
 

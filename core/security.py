@@ -1,14 +1,22 @@
-"""Client address behind trusted proxies, and the JSON security log."""
+"""Client address behind trusted proxies, and the JSON security log.
+
+Every denial in the portal writes one line here: `parties.permissions` logs the denials it decides
+(with the capability and the Party), and `SecurityLogMiddleware` logs any other 403 a view raises
+(a PermissionDenied not logged already). The middleware also keeps the current request, so that a
+line written deep in a selector still names the address and the path.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.conf import settings
 
 security_log = logging.getLogger("pragueprocess.security")
+_current_request: ContextVar = ContextVar("security_request", default=None)
 
 
 def client_ip(request) -> str:
@@ -24,6 +32,7 @@ def client_ip(request) -> str:
 def log_event(event: str, request=None, **fields) -> None:
     """One JSON line per security event. Never pass a password or a session key."""
     record = {"event": event, **fields}
+    request = request if request is not None else _current_request.get()
     if request is not None:
         record.setdefault("ip", client_ip(request))
         record.setdefault("path", request.path)
@@ -31,6 +40,41 @@ def log_event(event: str, request=None, **fields) -> None:
         if user is not None and user.is_authenticated:
             record.setdefault("user", user.get_username())
     security_log.info(event, extra={"security": record})
+
+
+def log_denial(*, user, capability: str, party_id: int | None, visible: bool, reason: str = "") -> None:
+    """The one line a denial writes: a hiding 404 (`cross_party_404`) or a 403 (`forbidden_403`)."""
+    fields = {
+        "user": getattr(user, "username", None),
+        "capability": capability,
+        "party": party_id,
+    }
+    if reason:
+        fields["reason"] = reason
+    log_event("forbidden_403" if visible else "cross_party_404", **fields)
+
+
+class SecurityLogMiddleware:
+    """Keeps the request for the security log's lines, and logs every 403 that nothing logged yet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+
+        if isinstance(exception, PermissionDenied) and not getattr(exception, "logged", False):
+            user = getattr(request, "user", None)
+            log_denial(user=user, capability="", party_id=None, visible=True, reason=str(exception))
+            exception.logged = True
+        return None
 
 
 class JsonFormatter(logging.Formatter):

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import Client
 
-from pragueprocess.security import JsonFormatter
+from core.security import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_security_log_records_a_denied_cross_party_request(ncp_a, party_b, caplo
 
 
 def test_client_address_comes_from_the_proxy_header_only_when_trusted(rf, settings):
-    from pragueprocess.security import client_ip
+    from core.security import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7", REMOTE_ADDR="10.0.0.1")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Activity
-from pragueprocess.lookups import AnyOf
+from core.lookups import AnyOf
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db

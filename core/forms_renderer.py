@@ -5,7 +5,7 @@ includes: the activity filters (146 options) took about 50 ms a request that way
 form about as much. These functions write the very markup of Django's templates
 (django/forms/widgets/: select, select_option, checkbox_select, radio, multiple_input,
 input_option, input and its kinds, textarea, attrs), byte for byte and escaped the same way
-(tests/pragueprocess/test_forms_renderer.py compares them on every form of the activity pages).
+(tests/core/test_forms_renderer.py compares them on every form of the activity pages).
 Every other template (file inputs with a current file, multi-widgets) goes to Django's renderer.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pragueprocess import figures
+from core import caching as figures
 
 
 @pytest.fixture

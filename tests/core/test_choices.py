@@ -104,7 +104,7 @@ def test_a_cache_emptied_meanwhile_never_serves_a_list_kept_in_memory(client_for
 
 def test_a_form_that_is_only_validated_reads_no_list(secretariat, plan):
     """A successful save validates its forms and redirects: their lists are never read."""
-    from pragueprocess import choices
+    from core import choices
 
     cache.clear()
     choices._local.clear()
@@ -120,7 +120,7 @@ def test_lists_that_differ_only_in_a_value_are_kept_apart(secretariat, plan):
     """Two forms whose field lists differ by a condition's value get their own lists."""
     from django import forms as django_forms
 
-    from pragueprocess.choices import use_cached_choices
+    from core.choices import use_cached_choices
 
     class PartyForm(django_forms.Form):
         party = django_forms.ModelChoiceField(queryset=Party.objects.none())

@@ -4,7 +4,7 @@ Parties and their groups, the financing sources and the partner organisations.
 A page with the activity filters or the activity form asked the database for each of these lists
 on every request (seven queries on the list, nine on the edit page, one per financing line). They
 change rarely: each list is cached under the form, the field, the query's shape, the language and a
-reference generation (pragueprocess.figures.generation) that every save or delete of one of these models moves on (wired in
+reference generation (core.caching.generation) that every save or delete of one of these models moves on (wired in
 apps.py), so an edit shows on the next request. The choices are taken from the field itself, so
 the labels and the order are exactly the field's own. Validating a submitted value still asks the
 database, as before.
@@ -23,23 +23,21 @@ from functools import cache as cache_once
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 
-from .figures import generation as generation_of
-from .figures import move_on
+from .caching import generation as generation_of
+from .caching import move_on
 
-REFERENCE_MODELS = {
-    "actions.ActionPlan",
-    "actions.PriorityArea",
-    "actions.Action",
-    "actions.ActionItem",
-    "actions.FinancingSource",
-    "parties.Party",
-    "parties.GeographicGroup",
-    "parties.PartnerOrganisation",
-}
+
+def reference_models() -> set[str]:
+    """The models whose rows are offered as choices and rarely change (settings.REFERENCE_CHOICE_MODELS,
+    labels such as "parties.Party"): the project names them, so this module knows no app."""
+    return set(settings.REFERENCE_CHOICE_MODELS)
+
+
 GENERATION_KEY = "choices:generation"
 CACHE_SECONDS = 60 * 60
 LOCAL_MAX = 512  # lists kept in a process; all are dropped when full (old generations go with them)
@@ -109,7 +107,7 @@ def use_cached_choices(form: forms.BaseForm) -> forms.BaseForm:
         if not isinstance(field, forms.ModelChoiceField):  # multiple choice fields are ones too
             continue
         queryset = field.queryset
-        if queryset is None or queryset.model._meta.label not in REFERENCE_MODELS:
+        if queryset is None or queryset.model._meta.label not in reference_models():
             continue
         field.widget.choices = CachedChoices(partial(_choices_of, form, name, field, generation))
     return form

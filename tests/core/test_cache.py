@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from pragueprocess.cache import RedisCache
+from core.cache import RedisCache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,7 @@ def test_a_redis_cache_url_selects_this_backend_and_cached_sessions():
         [sys.executable, "-c", SHOW], env=env, capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split() == [
-        "pragueprocess.cache.RedisCache",
+        "core.cache.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
     env["CACHE_URL"] = "locmemcache://"
@@ -76,7 +76,7 @@ def test_signing_in_and_out_with_sessions_in_the_redis_cache(settings, client, r
 
     base = settings.CELERY_BROKER_URL.rsplit("/", 1)[0]
     settings.CACHES = {
-        "default": {"BACKEND": "pragueprocess.cache.RedisCache", "LOCATION": f"{base}/11"},
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": f"{base}/11"},
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     UserFactory(username="cached-session", password="A long enough passphrase 1")

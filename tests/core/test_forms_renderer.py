@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from actions.activity_forms import ActivityForm
 from actions.filters import ActivityFilter
 from actions.selectors import activity_list
-from pragueprocess.forms_renderer import QuickChoicesRenderer
+from core.forms_renderer import QuickChoicesRenderer
 
 
 class Tricky(forms.Form):
@@ -52,7 +52,7 @@ def _both(form: forms.Form) -> list[tuple[str, str, str]]:
 
 
 def test_the_renderer_is_the_portals():
-    assert settings.FORM_RENDERER == "pragueprocess.forms_renderer.QuickChoicesRenderer"
+    assert settings.FORM_RENDERER == "core.forms_renderer.QuickChoicesRenderer"
 
 
 @pytest.mark.parametrize(

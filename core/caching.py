@@ -35,7 +35,7 @@ T = TypeVar("T")
 def _fresh_start() -> int:
     """A generation no earlier one is likely to have had: a cache emptied or evicted starts anew
     from here, so nothing kept under an old generation (in Redis, or in a process's memory as
-    pragueprocess.choices does) can be mistaken for current."""
+    core.choices does) can be mistaken for current."""
     return secrets.randbits(48)
 
 
