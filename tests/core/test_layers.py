@@ -46,8 +46,7 @@ def test_there_is_one_stale_edit_exception():
                 if isinstance(node, ast.ClassDef) and any(
                     (isinstance(b, ast.Name) and b.id == "Exception") for b in node.bases
                 ):
-                    if "stale" in (ast.get_docstring(node) or "").lower() or "conflict" in node.name.lower():
-                        found.append(f"{path.relative_to(ROOT)}:{node.name}")
-                    elif "changed" in (ast.get_docstring(node) or "").lower():
+                    doc = (ast.get_docstring(node) or "").lower()
+                    if "conflict" in node.name.lower() or "stale" in doc or "changed" in doc:
                         found.append(f"{path.relative_to(ROOT)}:{node.name}")
     assert found == ["core/concurrency.py:StaleEdit"]
