@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from core.downloads import FORMULA_START
+from core.downloads import csv_unsafe
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
@@ -54,10 +54,7 @@ class ImportFileError(ValueError):
 
 
 def _unescape(value) -> str:
-    text = "" if value is None else str(value).strip()
-    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START:
-        return text[1:]
-    return text
+    return csv_unsafe("" if value is None else str(value).strip())
 
 
 def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:

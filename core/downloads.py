@@ -4,6 +4,7 @@ attachment."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -11,12 +12,33 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
+# A spreadsheet may split a cell at any of these, whatever the file's own separator: Excel in Czech,
+# German, French or Polish settings splits at ";", others at "," or a tab, some at "|". A formula
+# starter right after one of them would begin a cell of its own, so it is escaped there too.
+SEPARATORS = ",;\t|\r\n"
+_SEPARATOR = "[" + re.escape(SEPARATORS) + "]"
+_AFTER_SEPARATOR = re.compile("(" + _SEPARATOR + r"\s*)([=+\-@])")
 
 
 def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ gets a quote before it."""
+    """A cell no spreadsheet will run as a formula: a formula starter (= + - @, a tab or a carriage
+    return) at the start of the text, or at the start of any part a spreadsheet may split off at a
+    separator, gets a quote before it."""
     text = "" if value is None else str(value)
+    text = _AFTER_SEPARATOR.sub(r"\1'\2", text)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+_ESCAPED_AFTER_SEPARATOR = re.compile("(" + _SEPARATOR + r"\s*)'([=+\-@])")
+
+
+def csv_unsafe(value) -> str:
+    """The text csv_safe was given: its quotes before formula starters taken away again (an import
+    of an export gives back the same text)."""
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START:
+        text = text[1:]
+    return _ESCAPED_AFTER_SEPARATOR.sub(r"\1\2", text)
 
 
 class _Echo:
@@ -25,8 +47,9 @@ class _Echo:
 
 
 def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterable[str]:
-    """The CSV file line by line: a BOM, the header, then each row, every cell through csv_safe."""
-    writer = csv.writer(_Echo())
+    """The CSV file line by line: a BOM, the header, then each row, every cell through csv_safe and
+    quoted, so that no separator inside a cell can split it."""
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield BOM
     yield writer.writerow([csv_safe(h) for h in header])
     for row in rows:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -110,11 +113,13 @@ def test_matrix_csv_matches_the_declarations_and_escapes_cells(client, plan, par
     ParticipationFactory(party=party_a, action=action("III.2"), role="lead")
     response = client.get("/participation/export.csv")
     assert response["Content-Disposition"] == 'attachment; filename="participation.csv"'
-    lines = response.content.decode().splitlines()
-    header = lines[0].split(",")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    header = lines[0]
     assert header[:3] == ["party_code", "party", "group"] and len(header) == 3 + 22 + 1
-    cz = next(line for line in lines if line.startswith("CZ,"))
-    assert cz.split(",")[header.index("III.2")] == "lead" and cz.endswith(",1")
+    cz = next(line for line in lines if line[0] == "CZ")
+    assert cz[header.index("III.2")] == "lead" and cz[-1] == "1"
     assert len(lines) == 1 + 52 + 1
 
 
