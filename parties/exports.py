@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
+# Every line break a client may honour (CR LF, a bare CR or LF, and Unicode's own), then any other
+# control character: none of them may reach the card unescaped, or one field could end the card
+# and start a forged one.
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
 
 def _v(value: str) -> str:
-    """vCard 3.0 text escaping (RFC 2426 §5)."""
-    return (
-        (value or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """Text value escaping (RFC 6350 §3.4, the same as RFC 2426 §5): backslash, comma and semicolon
+    escaped, every line break written as \\n, other control characters dropped."""
+    text = (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _BREAKS.sub("\\\\n", text))
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (RFC 6350 §3.2), never inside a UTF-8 character."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > 75:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return "\r\n".join(out)
 
 
 def vcard(term) -> str:
@@ -34,4 +50,4 @@ def vcard(term) -> str:
     lines.append(f"NOTE:{_v(f'Prague Process: {term.get_kind_display()}, {party.name}')}")
     lines.append(f"CATEGORIES:{_v('Prague Process')},{_v(party.short_name)}")
     lines.append("END:VCARD")
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
