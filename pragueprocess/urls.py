@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parties.urls import urlpatterns as party_patterns
 
-from . import views
+from . import accounts, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
@@ -22,7 +21,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
