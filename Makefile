@@ -23,7 +23,7 @@ install: $(STAMP)
 
 ## make run: the whole portal on SQLite with a Celery worker and beat on the filesystem broker.
 run: install
-	@unset DATABASE_URL CELERY_BROKER_URL; \
+	@unset DATABASE_URL CELERY_BROKER_URL; export DEBUG=True; \
 	$(PY) manage.py migrate --noinput -v 0 && \
 	$(PY) manage.py load_action_plan && \
 	$(PY) manage.py seed_demo && \
@@ -38,9 +38,9 @@ test: install
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  exit 1; fi
 	$(VENV)/bin/ruff check .
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DEBUG=True DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DEBUG=True DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

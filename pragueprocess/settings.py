@@ -1,15 +1,18 @@
 """Settings for the Prague Process portal: one module, read from the environment.
 
-Development defaults need nothing installed (SQLite, Celery on kombu's filesystem transport,
-e-mail to the console). With DEBUG=False, SECRET_KEY and DATABASE_URL have no default, so a
-bad deploy fails loudly instead of running on a demo database.
+DEBUG is off unless it is asked for: `make run` and the tests turn it on (and with it the development
+defaults, which need nothing installed: SQLite, Celery on kombu's filesystem transport, e-mail to
+the console). With DEBUG=False, SECRET_KEY and DATABASE_URL have no default and the development
+key is refused, so a bad deploy fails loudly instead of running on a demo database or a known key.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,13 +21,22 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: `make run` sets DEBUG=True, and so does the test suite (tests/conftest.py, which its
+# subprocesses inherit; pytest itself is recognised here because its settings load before that file).
+DEBUG = env.bool("DEBUG", default="_pytest" in sys.modules)
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Keys that are published (here and in .env.example): never good enough for a real deployment.
+PUBLISHED_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string"}
 
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 else:
     SECRET_KEY = env("SECRET_KEY")
+    if SECRET_KEY in PUBLISHED_SECRET_KEYS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published development key: set a long random one to run with DEBUG=False."
+        )
     DATABASES = {"default": env.db("DATABASE_URL")}
 
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))

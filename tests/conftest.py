@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+os.environ.setdefault("DEBUG", "True")  # development settings, for the subprocesses the tests start too
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
 
 
