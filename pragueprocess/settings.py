@@ -246,7 +246,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Security. Production values switch on with DEBUG=False; `check --deploy` passes with them.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The scheme a proxy reports is believed only when a proxy we run sits in front (and overwrites the
+# header); facing clients directly, a client could claim HTTPS by sending the header itself.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -275,15 +278,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: locked per (username, address) pair after repeated failures; the client
-# address comes from X-Forwarded-For only when a trusted proxy sits in front (TRUSTED_PROXY_COUNT).
+# Login throttling: locked per (username, address) pair and per username alone after repeated
+# failures, so that changing one's address (or a forged X-Forwarded-For) buys no more tries; the
+# client address comes from X-Forwarded-For only when a trusted proxy sits in front
+# (TRUSTED_PROXY_COUNT). The price: anyone can lock an account for the cool-off by failing on purpose.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
