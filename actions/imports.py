@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from core.downloads import csv_unsafe
+from core.uploads import ArchiveRefused, archive_check
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
@@ -62,6 +63,10 @@ def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:
     if kind == "xlsx":
         from openpyxl import load_workbook
 
+        try:
+            archive_check(content)
+        except ArchiveRefused as exc:
+            raise ImportFileError(str(exc)) from exc
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken workbook

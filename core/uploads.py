@@ -8,6 +8,7 @@ accepts the kinds it wants from what `document_kind` finds.
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,6 +25,53 @@ ODF = {
     b"application/vnd.oasis.opendocument.presentation": "odp",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
+
+
+# A ZIP container (XLSX, DOCX, ODF …) is judged by its central directory before any member is
+# inflated: a few megabytes can declare gigabytes (one highly compressed shared-strings part took
+# 101 s of CPU and 2.5 GB in the workbook parser). The directory's sizes are what the parser would
+# inflate, and zipfile refuses to inflate a member past its declared size, so checking them bounds it.
+ARCHIVE_MAX_MEMBERS = 1_000
+ARCHIVE_MAX_TOTAL = 50 * 1024 * 1024  # uncompressed, all members together
+ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed, per member of any size worth inflating
+
+
+class ArchiveRefused(ValueError):
+    """The container is not safe to open; the message says why, in the user's words."""
+
+
+def archive_check(
+    upload,
+    *,
+    max_members: int = ARCHIVE_MAX_MEMBERS,
+    max_total: int = ARCHIVE_MAX_TOTAL,
+    max_ratio: int = ARCHIVE_MAX_RATIO,
+) -> None:
+    """Raise ArchiveRefused unless the ZIP's directory promises a reasonable inflation.
+
+    Reads only the central directory (no member is inflated). `upload` is a file or bytes."""
+    from django.utils.translation import gettext as _
+
+    source = io.BytesIO(upload) if isinstance(upload, bytes | bytearray) else upload
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise ArchiveRefused(_("The file is not a readable archive.")) from exc
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if len(members) > max_members:
+        raise ArchiveRefused(_("The file holds too many parts to be opened safely."))
+    total = sum(m.file_size for m in members)
+    if total > max_total:
+        raise ArchiveRefused(
+            _("The file would unpack to %(size)s MB, more than the %(limit)s MB this portal opens.")
+            % {"size": total // (1024 * 1024), "limit": max_total // (1024 * 1024)}
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(member.compress_size, 1):
+            raise ArchiveRefused(_("The file is compressed beyond what a real workbook or document is."))
 
 
 def document_kind(upload) -> tuple[str, str] | None:
