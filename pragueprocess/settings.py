@@ -168,6 +168,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Where `manage.py backup` writes its dated archives (core/backup.py).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 MEDIA_URL = "/media/"  # no URL serves it: uploads go through views that check permissions first
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
