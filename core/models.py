@@ -23,3 +23,22 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log, kept for the audit page (core.security.log_event writes both)."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    event = models.CharField(_("event"), max_length=40, db_index=True)
+    username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username}"

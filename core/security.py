@@ -40,6 +40,32 @@ def log_event(event: str, request=None, **fields) -> None:
         if user is not None and user.is_authenticated:
             record.setdefault("user", user.get_username())
     security_log.info(event, extra={"security": record})
+    _keep(record)
+
+
+def _keep(record: dict) -> None:
+    """Keep the line for the audit page too. Never at the cost of the request: a database that
+    cannot take it (down, or inside a transaction already broken) leaves the log line alone."""
+    from django.db import DatabaseError, transaction
+    from django.utils import timezone
+
+    from .models import SecurityEvent
+
+    fields = {k: v for k, v in record.items() if k not in {"event", "ip", "path", "user", "username"}}
+    username = record.get("username") or record.get("user") or ""
+    ip = record.get("ip") or None
+    try:
+        with transaction.atomic():
+            SecurityEvent.objects.create(
+                at=timezone.now(),
+                event=record["event"][:40],
+                username=str(username)[:150],
+                ip=ip,
+                path=str(record.get("path", ""))[:300],
+                details=json.loads(json.dumps(fields, default=str)),
+            )
+    except (DatabaseError, ValueError):
+        security_log.warning("security event not kept in the database", exc_info=True)
 
 
 def log_denial(*, user, capability: str, party_id: int | None, visible: bool, reason: str = "") -> None:

@@ -75,15 +75,24 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "review.respond": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # the site
     "admin.access": {SECRETARIAT: ALL},
+    "two_factor.reset": {SECRETARIAT: ALL},
+    "audit.view": {SECRETARIAT: ALL},
 }
 
 
 def role_of(user) -> str | None:
+    """The role whose capabilities the user holds now. The secretariat holds none until its session
+    is verified with a second factor (parties/two_factor.py)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if user.is_superuser:
-        return SECRETARIAT
-    return user.role
+    role = SECRETARIAT if user.is_superuser else user.role
+    if role == SECRETARIAT:
+        # OTPMiddleware gives a request's user is_verified(); a user loaded outside a request (a
+        # task, a command) has none and is not held back: no request reaches it without the middleware.
+        verified = getattr(user, "is_verified", None)
+        if verified is not None and not verified():
+            return None
+    return role
 
 
 def scope(user, capability: str) -> Scope | None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from parties import two_factor_views
 from parties.urls import urlpatterns as party_patterns
 
-from . import accounts, views
+from . import accounts, audit, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
@@ -15,6 +16,8 @@ party_namespace = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", audit.audit, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit-export"),
     path("bench/floor", views.bench_floor, name="bench-floor"),
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
@@ -22,6 +25,15 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two-factor-codes",
+    ),
+    path("accounts/two-factor/remove/", two_factor_views.two_factor_remove, name="two-factor-remove"),
+    path("accounts/two-factor/reset/<int:pk>/", two_factor_views.two_factor_reset, name="two-factor-reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
