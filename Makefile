@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pragueprocess
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint migrations-check bench load clean-demo
+.PHONY: install run test lint migrations-check bench load clean-demo totp
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: install
 	$(PY) manage.py load_action_plan && \
 	$(PY) manage.py seed_demo && \
 	$(PY) -m pragueprocess.devrun
+
+## make totp: the demo secretariat's current second-factor code (the demo's SQLite database).
+totp: install
+	@unset DATABASE_URL; DEBUG=True $(PY) manage.py demo_totp secretariat
 
 ## make test: lint, migrations check, and every test against PostgreSQL and Redis.
 test: install

@@ -132,6 +132,13 @@ def _placeholder(name: str) -> str:
     return str(pk)
 
 
+def _verified(client: Client, user) -> None:
+    """The secretariat's session verified with its second factor, as after a real sign-in."""
+    from parties.two_factor import client_verified
+
+    client_verified(client, user)
+
+
 def clients_for(users: dict) -> dict[str, Client]:
     """One signed-in Client per role name ({"secretariat": user, ...}); "anonymous" is added."""
     clients = {"anonymous": Client(raise_request_exception=False)}
@@ -140,6 +147,7 @@ def clients_for(users: dict) -> dict[str, Client]:
             continue
         client = Client(raise_request_exception=False)  # a broken page is a 500 row, not a crash
         client.force_login(user)
+        _verified(client, user)
         clients[role] = client
     return clients
 
@@ -269,6 +277,7 @@ def run_job(job: dict, *, user) -> dict:
         client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
+            _verified(client, user)
         response = client.get(fill(job["url"]))
         size = _read(response)
         if response.status_code == 404:

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "core",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parties.two_factor.SecondFactorMiddleware",
     "pragueprocess.middleware.ActiveUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+OTP_TOTP_ISSUER = "Prague Process portal"
+# The demo secretariat's second-factor key (base32), set by seed_demo with DEBUG=True only.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="PRAGUEPROCESSDEMOTOTPSECRETKEYAB")
 LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = None  # show the "signed out" page
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24

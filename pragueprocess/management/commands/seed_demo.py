@@ -65,3 +65,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  ... and ncp-<code> for every Party ({len(accounts) - 3} contact points, e.g. ncp-cz)."
             )
+        self._second_factor()
+
+    def _second_factor(self) -> None:
+        """The demo secretariat's second factor: a known key, for the demo only (DEBUG=True)."""
+        from parties import two_factor
+        from parties.models import User
+
+        secretariat = User.objects.filter(username="secretariat").first()
+        if secretariat is None:
+            return
+        if not settings.DEBUG:
+            self.stdout.write("The secretariat sets up its own second factor at its first sign-in.")
+            return
+        device = two_factor.demo_device(user=secretariat, secret_hex=two_factor.demo_secret_hex())
+        self.stdout.write(
+            "The secretariat signs in with a second factor: add the key "
+            f"{two_factor.base32_secret(device)} to an authenticator app, or run `make totp` for the current code."
+        )
