@@ -185,10 +185,16 @@ def invitation_accept(
         user = User(username=username, email=invitation.email)
     user.first_name, user.last_name = first_name, last_name
     user.role, user.party, user.is_active = User.Role.CONTACT_POINT, invitation.party, True
+    # Exactly the invited role and nothing else: an earlier account with this address (a former
+    # secretariat member, say) comes back without its old flags, groups and permissions.
+    user.is_superuser = user.is_staff = False
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user._history_user = invitation.invited_by
     user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    _second_factor_forget(user)
     term = ContactPointTerm(user=user, party=invitation.party, kind=invitation.kind, started_on=now.date())
     term.full_clean()
     term.save()
@@ -196,6 +202,14 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at", "user", "updated_at"])
     DetailsConfirmation.objects.get_or_create(user=user, year=now.year, defaults={"confirmed_at": now})
     return user
+
+
+def _second_factor_forget(user: User) -> None:
+    """A reactivated account starts without the devices of its earlier life (they may be anyone's now)."""
+    from .two_factor import StaticDevice, TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
 
 
 # --- terms of office ---------------------------------------------------------------------------
