@@ -1,8 +1,16 @@
-"""Sign-in: Django's view, with a signed-in person never sent round in a loop."""
+"""Sign-in and password reset: Django's views, with a signed-in person never sent round in a loop
+and resets throttled."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+
+from core.security import client_ip, log_event
 
 
 class LoginView(auth_views.LoginView):
@@ -16,3 +24,40 @@ class LoginView(auth_views.LoginView):
         if url and url.split("?")[0] == self.request.path:
             return ""  # the sign-in page is no place to return to after signing in
         return url
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, throttled per address and per client: past the limits the page
+    answers as always (it never tells whether an address exists) but no mail goes out, and the
+    security log says so."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        if not reset_allowed(email=email, client=client_ip(self.request)):
+            log_event("password_reset_throttled", self.request, email_hash=_digest(email))
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _take(key: str, limit: int, seconds: int) -> bool:
+    """Count one use of `key` in a window of `seconds`; False once `limit` uses were counted."""
+    cache.add(key, 0, seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        used = 1
+    return used <= limit
+
+
+def reset_allowed(*, email: str, client: str) -> bool:
+    """At most PASSWORD_RESET_PER_ADDRESS mails to one address and PASSWORD_RESET_PER_CLIENT
+    requests from one client an hour (both are counted, whatever the outcome)."""
+    hour = 60 * 60
+    per_address = _take(f"pwreset:address:{_digest(email)}", settings.PASSWORD_RESET_PER_ADDRESS, hour)
+    per_client = _take(f"pwreset:client:{_digest(client)}", settings.PASSWORD_RESET_PER_CLIENT, hour)
+    return per_address and per_client

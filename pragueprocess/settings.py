@@ -147,6 +147,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = "Prague Process portal"
+# Password reset mails: at most this many an hour to one address, and requests from one client.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 # The demo secretariat's second-factor key (base32), set by seed_demo with DEBUG=True only.
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="PRAGUEPROCESSDEMOTOTPSECRETKEYAB")
 LOGIN_REDIRECT_URL = "after-login"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two-factor"),
     path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path(
