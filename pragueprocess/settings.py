@@ -255,7 +255,12 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
     # evaluation: run report compiles still waiting (broker was down) or left by a dead worker
     "evaluation-report-sweep": {"task": "evaluation.tasks.report_requests_sweep", "schedule": 60.0},
+    # personal data past its retention period: asked every hour, done once a day (claimed per day)
+    "retention-daily": {"task": "pragueprocess.tasks.retention_daily", "schedule": 3600.0},
 }
+# Delegates' personal details are erased this many months after their meeting, and sent mail bodies
+# this many months after sending (pragueprocess/retention.py).
+PERSONAL_DATA_RETENTION_MONTHS = env.int("PERSONAL_DATA_RETENTION_MONTHS", default=24)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Security. Production values switch on with DEBUG=False; `check --deploy` passes with them.

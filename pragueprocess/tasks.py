@@ -19,3 +19,14 @@ def reminders_sweep() -> None:
     from .reminders import reminders_run
 
     reminders_run()
+
+
+@shared_task(
+    name="pragueprocess.tasks.retention_daily", ignore_result=True, time_limit=900, soft_time_limit=840
+)
+def retention_daily() -> None:
+    """Once a day from beat (claimed per day, so a second beat or a retry does nothing): erase
+    personal data past its retention period."""
+    from .retention import retention_daily as run
+
+    run()
