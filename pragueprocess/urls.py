@@ -6,7 +6,7 @@ from django.urls import include, path
 from parties import two_factor_views
 from parties.urls import urlpatterns as party_patterns
 
-from . import accounts, audit, views
+from . import accounts, audit, personal_data, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
@@ -25,6 +25,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/my-data.json", personal_data.my_data, name="my-data"),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two-factor"),
     path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
