@@ -13,6 +13,7 @@ run failed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import runpy
@@ -87,6 +88,16 @@ def child_accounts(count: int) -> dict:
         ],
         batch_size=1000,
     )
+    # Each secretariat account signs in with a second factor, as the portal requires: a known key
+    # per account, from which the simulated person computes its code.
+    from parties.two_factor import TOTPDevice
+
+    keys = {}
+    for user in User.objects.filter(username__in=[w[0] for w in wanted if w[1] == User.Role.SECRETARIAT]):
+        keys[user.username] = hashlib.sha1(f"load-{user.username}".encode()).hexdigest()
+        TOTPDevice.objects.update_or_create(
+            user=user, name="load", defaults={"key": keys[user.username], "confirmed": True, "last_t": -1}
+        )
     by_party: dict[int, list[int]] = {}
     for pk, party_id in (
         Activity.objects.exclude(state=Activity.State.ARCHIVED).order_by("pk").values_list("pk", "party_id")
@@ -106,7 +117,9 @@ def child_accounts(count: int) -> dict:
             }
             for n, (name, role, party) in enumerate(w for w in wanted if w[1] == User.Role.CONTACT_POINT)
         ],
-        "secretariat": [{"username": n} for n, r, _ in wanted if r == User.Role.SECRETARIAT],
+        "secretariat": [
+            {"username": n, "totp_key": keys[n]} for n, r, _ in wanted if r == User.Role.SECRETARIAT
+        ],
         "reader": [{"username": n} for n, r, _ in wanted if r == User.Role.READER],
         "meetings": list(Meeting.objects.order_by("-starts_at").values_list("pk", flat=True)[:20]),
     }

@@ -25,6 +25,7 @@ from locust import HttpUser, LoadTestShape, between, events, task
 
 from bench.forms import loopback_cookies, parse_forms
 from bench.pages import LOAD_URLS
+from bench.totp import totp_now
 
 ACCOUNTS = (
     json.loads(Path(os.environ["BENCH_ACCOUNTS"]).read_text()) if os.environ.get("BENCH_ACCOUNTS") else {}
@@ -86,22 +87,33 @@ def _probe(environment, **kwargs):
         "activity": (cp["activities"] or [0])[0],
         "meeting": (ACCOUNTS["meetings"] or [0])[0],
     }
-    _sign_in_plain(session, host, ACCOUNTS["secretariat"][0]["username"])
+    # The last secretariat account: no simulated person uses it, so its one-time code is its own.
+    _sign_in_plain(session, host, ACCOUNTS["secretariat"][-1])
     for kind, template in LOAD_URLS.items():
         loopback_cookies(session.cookies)
         status = session.get(host + template.format(**values), allow_redirects=False).status_code
         (STATE["available"] if status != 404 else STATE["skipped"]).add(kind)
 
 
-def _sign_in_plain(session, host: str, username: str) -> None:
+def _sign_in_plain(session, host: str, account: dict) -> None:
     page = session.get(host + "/accounts/login/")
     loopback_cookies(session.cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     session.post(
         host + "/accounts/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        data={"username": account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
         headers={"Referer": host + "/accounts/login/"},
+        allow_redirects=False,
     )
+    if account.get("totp_key"):
+        form = session.get(host + "/accounts/two-factor/")
+        loopback_cookies(session.cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        session.post(
+            host + "/accounts/two-factor/",
+            data={"token": totp_now(account["totp_key"]), "csrfmiddlewaretoken": token},
+            headers={"Referer": host + "/accounts/two-factor/"},
+        )
 
 
 class _Person(HttpUser):
@@ -132,6 +144,22 @@ class _Person(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
+        if self.account.get("totp_key"):  # the secretariat's second factor
+            form = self.client.get("/accounts/two-factor/", name="second factor form")
+            loopback_cookies(self.client.cookies)
+            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text or "")
+            with self.client.post(
+                "/accounts/two-factor/",
+                data={
+                    "token": totp_now(self.account["totp_key"]),
+                    "csrfmiddlewaretoken": match.group(1) if match else "",
+                },
+                name="second factor",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"second factor answered {response.status_code}")
 
     def page(self, kind: str, **values):
         """GET a page type, or skip it when it is not on this branch."""
