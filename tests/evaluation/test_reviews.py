@@ -118,5 +118,5 @@ def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
     stale = client_for(ncp_a).post(
         "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
     )
-    assert stale.status_code == 409 and b"nothing was saved" in stale.content
+    assert stale.status_code == 409 and b"Your changes are not saved" in stale.content
     assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
