@@ -17,7 +17,7 @@ from meetings.models import Meeting
 from parties.models import Party
 from parties.permissions import can, deny, require, visible_or_deny
 
-from .figures import period_activities
+from .figures import period_activities, som_took_place
 from .models import (
     ProgressEntry,
     ProgressReport,
@@ -79,7 +79,7 @@ class CycleInfo:
 
     @property
     def som_held(self) -> bool:
-        return self.som is not None and self.som.starts_at <= timezone.now()
+        return self.som is not None and som_took_place(self.som)
 
 
 def cycle_info(cycle: ReportingCycle, som: Meeting | None, today: date | None = None) -> CycleInfo:
