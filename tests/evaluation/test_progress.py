@@ -192,27 +192,9 @@ def test_a_contact_point_cannot_write_before_the_cycle_opens(plan, party_a, ncp_
     assert client_for(ncp_a).get("/evaluation/2016/cz/edit/").status_code == 403
 
 
-def _admin_form_data(page) -> dict:
-    """What the admin change page would post back unchanged: the form, its inlines and their
-    management forms, as the browser sends them (split date-times as two inputs)."""
-    from django.forms import MultiWidget
-
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if isinstance(bound.field.widget, MultiWidget):
-                for i, part in enumerate(bound.field.widget.decompress(value)):
-                    data[f"{bound.html_name}_{i}"] = "" if part is None else part
-            elif value not in (None, False):
-                data[bound.html_name] = value
-    return data
-
-
-def test_an_edit_in_the_admin_makes_an_open_progress_form_stale(cycle, ncp_a, secretariat, client_for):
+def test_an_edit_in_the_admin_makes_an_open_progress_form_stale(
+    cycle, ncp_a, secretariat, client_for, admin_form_data
+):
     import re
 
     ncp = client_for(ncp_a)
@@ -224,7 +206,7 @@ def test_an_edit_in_the_admin_makes_an_open_progress_form_stale(cycle, ncp_a, se
 
     sec = client_for(secretariat)
     url = f"/admin/evaluation/progressreport/{report.pk}/change/"
-    data = _admin_form_data(sec.get(url))
+    data = admin_form_data(sec.get(url))
     data["review_comment"] = "Checked in the administration"
     saved = sec.post(url, data)
     assert saved.status_code == 302, saved.content.decode()[:2000]
@@ -234,6 +216,7 @@ def test_an_edit_in_the_admin_makes_an_open_progress_form_stale(cycle, ncp_a, se
     stale = ncp.post("/evaluation/2013/cz/edit/", _form(version=version, achieved="Text from the open form"))
     assert stale.status_code == 409
     assert b"Text from the open form" in stale.content  # the person's input is kept
+    assert b'id="conflict"' in stale.content and b"First text" in stale.content  # beside the saved text
     report.refresh_from_db()
     assert report.review_comment == "Checked in the administration"
     assert report.entries.get(action=action("I.1")).achieved == "First text"
