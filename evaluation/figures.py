@@ -1,7 +1,7 @@
 """The figures of the evaluation, computed from the database: one definition of each, read by the
 compiled report (`monitoring_figures`) and by the ministers' dashboard (evaluation/dashboard.py).
 
-Definitions (the report and the dashboard state them too):
+Definitions (the dashboard states them beside its period):
 - an activity counts in a period when it is submitted (drafts and archived ones never count), has a
   start date, implements at least one action of the plan, starts on or before the period's last day
   and ends (or, without an end date, starts) on or after its first day: it counts in every year it

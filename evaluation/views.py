@@ -127,12 +127,14 @@ def progress_detail(request, year: int, code: str):
     return render(request, "evaluation/progress_detail.html", context)
 
 
-def _progress_for_write(request, year: int, code: str, capability: str = "progress.edit"):
-    info, party, report = selectors.progress_report_for(request.user, year, code, capability)
+def _progress_for_write(request, year: int, code: str):
+    info, party, report = selectors.progress_report_for(request.user, year, code, "progress.edit")
     if info.cycle.is_locked:
-        _refused(request, services.YearLocked(), capability, party)
+        _refused(request, services.YearLocked(), "progress.edit", party)
     if info.cycle.opens_on > info.today and not can(request.user, "progress.review"):
-        deny(request.user, capability, party, reason=_("The reporting for this year has not opened yet."))
+        deny(
+            request.user, "progress.edit", party, reason=_("The reporting for this year has not opened yet.")
+        )
     return info, party, report
 
 
