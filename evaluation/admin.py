@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import VersionedAdmin
 from parties.admin import SecretariatAdmin
 
 from .models import (
@@ -27,7 +28,7 @@ class ProgressEntryInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SecretariatAdmin):
+class ProgressReportAdmin(VersionedAdmin, SecretariatAdmin):
     list_display = ["party", "cycle", "state", "submitted_at", "version"]
     list_filter = ["cycle__year", "state"]
     list_select_related = ["party", "cycle"]
@@ -56,6 +57,6 @@ class ReviewAdmin(SecretariatAdmin):
 
 
 @admin.register(ReviewResponse)
-class ReviewResponseAdmin(SecretariatAdmin):
+class ReviewResponseAdmin(VersionedAdmin, SecretariatAdmin):
     list_display = ["review", "party", "state", "submitted_at"]
     list_filter = ["review", "state"]

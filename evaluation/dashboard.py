@@ -2,24 +2,31 @@
 
 Nine queries whatever the amount of data: actions, groups, Parties taking part, activities by year
 and status, by action and year, by area and group, financing by source and currency, SOMs per
-year, open decisions. Only submitted activities count; an activity counts in the year it starts.
+year, open decisions. Every figure follows the one definition in evaluation/figures.py, the same
+the compiled report reads: an activity counts in every year it is under way, an SOM when it took
+place.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear
-from django.utils import timezone
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
-from meetings.models import Decision, Meeting
+from actions.models import Action, ActionPlan, Activity
 from parties.models import GeographicGroup
 
 from . import charts
+from .figures import (
+    financing_by_source,
+    open_decisions,
+    per_year,
+    period_activities,
+    soms_held,
+    taking_part,
+)
 
 
 @dataclass
@@ -50,75 +57,42 @@ def dashboard_filter(plan: ActionPlan, params, groups: list[GeographicGroup]) ->
     return DashboardFilter(start_year=start, end_year=end, group=by_code.get(params.get("group", "")))
 
 
-def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[GeographicGroup]) -> dict:
+def dashboard_figures(
+    plan: ActionPlan, f: DashboardFilter, groups: list[GeographicGroup], *, now: datetime | None = None
+) -> dict:
     years = list(range(f.start_year, f.end_year + 1))
     actions = list(
         Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
     )
-    activities = Activity.objects.filter(
-        state=Activity.State.SUBMITTED,
-        start_date__year__gte=f.start_year,
-        start_date__year__lte=f.end_year,
-        actions__area__plan=plan,
-    )
-    participations = Participation.objects.filter(action__area__plan=plan, since__year__lte=f.end_year)
-    if f.group:
-        activities = activities.filter(party__group=f.group)
-        participations = participations.filter(party__group=f.group)
-
-    parties_taking_part = participations.values("party").distinct().count()
+    activities = period_activities(f.start_year, f.end_year, plan=plan, group=f.group)
+    parties_taking_part = taking_part(plan, f.end_year, f.group).values("party").distinct().count()
 
     statuses = list(Activity.Status.choices)
-    by_year_status = {
-        (r["y"], r["status"]): r["n"]
-        for r in activities.annotate(y=ExtractYear("start_date"))
-        .values("y", "status")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    }
+    counts = per_year(years)
+    rows = {r["status"]: r for r in activities.values("status").annotate(**counts).order_by()}
+    by_year_status = {(y, k): r[f"y{y}"] for k, r in rows.items() for y in years}
     by_status = [
-        {"key": k, "label": str(label), "n": sum(by_year_status.get((y, k), 0) for y in years)}
-        for k, label in statuses
+        {"key": k, "label": str(label), "n": rows[k]["total"] if k in rows else 0} for k, label in statuses
     ]
-    by_action_year = {
-        (r["actions__id"], r["y"]): r["n"]
-        for r in activities.annotate(y=ExtractYear("start_date"))
-        .values("actions__id", "y")
-        .annotate(n=Count("pk", distinct=True))
+    by_action = {
+        r["actions__id"]: r
+        for r in activities.filter(actions__area__plan=plan)
+        .values("actions__id")
+        .annotate(**counts)
         .order_by()
     }
-    covered = {a for a, _y in by_action_year}
+    by_action_year = {(a, y): r[f"y{y}"] for a, r in by_action.items() for y in years}
+    covered = set(by_action)
     by_area_group = {
         (r["actions__area__numeral"], r["party__group_id"]): r["n"]
-        for r in activities.values("actions__area__numeral", "party__group_id")
-        .annotate(n=Count("pk", distinct=True))
+        for r in activities.filter(actions__area__plan=plan)
+        .values("actions__area__numeral", "party__group_id")
+        .annotate(n=Count("pk", distinct=True))  # an activity under two actions of one area once
         .order_by()
     }
-    financing = [
-        {"source": r["source__name"], "currency": r["currency"], "total": r["total"]}
-        for r in FinancingLine.objects.filter(activity__in=activities.values("pk"))
-        .values("source__name", "source__order", "currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency", "source__order")
-    ]
-    soms = {
-        r["y"]: r["n"]
-        for r in Meeting.objects.filter(
-            kind=Meeting.Kind.SOM,
-            starts_at__year__gte=f.start_year,
-            starts_at__year__lte=f.end_year,
-            starts_at__lte=timezone.now(),
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .annotate(y=ExtractYear("starts_at"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    open_decisions = Decision.objects.filter(
-        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS],
-        meeting__starts_at__date__lte=date(f.end_year, 12, 31),
-    ).count()
+    financing = financing_by_source(activities)
+    soms = soms_held(f.start_year, f.end_year, now=now)
+    decisions_open = open_decisions(f.end_year)
 
     year_labels = [str(y) for y in years]
     action_codes = [a.code for a in actions]
@@ -160,7 +134,7 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
             "activities_total": sum(s["n"] for s in by_status),
             "soms_held": sum(soms.values()),
             "soms_expected": len(years),
-            "open_decisions": open_decisions,
+            "open_decisions": decisions_open,
         },
         "by_status": by_status,
         "years": years,
@@ -181,7 +155,7 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
             year_labels,
             heat_actions,
             _("Activities per action and year, %(period)s") % {"period": period},
-            _("Number of submitted activities started each year under each of the plan's actions."),
+            _("Number of submitted activities under way each year under each of the plan's actions."),
         ),
         "svg_heat_groups": charts.heatmap(
             "heat-groups",
@@ -198,7 +172,10 @@ def dashboard_figures(plan: ActionPlan, f: DashboardFilter, groups: list[Geograp
             year_labels,
             status_series,
             _("Activities per year by status, %(period)s") % {"period": period},
-            _("Submitted activities by the year they start, stacked by status; the total is above each bar."),
+            _(
+                "Submitted activities under way each year, stacked by status; an activity spanning "
+                "several years counts in each. The total is above each bar."
+            ),
         ),
     }
 

@@ -1,12 +1,21 @@
-"""The figures of a monitoring report over a period, computed from the database.
+"""The figures of the evaluation, computed from the database: one definition of each, read by the
+compiled report (`monitoring_figures`) and by the ministers' dashboard (evaluation/dashboard.py).
 
-Definitions (the report states them too):
+Definitions (the dashboard states them beside its period):
 - an activity counts in a period when it is submitted (drafts and archived ones never count), has a
-  start date, starts on or before the period's last day and ends (or, without an end date, starts)
-  on or after its first day;
+  start date, implements at least one action of the plan, starts on or before the period's last day
+  and ends (or, without an end date, starts) on or after its first day: it counts in every year it
+  is under way (`period_activities`, `per_year`);
+- the Parties taking part are those with a participation in an action of the plan by the period's
+  last day (`taking_part`);
+- an SOM is held when it took place: a Senior Officials' Meeting that is not cancelled and is marked
+  held or has ended; it counts in the year it starts (`soms_held`, `som_took_place`);
 - an action is covered when at least one such activity implements it, untouched otherwise;
 - financing is summed per source and per currency, never converted nor added across currencies; an
-  activity under several actions counts its financing under each of them, and once in the totals;
+  activity under several actions counts its financing under each of them, and once in the totals
+  (`financing_by_source`);
+- a decision is open when it is open or in progress and its meeting started by the period's end
+  (`open_decisions`);
 - the response rate of a year is the share of the Parties expected to report (those taking part in
   at least one action by the year's end) whose progress report is submitted or accepted.
 
@@ -17,16 +26,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Min, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
 from meetings.models import Decision, Meeting
-from parties.models import Party
+from parties.models import GeographicGroup, Party
 
 from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
 
@@ -35,16 +44,94 @@ def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
     return date(start_year, 1, 1), date(end_year, 12, 31)
 
 
-def period_activities(start_year: int, end_year: int) -> QuerySet[Activity]:
-    """Submitted activities overlapping the period (see the module's definitions)."""
+def _under_way(first: date, last: date) -> Q:
+    """On a queryset of `period_activities`: started by `last`, not ended before `first`."""
+    return Q(start_date__lte=last, until__gte=first)
+
+
+def period_activities(
+    start_year: int,
+    end_year: int,
+    *,
+    plan: ActionPlan | None = None,
+    group: GeographicGroup | None = None,
+) -> QuerySet[Activity]:
+    """Submitted activities under way in the period (see the module's definitions), of the plan's
+    actions when a plan is given and of the Parties of a geographic group when one is given."""
     first, last = period_bounds(start_year, end_year)
-    return (
-        Activity.objects.filter(
-            state=Activity.State.SUBMITTED, start_date__isnull=False, start_date__lte=last
-        )
+    activities = (
+        Activity.objects.filter(state=Activity.State.SUBMITTED, start_date__isnull=False)
         .annotate(until=Coalesce("end_date", "start_date"))
-        .filter(until__gte=first)
+        .filter(_under_way(first, last))
     )
+    if plan is not None:
+        of_plan = Activity.actions.through.objects.filter(activity_id=OuterRef("pk"), action__area__plan=plan)
+        activities = activities.filter(Exists(of_plan))
+    if group is not None:
+        activities = activities.filter(party__group=group)
+    return activities
+
+
+def per_year(years, *, distinct: bool = False) -> dict[str, Count]:
+    """For `.annotate()` on `period_activities`: `total` over the period and `y<year>` for each year,
+    every activity counted in each year it is under way. Rows are counted: pass distinct=True when
+    the grouping joins a relation that can repeat an activity (several actions in one area)."""
+    counts = {"total": Count("pk", distinct=distinct)}
+    for y in years:
+        counts[f"y{y}"] = Count("pk", filter=_under_way(*period_bounds(y, y)), distinct=distinct)
+    return counts
+
+
+def taking_part(
+    plan: ActionPlan, end_year: int, group: GeographicGroup | None = None
+) -> QuerySet[Participation]:
+    """The participations that make Parties "taking part" in the period ending with `end_year`."""
+    participations = Participation.objects.filter(action__area__plan=plan, since__lte=date(end_year, 12, 31))
+    return participations.filter(party__group=group) if group is not None else participations
+
+
+def som_took_place(meeting: Meeting, now: datetime | None = None) -> bool:
+    """The one rule of `soms_held`, for a meeting already loaded."""
+    now = now or timezone.now()
+    return (
+        meeting.kind == Meeting.Kind.SOM
+        and meeting.status != Meeting.Status.CANCELLED
+        and (meeting.status == Meeting.Status.HELD or meeting.ends_at < now)
+    )
+
+
+def soms_held(start_year: int, end_year: int, *, now: datetime | None = None) -> dict[int, int]:
+    """SOMs that took place, per year of their start (one query); see `som_took_place`."""
+    now = now or timezone.now()
+    held = (
+        Meeting.objects.filter(
+            kind=Meeting.Kind.SOM, starts_at__year__gte=start_year, starts_at__year__lte=end_year
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(Q(status=Meeting.Status.HELD) | Q(ends_at__lt=now))
+    )
+    rows = held.annotate(y=ExtractYear("starts_at")).values("y").annotate(n=Count("pk")).order_by()
+    return {r["y"]: r["n"] for r in rows}
+
+
+def financing_by_source(activities: QuerySet[Activity]) -> list[dict]:
+    """The financing lines of `activities` summed per source and currency (Decimal totals), in the
+    order of the sources, then by currency (one query)."""
+    return [
+        {"source": r["source__name"], "currency": r["currency"], "total": r["total"]}
+        for r in FinancingLine.objects.filter(activity__in=activities.values("pk"))
+        .values("source__name", "source__order", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("source__order", "currency")
+    ]
+
+
+def open_decisions(end_year: int) -> int:
+    """Decisions open or in progress, of meetings that started by the end of `end_year` (one query)."""
+    return Decision.objects.filter(
+        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS],
+        meeting__starts_at__date__lte=date(end_year, 12, 31),
+    ).count()
 
 
 def expected_parties(end_of_year: date) -> QuerySet[Party]:
@@ -89,11 +176,13 @@ def monitoring_figures(
     end_year: int,
     with_reviews: str | None = None,
     progress: Callable[[int, str], None] | None = None,
+    now: datetime | None = None,
 ) -> dict:
     """Compile every figure of the report for the period into plain JSON-serialisable data."""
     step = progress or (lambda pct, label: None)
+    now = now or timezone.now()
     first, last = period_bounds(start_year, end_year)
-    activities = period_activities(start_year, end_year)
+    activities = period_activities(start_year, end_year, plan=plan)
     ids = activities.values("pk")
 
     step(10, "actions and participations")
@@ -101,11 +190,7 @@ def monitoring_figures(
         Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
     )
     parts_by_action: dict[int, list[dict]] = defaultdict(list)
-    for p in (
-        Participation.objects.filter(action__area__plan=plan, since__lte=last)
-        .select_related("party")
-        .order_by("party__order")
-    ):
+    for p in taking_part(plan, end_year).select_related("party").order_by("party__order"):
         parts_by_action[p.action_id].append(
             {"code": p.party.code, "name": p.party.short_name, "role": p.role}
         )
@@ -156,26 +241,22 @@ def monitoring_figures(
     }
 
     step(45, "financing")
-    lines = FinancingLine.objects.filter(activity__in=ids)
     fin_action: dict[int, list[dict]] = defaultdict(list)
     for row in (
-        lines.values("activity__actions__id", "source__name", "source__order", "currency")
+        FinancingLine.objects.filter(activity__in=ids)
+        .values("activity__actions__id", "source__name", "source__order", "currency")
         .annotate(total=Sum("amount"))
         .order_by("source__order", "currency")
     ):
         fin_action[row["activity__actions__id"]].append(
             {"source": row["source__name"], "currency": row["currency"], "total": _money(row["total"])}
         )
-    financing = [
-        {"source": r["source__name"], "currency": r["currency"], "total": _money(r["total"])}
-        for r in lines.values("source__name", "source__order", "currency")
-        .annotate(total=Sum("amount"))
-        .order_by("source__order", "currency")
-    ]
-    financing_by_currency = [
-        {"currency": r["currency"], "total": _money(r["total"])}
-        for r in lines.values("currency").annotate(total=Sum("amount")).order_by("currency")
-    ]
+    by_source = financing_by_source(activities)
+    financing = [{**r, "total": _money(r["total"])} for r in by_source]
+    per_currency: dict[str, Decimal] = defaultdict(Decimal)
+    for r in by_source:
+        per_currency[r["currency"]] += r["total"]
+    financing_by_currency = [{"currency": c, "total": _money(per_currency[c])} for c in sorted(per_currency)]
 
     step(60, "progress statements")
     statements: dict[int, list[dict]] = defaultdict(list)
@@ -232,9 +313,7 @@ def monitoring_figures(
                 ],
             }
         )
-    open_decisions = Decision.objects.filter(
-        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], meeting__starts_at__date__lte=last
-    ).count()
+    held = soms_held(start_year, end_year, now=now)
 
     step(80, "response rate")
     rates = response_rates(plan, start_year, end_year)
@@ -274,8 +353,8 @@ def monitoring_figures(
             "actions_total": len(actions),
             "actions_covered": len(covered),
             "activities_total": sum(totals_status.values()),
-            "open_decisions": open_decisions,
-            "soms_held": sum(1 for m in meetings if m["kind"] == Meeting.Kind.SOM),
+            "open_decisions": open_decisions(end_year),
+            "soms_held": sum(held.values()),
             "years": end_year - start_year + 1,
         },
         "activities_by_status": totals_status,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, ActionPlan
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from parties.models import Party
 
 
@@ -52,7 +52,7 @@ class ReportingCycle(TimeStampedModel):
         return self.locked_at is not None
 
 
-class ProgressReport(TimeStampedModel):
+class ProgressReport(Versioned, TimeStampedModel):
     """A Party's yearly progress on the actions it takes part in."""
 
     class State(models.TextChoices):
@@ -77,7 +77,6 @@ class ProgressReport(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     review_comment = models.TextField(_("secretariat's comment"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -320,7 +319,7 @@ def _score_ranges() -> list[models.CheckConstraint]:
     ]
 
 
-class ReviewResponse(TimeStampedModel):
+class ReviewResponse(Versioned, TimeStampedModel):
     """A Party's answer to the review questionnaire: a score from 1 to 5 and a comment per criterion."""
 
     class State(models.TextChoices):
@@ -343,7 +342,6 @@ class ReviewResponse(TimeStampedModel):
     coherence_score = _score(_("external coherence: score"))
     coherence_comment = models.TextField(_("external coherence: comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

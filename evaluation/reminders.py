@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from actions.models import Participation
-from parties.models import Notification, User
-from parties.notifications import notification_queue
+from parties.models import User
+from parties.notifications import notification_queue, notifications_cancel
 
 from .models import ProgressReport, ReviewResponse
 from .selectors import cycle_infos, plan_current
@@ -34,12 +34,14 @@ def _due_kind(deadline: date, now: datetime) -> tuple[str, datetime] | None:
     return kind, at
 
 
-def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, render) -> int:
-    """Queue one reminder per user; `render()` gives (subject, body), written in the user's language."""
+def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, template: str, context: dict) -> int:
+    """Queue one reminder per user, its subject and body rendered from templates/evaluation/email/
+    in the user's language."""
     made = 0
     for user in users:
         with translation.override(user.preferred_language or "en"):
-            subject, body = render()
+            subject = " ".join(render_to_string(f"evaluation/email/{template}_subject.txt", context).split())
+            body = render_to_string(f"evaluation/email/{template}_body.txt", context).strip()
         _n, created = notification_queue(
             key=f"{prefix}:{deadline.isoformat()}:{kind}:user:{user.pk}",
             kind=prefix.split(":")[0] + "_reminder",
@@ -63,9 +65,7 @@ def _recipients(expected_party_ids: set[int], done_party_ids: set[int]):
 
 
 def _cancel_other_deadlines(prefix: str, deadline: date) -> None:
-    Notification.objects.filter(key__startswith=f"{prefix}:", status=Notification.Status.PENDING).exclude(
-        key__startswith=f"{prefix}:{deadline.isoformat()}:"
-    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    notifications_cancel(key_prefix=f"{prefix}:", keep_prefix=f"{prefix}:{deadline.isoformat()}:")
 
 
 def queue_due(*, now: datetime | None = None) -> int:
@@ -91,24 +91,13 @@ def queue_due(*, now: datetime | None = None) -> int:
             )
         )
         kind, at = due
-
-        def progress_text(kind=kind, info=info):
-            subject = (
-                _("Overdue: your progress report for %(year)s")
-                if kind == "overdue"
-                else _("Reminder: your progress report for %(year)s")
-            ) % {"year": info.cycle.year}
-            body = _(
-                "The progress report of your Party for %(year)s is due on %(deadline)s, %(weeks)s weeks before the "
-                "Senior Officials' Meeting. Please submit it in the portal under /evaluation/%(year)s/."
-            ) % {
-                "year": info.cycle.year,
-                "deadline": info.deadline.isoformat(),
-                "weeks": info.cycle.weeks_before_som,
-            }
-            return subject, body
-
-        made += _queue(prefix, info.deadline, kind, at, _recipients(expected, done), progress_text)
+        context = {
+            "overdue": kind == "overdue",
+            "year": info.cycle.year,
+            "deadline": info.deadline.isoformat(),
+            "weeks": info.cycle.weeks_before_som,
+        }
+        made += _queue(prefix, info.deadline, kind, at, _recipients(expected, done), "progress", context)
     from .models import Review
 
     for review in Review.objects.filter(plan=plan, opens_on__lte=now.date()):
@@ -128,18 +117,10 @@ def queue_due(*, now: datetime | None = None) -> int:
             )
         )
         kind, at = due
-
-        def review_text(review=review):
-            subject = _("Reminder: the %(review)s questionnaire") % {"review": review.get_kind_display()}
-            body = _(
-                "Please answer the %(review)s questionnaire (five criteria, a score and a comment each) by "
-                "%(deadline)s in the portal under /evaluation/reviews/%(kind)s/."
-            ) % {
-                "review": review.get_kind_display(),
-                "deadline": review.deadline.isoformat(),
-                "kind": review.kind,
-            }
-            return subject, body
-
-        made += _queue(prefix, review.deadline, kind, at, _recipients(expected, done), review_text)
+        context = {
+            "review": review.get_kind_display,
+            "deadline": review.deadline.isoformat(),
+            "kind": review.kind,
+        }
+        made += _queue(prefix, review.deadline, kind, at, _recipients(expected, done), "review", context)
     return made

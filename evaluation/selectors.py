@@ -15,10 +15,18 @@ from actions.models import Action, ActionPlan, Activity, Participation
 from actions.selectors import involving, plan_current
 from meetings.models import Meeting
 from parties.models import Party
-from parties.permissions import can
+from parties.permissions import can, deny, require, visible_or_deny
 
-from .figures import period_activities
-from .models import ProgressEntry, ProgressReport, ReportingCycle, ReportRequest, ReportVersion, Review
+from .figures import period_activities, som_took_place
+from .models import (
+    ProgressEntry,
+    ProgressReport,
+    ReportingCycle,
+    ReportRequest,
+    ReportVersion,
+    Review,
+    ReviewResponse,
+)
 
 
 def current_plan() -> ActionPlan:
@@ -71,7 +79,7 @@ class CycleInfo:
 
     @property
     def som_held(self) -> bool:
-        return self.som is not None and self.som.starts_at <= timezone.now()
+        return self.som is not None and som_took_place(self.som)
 
 
 def cycle_info(cycle: ReportingCycle, som: Meeting | None, today: date | None = None) -> CycleInfo:
@@ -143,6 +151,21 @@ def progress_visible(user, party: Party, report: ProgressReport | None) -> bool:
     return report is not None and report.is_sent and can(user, "member.view")
 
 
+def progress_report_for(
+    user, year: int, code: str, capability: str | None = None
+) -> tuple[CycleInfo, Party, ProgressReport | None]:
+    """The year, the Party and its report (None before it is written) when the user may see it, and
+    holds `capability` for that Party when one is named; otherwise denied and logged: a hiding 404
+    where the report is out of the user's sight, 403 where it is seen but not theirs to change."""
+    info = cycle_get(year)
+    party, report = progress_report_get(info, code)
+    if not progress_visible(user, party, report):
+        deny(user, capability or "draft.view", party, visible=False)
+    if capability is not None and not can(user, capability, party):
+        deny(user, capability, party)
+    return info, party, report
+
+
 def party_actions(party: Party, year: int) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(party=party, since__lte=date(year, 12, 31))
@@ -200,14 +223,13 @@ def versions_visible(user, *, kind: str | None = None, year: int | None = None) 
     return qs
 
 
-def report_visible(user, version: ReportVersion) -> bool:
-    return version.is_published or can(user, "report.compile")
-
-
-def report_get(pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:
-    qs = ReportVersion.objects.all()
+def report_for(user, pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:
+    """A compiled version the user may read (published ones: everyone; drafts: those who compile),
+    with only the heavy `fields` asked for loaded; a draft out of sight is a hiding 404, logged."""
     heavy = {"data", "html", "pdf", "xlsx"} - set(fields)
-    return get_object_or_404(qs.defer(*heavy), pk=pk)
+    every = ReportVersion.objects.defer(*heavy)
+    seen = every if can(user, "report.compile") else every.filter(state=ReportVersion.State.PUBLISHED)
+    return visible_or_deny(user, "report.compile", seen, every, pk=pk)
 
 
 def active_request(kind: str, year: int) -> ReportRequest | None:
@@ -230,3 +252,12 @@ def party_progress_reports(party: Party, user) -> list[ProgressReport]:
     if not can(user, "draft.view", party):
         qs = qs.filter(state__in=ProgressReport.SENT)
     return list(qs)
+
+
+def review_response_for(user, kind: str, code: str) -> tuple[Review, Party, ReviewResponse | None]:
+    """The review, the Party and its answer (None before it is written) for one who may answer for
+    that Party; another Party's questionnaire is a hiding 404, a visible one not theirs a 403."""
+    review = review_get(kind)
+    party = get_object_or_404(Party, code__iexact=code)
+    require(user, "review.respond", party, visible=can(user, "draft.view", party))
+    return review, party, ReviewResponse.objects.filter(review=review, party=party).first()

@@ -8,15 +8,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions.models import ActionPlan
 from actions.selectors import plan_current
-from parties.models import Notification, Party, User
+from core.background import enqueue_on_commit
+from core.concurrency import StaleEdit, locked_for_edit
+from parties.models import Party, User
+from parties.notifications import notifications_cancel
 
 from .models import (
     CRITERIA,
@@ -36,12 +40,29 @@ STALE_RUN = timedelta(minutes=3)  # a running compile with no sign of life for t
 HEARTBEAT_SECONDS = 30  # a live compile says so this often, even inside a long PDF rendering
 
 
-class Conflict(Exception):
-    """The record changed since the form was opened: nothing was saved."""
+class NotAllowed(Exception):
+    """A rule of the evaluation refuses the step (not a permission: the record's own state); nothing
+    was written. `str()` is the message for the person, in the active language."""
 
-    def __init__(self, current):
-        super().__init__("stale version")
-        self.current = current
+    message = ""
+
+    def __init__(self, message=None):
+        super().__init__(message if message is not None else self.message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class YearLocked(NotAllowed):
+    message = gettext_lazy("This year is locked: the SOM has reviewed it.")
+
+
+class ReportSent(NotAllowed):
+    message = gettext_lazy("This report has been submitted; the secretariat can return it for changes.")
+
+
+class QuestionnaireClosed(NotAllowed):
+    message = gettext_lazy("This questionnaire has been submitted.")
 
 
 # --- cycles -------------------------------------------------------------------------------------
@@ -81,9 +102,7 @@ def cycle_lock(*, cycle: ReportingCycle, user: User, som_held: bool) -> Reportin
         cycle.locked_by = user
         cycle.full_clean()
         cycle.save()
-        Notification.objects.filter(
-            key__startswith=f"progress:{cycle.year}:", status=Notification.Status.PENDING
-        ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+        notifications_cancel(key_prefix=f"progress:{cycle.year}:")
     return cycle
 
 
@@ -101,11 +120,9 @@ class EntryData:
 
 def _editable(report: ProgressReport, cycle: ReportingCycle) -> None:
     if cycle.is_locked:
-        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
+        raise YearLocked
     if report.is_sent:
-        raise PermissionDenied(
-            _("This report has been submitted; the secretariat can return it for changes.")
-        )
+        raise ReportSent
 
 
 @transaction.atomic
@@ -114,17 +131,19 @@ def progress_report_save(
     cycle: ReportingCycle,
     party: Party,
     user: User,
-    version: int,
+    version: int | None,
     entries: list[EntryData],
 ) -> ProgressReport:
-    """Save the Party's statements; raise Conflict (saving nothing) when the version is stale."""
+    """Save the Party's statements; StaleEdit (saving nothing) when the version is stale."""
     report, _created = ProgressReport.objects.get_or_create(
         cycle=cycle, party=party, defaults={"updated_by": user}
     )
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    try:
+        report = locked_for_edit(ProgressReport, report.pk, version)
+    except StaleEdit as stale:
+        _editable(stale.current, cycle)  # a locked year or a sent report says more than "changed"
+        raise
     _editable(report, cycle)
-    if report.version != version:
-        raise Conflict(report)
     existing = {e.action_id: e for e in report.entries.all()}
     for data in entries:
         entry = existing.get(data.action_id) or ProgressEntry(report=report, action_id=data.action_id)
@@ -137,65 +156,72 @@ def progress_report_save(
             entry.difficulties, entry.next_steps = data.difficulties, data.next_steps
             entry.full_clean()
             entry.save()
-    report.version += 1  # the row is locked: no one else can bump it meanwhile
     report.updated_by = user
     report.full_clean()
     report.save()
     return report
 
 
-def _transition(report: ProgressReport, allowed: tuple[str, ...], target: str) -> ProgressReport:
-    locked = ProgressReport.objects.select_for_update().select_related("cycle").get(pk=report.pk)
-    if locked.cycle.is_locked:
-        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
-    if locked.state not in allowed:
+def _step_possible(report: ProgressReport, allowed: tuple[str, ...]) -> None:
+    if report.cycle.is_locked:
+        raise YearLocked
+    if report.state not in allowed:
         raise ValidationError(
-            _("This report is %(state)s: that step is not possible.") % {"state": locked.get_state_display()}
+            _("This report is %(state)s: that step is not possible.") % {"state": report.get_state_display()}
         )
+
+
+def _transition(
+    report: ProgressReport, allowed: tuple[str, ...], target: str, version: int | None
+) -> ProgressReport:
+    """The report locked at the version the person saw, moved to `target` (saved by the caller)."""
+    try:
+        locked = locked_for_edit(ProgressReport.objects.select_related("cycle"), report.pk, version)
+    except StaleEdit as stale:
+        _step_possible(stale.current, allowed)  # a step already taken says more than "changed"
+        raise
+    _step_possible(locked, allowed)
     locked.state = target
     return locked
 
 
 @transaction.atomic
-def progress_report_submit(*, report: ProgressReport, user: User, version: int) -> ProgressReport:
+def progress_report_submit(*, report: ProgressReport, user: User, version: int | None) -> ProgressReport:
     """Draft or returned -> submitted; the Party's pending reminders for the year are cancelled."""
     report = _transition(
-        report, (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED), ProgressReport.State.SUBMITTED
+        report,
+        (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED),
+        ProgressReport.State.SUBMITTED,
+        version,
     )
-    if report.version != version:
-        raise Conflict(report)
     report.submitted_at, report.submitted_by, report.updated_by = timezone.now(), user, user
-    report.version += 1
     report.full_clean()
     report.save()
-    ids = list(User.objects.filter(party=report.party_id).values_list("pk", flat=True))
-    Notification.objects.filter(
-        key__startswith=f"progress:{report.cycle.year}:",
-        status=Notification.Status.PENDING,
-        recipient_id__in=ids,
-    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    notifications_cancel(key_prefix=f"progress:{report.cycle.year}:", party_id=report.party_id)
     return report
 
 
 @transaction.atomic
-def progress_report_return(*, report: ProgressReport, user: User, comment: str) -> ProgressReport:
+def progress_report_return(
+    *, report: ProgressReport, user: User, version: int | None, comment: str
+) -> ProgressReport:
     """Submitted -> returned to the Party, with the secretariat's comment."""
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the Party should change.")})
-    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.RETURNED)
+    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.RETURNED, version)
     report.review_comment, report.reviewed_at, report.reviewed_by = comment.strip(), timezone.now(), user
-    report.version += 1
     report.full_clean()
     report.save()
     return report
 
 
 @transaction.atomic
-def progress_report_accept(*, report: ProgressReport, user: User, comment: str = "") -> ProgressReport:
+def progress_report_accept(
+    *, report: ProgressReport, user: User, version: int | None, comment: str = ""
+) -> ProgressReport:
     """Submitted -> accepted by the secretariat."""
-    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.ACCEPTED)
+    report = _transition(report, (ProgressReport.State.SUBMITTED,), ProgressReport.State.ACCEPTED, version)
     report.review_comment, report.reviewed_at, report.reviewed_by = comment.strip(), timezone.now(), user
-    report.version += 1
     report.full_clean()
     report.save()
     return report
@@ -206,17 +232,20 @@ def progress_report_accept(*, report: ProgressReport, user: User, comment: str =
 
 @transaction.atomic
 def review_response_save(
-    *, review: Review, party: Party, user: User, version: int, values: dict, submit: bool = False
+    *, review: Review, party: Party, user: User, version: int | None, values: dict, submit: bool = False
 ) -> ReviewResponse:
-    """Save a Party's scores and comments; submit when asked; Conflict on a stale version."""
+    """Save a Party's scores and comments; submit when asked; StaleEdit on a stale version."""
     response, _created = ReviewResponse.objects.get_or_create(
         review=review, party=party, defaults={"updated_by": user}
     )
-    response = ReviewResponse.objects.select_for_update().get(pk=response.pk)
+    try:
+        response = locked_for_edit(ReviewResponse, response.pk, version)
+    except StaleEdit as stale:
+        if stale.current.state == ReviewResponse.State.SUBMITTED:
+            raise QuestionnaireClosed from None
+        raise
     if response.state == ReviewResponse.State.SUBMITTED:
-        raise PermissionDenied(_("This questionnaire has been submitted."))
-    if response.version != version:
-        raise Conflict(response)
+        raise QuestionnaireClosed
     for c in CRITERIA:
         setattr(response, f"{c}_score", values.get(f"{c}_score"))
         setattr(response, f"{c}_comment", values.get(f"{c}_comment", ""))
@@ -225,11 +254,7 @@ def review_response_save(
         if missing:
             raise ValidationError({f"{c}_score": _("Give a score before submitting.") for c in missing})
         response.state, response.submitted_at = ReviewResponse.State.SUBMITTED, timezone.now()
-        ids = list(User.objects.filter(party=party).values_list("pk", flat=True))
-        Notification.objects.filter(
-            key__startswith=f"review:{review.kind}:", status=Notification.Status.PENDING, recipient_id__in=ids
-        ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
-    response.version += 1
+        notifications_cancel(key_prefix=f"review:{review.kind}:", party_id=party.pk)
     response.updated_by = user
     response.full_clean()
     response.save()
@@ -261,7 +286,7 @@ def report_request(
     except IntegrityError:  # asked at the same instant by someone else: theirs stands
         return ReportRequest.objects.get(kind=kind, year=year, state__in=ReportRequest.ACTIVE), False
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(req.pk))
+        _enqueue(req.pk)
     return req, True
 
 
@@ -269,10 +294,7 @@ def _enqueue(pk: int) -> None:
     """Fast path only: the sweep runs whatever is still waiting when the broker is down."""
     from .tasks import report_compile
 
-    try:
-        report_compile.delay(pk)
-    except Exception:  # the broker is down: the request row stays pending for the sweep
-        log.warning("could not enqueue report request %s; the sweep will run it", pk)
+    enqueue_on_commit(report_compile, pk)
 
 
 def _claim(pk: int, now: datetime) -> bool:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.concurrency import StaleEdit, conflict_context, parse_version
+from core.downloads import attachment
+from core.security import log_denial
 from parties.models import GeographicGroup, Party
-from parties.permissions import can, require
+from parties.permissions import can, capability_required, deny, require
 
 from . import dashboard as dash
 from . import rendering, selectors, services
@@ -20,6 +22,7 @@ from .forms import ProgressReportForm, QuestionnaireForm, ReviewStepForm, Versio
 from .models import (
     CRITERIA,
     CRITERIA_LABELS,
+    ProgressEntry,
     ReportKind,
     ReportRequest,
     ReportVersion,
@@ -27,14 +30,13 @@ from .models import (
     ReviewResponse,
 )
 
+# Signed-in pages: anonymous visitors are sent to sign in; an account without a role is a hiding 404.
+member_required = capability_required("member.view", visible=False)
 
-def _signed_in(request, capability: str = "member.view"):
-    """Anonymous: to the sign-in page; signed in without the capability: 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can(request.user, capability):
-        raise Http404
-    return None
+
+def _refused(request, exc: services.NotAllowed, capability: str, party=None):
+    """A rule of the record refuses the step: 403 with its message, logged like every denial."""
+    deny(request.user, capability, party, reason=str(exc))
 
 
 @require_GET
@@ -54,19 +56,16 @@ def cycle_list(request):
 
 
 @require_POST
+@capability_required("progress.review")
 def evaluation_setup(request):
-    if denied := _signed_in(request):
-        return denied
-    require(request.user, "progress.review")
     made = services.evaluation_setup(plan=selectors.current_plan())
     messages.success(request, _("%(n)s reporting cycles and reviews opened.") % {"n": made})
     return redirect("evaluation:cycles")
 
 
 @require_GET
+@member_required
 def cycle_detail(request, year: int):
-    if denied := _signed_in(request):
-        return denied
     info = selectors.cycle_get(year)
     rows = selectors.cycle_party_status(info)
     counts = {k: sum(1 for r in rows if r.category == k) for k in ("submitted", "late", "due", "nothing")}
@@ -89,10 +88,8 @@ def cycle_detail(request, year: int):
 
 
 @require_POST
+@capability_required("progress.review")
 def cycle_lock(request, year: int):
-    if denied := _signed_in(request):
-        return denied
-    require(request.user, "progress.review")
     info = selectors.cycle_get(year)
     try:
         services.cycle_lock(cycle=info.cycle, user=request.user, som_held=info.som_held)
@@ -121,13 +118,9 @@ def _progress_context(info, party, report, user):
 
 
 @require_GET
+@member_required
 def progress_detail(request, year: int, code: str):
-    if denied := _signed_in(request):
-        return denied
-    info = selectors.cycle_get(year)
-    party, report = selectors.progress_report_get(info, code)
-    if not selectors.progress_visible(request.user, party, report):
-        raise Http404
+    info, party, report = selectors.progress_report_for(request.user, year, code)
     context = _progress_context(info, party, report, request.user)
     context["history"] = selectors.progress_history(report) if can(request.user, "draft.view", party) else []
     context["review_form"] = ReviewStepForm()
@@ -135,27 +128,40 @@ def progress_detail(request, year: int, code: str):
 
 
 def _progress_for_write(request, year: int, code: str):
-    info = selectors.cycle_get(year)
-    party, report = selectors.progress_report_get(info, code)
-    require(
-        request.user, "progress.edit", party, visible=selectors.progress_visible(request.user, party, report)
-    )
+    info, party, report = selectors.progress_report_for(request.user, year, code, "progress.edit")
     if info.cycle.is_locked:
-        raise PermissionDenied(_("This year is locked: the SOM has reviewed it."))
+        _refused(request, services.YearLocked(), "progress.edit", party)
     if info.cycle.opens_on > info.today and not can(request.user, "progress.review"):
-        raise PermissionDenied(_("The reporting for this year has not opened yet."))
+        deny(
+            request.user, "progress.edit", party, reason=_("The reporting for this year has not opened yet.")
+        )
     return info, party, report
 
 
+def _entry_rows(form: ProgressReportForm, current) -> list[dict]:
+    """The conflict screen's rows: each statement the other person saved that differs from this one's."""
+    saved = selectors.progress_entries(current)
+    shown = dict(ProgressEntry.Status.choices)
+    rows = []
+    for action in form.actions:
+        entry = saved.get(action.pk)
+        for name in ("status", "achieved", "difficulties", "next_steps"):
+            key = f"{name}_{action.pk}"
+            theirs = getattr(entry, name) if entry else ""
+            mine = form.cleaned_data.get(key, "")
+            if str(theirs) != str(mine):
+                if name == "status":
+                    theirs, mine = shown.get(theirs, theirs), shown.get(mine, mine)
+                rows.append({"label": form.fields[key].label, "theirs": theirs, "mine": mine})
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
+@member_required
 def progress_edit(request, year: int, code: str):
-    if denied := _signed_in(request):
-        return denied
     info, party, report = _progress_for_write(request, year, code)
     if report is not None and report.is_sent:
-        raise PermissionDenied(
-            _("This report has been submitted; the secretariat can return it for changes.")
-        )
+        _refused(request, services.ReportSent(), "progress.edit", party)
     context = _progress_context(info, party, report, request.user)
     form = ProgressReportForm(
         request.POST or None,
@@ -175,12 +181,13 @@ def progress_edit(request, year: int, code: str):
             )
             messages.success(request, _("Progress report saved."))
             return redirect("evaluation:progress", year=year, code=party.code.lower())
-        except services.Conflict as conflict:
+        except StaleEdit as stale:
             status = 409
-            context["conflict"] = conflict.current
-            context["conflict_entries"] = selectors.progress_entries(conflict.current)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version  # saving again now overwrites knowingly
+            context["conflict"] = conflict_context(
+                stale.current, form, (), extra_rows=_entry_rows(form, stale.current)
+            )
+        except services.NotAllowed as exc:
+            _refused(request, exc, "progress.edit", party)
     elif request.method == "POST":
         status = 400
     context["form"] = form
@@ -188,9 +195,8 @@ def progress_edit(request, year: int, code: str):
 
 
 @require_POST
+@member_required
 def progress_submit(request, year: int, code: str):
-    if denied := _signed_in(request):
-        return denied
     info, party, report = _progress_for_write(request, year, code)
     form = VersionForm(request.POST)
     if report is None or not form.is_valid():
@@ -201,88 +207,80 @@ def progress_submit(request, year: int, code: str):
             report=report, user=request.user, version=form.cleaned_data["version"]
         )
         messages.success(request, _("Progress report submitted to the secretariat."))
-    except services.Conflict:
+    except StaleEdit:
         messages.error(request, _("The report changed since you opened it: check it, then submit again."))
+    except services.NotAllowed as exc:
+        _refused(request, exc, "progress.edit", party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("evaluation:progress", year=year, code=party.code.lower())
 
 
 def _review_step(request, year: int, code: str, step):
-    if denied := _signed_in(request):
-        return denied
-    info = selectors.cycle_get(year)
-    party, report = selectors.progress_report_get(info, code)
-    require(
-        request.user,
-        "progress.review",
-        party,
-        visible=selectors.progress_visible(request.user, party, report),
-    )
+    _info, party, report = selectors.progress_report_for(request.user, year, code, "progress.review")
     if report is None:
         raise Http404
     form = ReviewStepForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        step(report=report, user=request.user, comment=comment)
+        step(
+            report=report,
+            user=request.user,
+            version=parse_version(request.POST.get("version")),
+            comment=comment,
+        )
         messages.success(request, _("Done."))
+    except StaleEdit:
+        messages.error(request, _("The report changed since you opened it: check it, then try again."))
+    except services.NotAllowed as exc:
+        _refused(request, exc, "progress.review", party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(report)
 
 
 @require_POST
+@member_required
 def progress_return(request, year: int, code: str):
     return _review_step(request, year, code, services.progress_report_return)
 
 
 @require_POST
+@member_required
 def progress_accept(request, year: int, code: str):
     return _review_step(request, year, code, services.progress_report_accept)
 
 
 def _compile(request, kind: str, year: int):
-    if denied := _signed_in(request):
-        return denied
-    require(request.user, "report.compile")
     try:
         req, _created = services.report_request(
             plan=selectors.current_plan(), kind=kind, year=year, user=request.user
         )
     except ValidationError as exc:
-        raise Http404(" ".join(exc.messages)) from exc
+        messages.error(request, " ".join(exc.messages))
+        return redirect("evaluation:cycles")
     return redirect(req)
 
 
 @require_POST
+@capability_required("report.compile")
 def report_compile(request, year: int):
-    if denied := _signed_in(request):
-        return denied
     selectors.cycle_get(year)
     return _compile(request, ReportKind.YEARLY, year)
 
 
 @require_GET
+@capability_required("report.compile", visible=False)
 def request_detail(request, pk: int):
     """The compile's progress bar: the page refreshes itself until the version exists."""
-    if denied := _signed_in(request):
-        return denied
-    require(request.user, "report.compile", visible=False)
     req = get_object_or_404(ReportRequest.objects.select_related("requested_by"), pk=pk)
     version = ReportVersion.objects.filter(request=req).only("pk", "number", "title").first()
     return render(request, "evaluation/request_detail.html", {"req": req, "version": version})
 
 
-def _version_for(request, pk: int, *fields: str) -> ReportVersion:
-    version = selectors.report_get(pk, fields=fields)
-    if not selectors.report_visible(request.user, version):
-        raise Http404
-    return version
-
-
 @require_GET
 def report_detail(request, pk: int):
-    version = _version_for(request, pk, "html")
+    version = selectors.report_for(request.user, pk, fields=("html",))
     others = selectors.versions_visible(request.user, kind=version.kind, year=version.year)
     return render(
         request,
@@ -292,31 +290,28 @@ def report_detail(request, pk: int):
 
 
 def _download(version: ReportVersion, content: bytes, ext: str, mimetype: str) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type=mimetype)
     name = f"prague-process-{version.kind}-{version.year}-v{version.number}.{ext}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(HttpResponse(bytes(content), content_type=mimetype), name)
 
 
 @require_GET
 def report_pdf(request, pk: int):
-    version = _version_for(request, pk, "pdf")
+    version = selectors.report_for(request.user, pk, fields=("pdf",))
     return _download(version, version.pdf, "pdf", "application/pdf")
 
 
 @require_GET
 def report_xlsx(request, pk: int):
-    version = _version_for(request, pk, "xlsx")
+    version = selectors.report_for(request.user, pk, fields=("xlsx",))
     return _download(
         version, version.xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
 
 
 @require_POST
+@member_required
 def report_publish(request, pk: int):
-    if denied := _signed_in(request):
-        return denied
-    version = _version_for(request, pk)
+    version = selectors.report_for(request.user, pk)
     require(request.user, "report.publish")
     services.report_publish(version=version, user=request.user)
     messages.success(request, _("Published: anyone can now read this report."))
@@ -337,23 +332,20 @@ def _dashboard_context(request):
 
 
 @require_GET
+@capability_required("dashboard.view", visible=False)
 def dashboard(request):
-    if denied := _signed_in(request, "dashboard.view"):
-        return denied
     return render(request, "evaluation/dashboard.html", _dashboard_context(request))
 
 
 @require_GET
+@capability_required("dashboard.view", visible=False)
 def dashboard_print(request):
-    if denied := _signed_in(request, "dashboard.view"):
-        return denied
     return render(request, "evaluation/dashboard_print.html", _dashboard_context(request))
 
 
 @require_GET
+@capability_required("dashboard.view", visible=False)
 def dashboard_pdf(request):
-    if denied := _signed_in(request, "dashboard.view"):
-        return denied
     context = _dashboard_context(request)
     body = render_to_string("evaluation/_dashboard_body.html", {**context, "for_pdf": True}, request=request)
     title = _("Prague Process Action Plan: dashboard %(a)s–%(b)s") % {
@@ -363,15 +355,12 @@ def dashboard_pdf(request):
     pdf = rendering.html_to_pdf(
         render_to_string("evaluation/pdf_document.html", {"title": title, "body": body})
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="prague-process-dashboard.pdf"'
-    return response
+    return attachment(HttpResponse(pdf, content_type="application/pdf"), "prague-process-dashboard.pdf")
 
 
 @require_GET
+@member_required
 def review_detail(request, kind: str):
-    if denied := _signed_in(request):
-        return denied
     review = selectors.review_get(kind)
     responses = {r.party_id: r for r in ReviewResponse.objects.filter(review=review)}
     see_all = can(request.user, "progress.review")
@@ -393,25 +382,23 @@ def review_detail(request, kind: str):
 
 
 @require_POST
+@capability_required("report.compile")
 def review_compile(request, kind: str):
-    if denied := _signed_in(request):
-        return denied
     review = selectors.review_get(kind)
     return _compile(request, review.kind, review.end_year)
 
 
+REVIEW_FIELDS = [f"{c}_{part}" for c in CRITERIA for part in ("score", "comment")]
+
+
 @require_http_methods(["GET", "POST"])
+@member_required
 def review_respond(request, kind: str, code: str):
-    if denied := _signed_in(request):
-        return denied
-    review = selectors.review_get(kind)
-    party = get_object_or_404(Party, code__iexact=code)
-    require(request.user, "review.respond", party, visible=can(request.user, "draft.view", party))
-    response = ReviewResponse.objects.filter(review=review, party=party).first()
+    review, party, response = selectors.review_response_for(request.user, kind, code)
     form = QuestionnaireForm(
         request.POST or None, response=response, initial={"version": response.version if response else 1}
     )
-    status = 200
+    status, conflict = 200, None
     locked = response is not None and response.state == ReviewResponse.State.SUBMITTED
     if request.method == "POST" and not locked and form.is_valid():
         try:
@@ -425,19 +412,26 @@ def review_respond(request, kind: str, code: str):
             )
             messages.success(request, _("Questionnaire saved."))
             return redirect("evaluation:review-respond", kind=kind, code=party.code.lower())
-        except services.Conflict as conflict:
-            status, response = 409, conflict.current
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version
-            messages.error(
-                request, _("Someone saved this questionnaire since you opened it: nothing was saved.")
-            )
+        except StaleEdit as stale:
+            status, response = 409, stale.current
+            conflict = conflict_context(stale.current, form, REVIEW_FIELDS)
+        except services.NotAllowed as exc:
+            _refused(request, exc, "review.respond", party)
         except ValidationError as exc:
             status = 400
             for field, errs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
+    elif request.method == "POST" and locked:
+        status = 403
+        log_denial(
+            user=request.user,
+            capability="review.respond",
+            party_id=party.pk,
+            visible=True,
+            reason=str(services.QuestionnaireClosed()),
+        )
     elif request.method == "POST":
-        status = 403 if locked else 400
+        status = 400
     criteria = [(str(CRITERIA_LABELS[c]), form[f"{c}_score"], form[f"{c}_comment"]) for c in CRITERIA]
     return render(
         request,
@@ -449,6 +443,7 @@ def review_respond(request, kind: str, code: str):
             "form": form,
             "criteria": criteria,
             "locked": locked,
+            "conflict": conflict,
         },
         status=status,
     )

@@ -85,3 +85,29 @@ def year2013(plan, party_a, party_b):
     ProgressReportFactory(cycle=cycle, party=party_b, state="draft")
     ProgressReportFactory(cycle=cycle, party=at, state="submitted")  # not expected in 2013
     return {"cycle": cycle, "som": som13, "eu": eu, "national": national, "activities": (a1, a2, a3)}
+
+
+@pytest.fixture
+def admin_form_data():
+    """admin_form_data(page) -> what an admin change page posts back unchanged."""
+    return _admin_form_data
+
+
+def _admin_form_data(page) -> dict:
+    """What the admin change page would post back unchanged: the form, its inlines and their
+    management forms, as the browser sends them (split date-times as two inputs)."""
+    from django.forms import MultiWidget
+
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if isinstance(bound.field.widget, MultiWidget):
+                for i, part in enumerate(bound.field.widget.decompress(value)):
+                    data[f"{bound.html_name}_{i}"] = "" if part is None else part
+            elif value not in (None, False):
+                data[bound.html_name] = value
+    return data

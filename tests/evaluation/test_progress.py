@@ -48,14 +48,17 @@ def test_contact_point_writes_submits_and_the_secretariat_returns_then_accepts(
     assert ncp.get("/evaluation/2013/cz/edit/").status_code == 403  # submitted: no more edits
 
     sec = client_for(secretariat)
-    sec.post("/evaluation/2013/cz/return/", {"comment": "Add the numbers for II.2"})
+    sec.post(
+        "/evaluation/2013/cz/return/", {"version": report.version, "comment": "Add the numbers for II.2"}
+    )
     report.refresh_from_db()
     assert report.state == "returned" and report.review_comment == "Add the numbers for II.2"
     assert b"Add the numbers for II.2" in ncp.get("/evaluation/2013/cz/").content
     assert ncp.post("/evaluation/2013/cz/edit/", _form(version=report.version)).status_code == 302
     report.refresh_from_db()
     ncp.post("/evaluation/2013/cz/submit/", {"version": report.version})
-    sec.post("/evaluation/2013/cz/accept/")
+    report.refresh_from_db()
+    sec.post("/evaluation/2013/cz/accept/", {"version": report.version})
     report.refresh_from_db()
     assert report.state == "accepted"
     states = [h.state for h in report.history.order_by("history_date")]
@@ -78,7 +81,7 @@ def test_lost_update_a_stale_save_shows_a_conflict_and_overwrites_nothing(
     client_for(secretariat).post("/evaluation/2013/cz/edit/", _form(version=2, achieved="Secretariat's text"))
     stale = ncp.post("/evaluation/2013/cz/edit/", _form(version=2, achieved="Stale text"))
     assert stale.status_code == 409
-    assert b"Changed by" in stale.content and b"Nothing was saved" in stale.content
+    assert b"Changed by" in stale.content and b"Your changes are not saved" in stale.content
     assert b"Stale text" in stale.content  # the user's text is kept in the form
     entry = ProgressReport.objects.get().entries.get(action=action("I.1"))
     assert entry.achieved == "Secretariat's text"
@@ -187,3 +190,33 @@ def test_a_contact_point_cannot_write_before_the_cycle_opens(plan, party_a, ncp_
     ParticipationFactory(party=party_a, action=action("I.1"))
     ReportingCycleFactory(plan=plan, year=2016, opens_on=dt.date(2099, 1, 1))
     assert client_for(ncp_a).get("/evaluation/2016/cz/edit/").status_code == 403
+
+
+def test_an_edit_in_the_admin_makes_an_open_progress_form_stale(
+    cycle, ncp_a, secretariat, client_for, admin_form_data
+):
+    import re
+
+    ncp = client_for(ncp_a)
+    ncp.post("/evaluation/2013/cz/edit/", _form(achieved="First text"))  # version 1 -> 2
+    report = ProgressReport.objects.get()
+    opened = ncp.get("/evaluation/2013/cz/edit/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', opened).group(1)
+    assert version == str(report.version)
+
+    sec = client_for(secretariat)
+    url = f"/admin/evaluation/progressreport/{report.pk}/change/"
+    data = admin_form_data(sec.get(url))
+    data["review_comment"] = "Checked in the administration"
+    saved = sec.post(url, data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.review_comment == "Checked in the administration" and report.version == int(version) + 1
+
+    stale = ncp.post("/evaluation/2013/cz/edit/", _form(version=version, achieved="Text from the open form"))
+    assert stale.status_code == 409
+    assert b"Text from the open form" in stale.content  # the person's input is kept
+    assert b'id="conflict"' in stale.content and b"First text" in stale.content  # beside the saved text
+    report.refresh_from_db()
+    assert report.review_comment == "Checked in the administration"
+    assert report.entries.get(action=action("I.1")).achieved == "First text"

@@ -114,3 +114,13 @@ def test_reminders_are_written_in_each_recipients_language(setup, party_b, ncp_b
     assert by_recipient[ncp_b.email].subject.startswith("Reminder")
     assert by_recipient[russian.email].subject.startswith("Напоминание")
     assert "Reminder" not in by_recipient[russian.email].subject
+
+
+def test_a_reminder_is_written_in_the_recipients_language(setup, ncp_b):
+    ncp_b.preferred_language = "ru"
+    ncp_b.save()
+    reminders_run(now=at(DEADLINE - dt.timedelta(days=28)))
+    [message] = mail.outbox
+    assert message.subject == "Напоминание: доклад вашей Стороны о ходе выполнения за 2013 год"
+    assert "2013-05-04" in message.body and "/evaluation/2013/" in message.body
+    assert "The progress report" not in message.body

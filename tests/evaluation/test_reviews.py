@@ -118,5 +118,26 @@ def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
     stale = client_for(ncp_a).post(
         "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
     )
-    assert stale.status_code == 409 and b"nothing was saved" in stale.content
+    assert stale.status_code == 409 and b"Your changes are not saved" in stale.content
     assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
+
+
+def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
+    reviews, ncp_a, secretariat, client_for, admin_form_data
+):
+    client_for(ncp_a).post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"})
+    response = ReviewResponse.objects.get()
+    sec = client_for(secretariat)
+    url = f"/admin/evaluation/reviewresponse/{response.pk}/change/"
+    data = admin_form_data(sec.get(url))
+    data["impact_comment"] = "Corrected in the administration"
+    assert sec.post(url, data).status_code == 302
+    stale = client_for(ncp_a).post(
+        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "From the open form"}
+    )
+    assert stale.status_code == 409 and b"From the open form" in stale.content
+    response.refresh_from_db()
+    assert (response.relevance_comment, response.impact_comment) == (
+        "Ours",
+        "Corrected in the administration",
+    )
