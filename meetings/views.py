@@ -495,5 +495,10 @@ def reminder_log(request):
     failed = Notification.objects.filter(
         kind__startswith="meeting.", status=Notification.Status.FAILED
     ).count()
-    context = {"page": page, "status": status, "statuses": Notification.Status.choices, "failed": failed}
+    context = {
+        "page": page,
+        "status": status,
+        "filter": forms.ReminderLogFilter(initial={"status": status}),
+        "failed": failed,
+    }
     return render(request, "meetings/reminder_log.html", context)
