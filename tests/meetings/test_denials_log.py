@@ -36,7 +36,7 @@ def test_a_contact_point_on_a_managed_page_gets_403_and_one_log_line(
     assert line["user"] == "ncp-a" and line["path"] == f"/meetings/{invited_meeting.pk}/edit/"
 
 
-def test_a_stale_free_cancel_by_a_reader_gets_403_and_one_log_line(
+def test_a_reader_cancelling_a_meeting_gets_403_and_one_log_line(
     client_for, invited_meeting, reader, denials
 ):
     response = client_for(reader).post(f"/meetings/{invited_meeting.pk}/cancel/", {"version": 1})
