@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from parties.admin import SecretariatAdmin
 
 from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "starts_at", "status", "host"]
     list_filter = ["kind", "status"]
 
@@ -31,7 +32,7 @@ class DelegateInline(admin.TabularInline):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class InvitationAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["meeting", "party", "answer", "attendance"]
     list_filter = ["answer", "attendance"]
     list_select_related = ["meeting", "party"]

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
-from parties.models import PartnerOrganisation, Party
+from parties.models import Notification, PartnerOrganisation, Party
 
 from . import selectors
 from .models import AgendaItem, Decision, Document, Invitation, Meeting
@@ -317,3 +317,11 @@ class DecisionForm(forms.ModelForm):
         if cleaned.get("follow_up") != Decision.FollowUp.PARTY:
             cleaned["follow_up_party"] = None
         return cleaned
+
+
+class ReminderLogFilter(forms.Form):
+    """The reminder log's filter: shown unbound, with the status chosen as its initial value."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Notification.Status.choices]
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
 
@@ -20,7 +20,7 @@ def default_reminder_offsets() -> list[int]:
     return [30, 7, 1]
 
 
-class Meeting(TimeStampedModel):
+class Meeting(Versioned, TimeStampedModel):
     class InviteMode(models.TextChoices):
         ALL = "all", _("All Parties")
         SELECTION = "selection", _("A selection of Parties")
@@ -73,7 +73,6 @@ class Meeting(TimeStampedModel):
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     # RFC 5545 SEQUENCE: raised at every reschedule so calendar clients replace the event.
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
-    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -184,7 +183,7 @@ class AgendaItem(TimeStampedModel):
         return self.title
 
 
-class Invitation(TimeStampedModel):
+class Invitation(Versioned, TimeStampedModel):
     """One invited Party and its answer: registered delegates, declined, or not answered yet."""
 
     class Answer(models.TextChoices):
@@ -212,7 +211,6 @@ class Invitation(TimeStampedModel):
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:

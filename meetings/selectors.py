@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from parties.models import Party, User
+from parties.permissions import ALL, can, deny, object_or_deny, scope
 
 from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
 
@@ -27,6 +28,21 @@ def core_group_parties() -> QuerySet[Party]:
 
     today = timezone.localdate()
     return Party.objects.filter(pk__in=core_group_current(on=today).values("party_id"))
+
+
+def sees_every_party(user, capability: str) -> bool:
+    """True when the user holds `capability` for every Party's records, not only their own."""
+    return scope(user, capability) is ALL
+
+
+def meeting_for(user, pk: int, capability: str, *, queryset: QuerySet[Meeting] | None = None) -> Meeting:
+    """The meeting `pk` when the user holds `capability` for it, else a denial, logged: 403, as a
+    meeting's existence is public (404 when there is no such meeting). A meeting is every invited
+    Party's business, so the capability must be held for every Party, not for one's own only."""
+    if not sees_every_party(user, capability):
+        deny(user, capability)
+    queryset = Meeting.objects.all() if queryset is None else queryset
+    return object_or_deny(user, capability, queryset, party_of=lambda meeting: None, pk=pk)
 
 
 def _actions_prefetch(path: str = "actions") -> Prefetch:
@@ -131,14 +147,15 @@ def party_meetings(party: Party, *, limit: int = 10) -> list[Invitation]:
 def user_meetings(user: User) -> QuerySet[Meeting]:
     """The meetings a user is invited to (their personal calendar feed)."""
     qs = Meeting.objects.select_related("host")
-    if user.is_secretariat:
+    if can(user, "meeting.manage"):  # who manages the meetings has them all in their feed
         return qs.all()
+    core_group = can(user, "meeting.core_group.view")
     if user.party_id:
         mine = Q(invitations__party_id=user.party_id)
-        if user.role == User.Role.CORE_GROUP:
+        if core_group:
             mine |= Q(kind=Meeting.Kind.CORE_GROUP)
         return qs.filter(mine).distinct()
-    if user.role == User.Role.CORE_GROUP:
+    if core_group:
         return qs.filter(kind=Meeting.Kind.CORE_GROUP)
     return qs.none()
 

@@ -1,9 +1,10 @@
 """Writing meetings: keyword-only, atomic, full_clean before save; history by simple-history.
 
-Every change to a meeting row raises its version; an edit carrying an older version raises
-`MeetingConflict` and writes nothing. After commit, the reminder pass for the meeting is nudged
-through Celery (`tasks.enqueue_meeting_mail`); a broker that is down is logged, never raised: the
-database row is the truth and the minute sweep picks it up.
+Every change to a meeting row goes through `core.concurrency.locked_for_edit`, which raises its
+version; an edit or a state change carrying an older version raises `StaleEdit` and writes nothing.
+After commit, the reminder pass for the meeting is nudged through Celery
+(`core.background.enqueue_on_commit`); a broker that is down is logged, never raised: the database
+row is the truth and the minute sweep picks it up.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from parties.models import Notification, Party, User
+from core.background import enqueue_on_commit
+from core.concurrency import StaleEdit, locked_for_edit
+from parties.models import Party, User
 from parties.notifications import notifications_cancel
 
 from . import reminders, selectors
@@ -38,25 +41,10 @@ MEETING_FIELDS = [
 ]
 
 
-class MeetingConflict(Exception):
-    """The meeting changed since the form was opened: nothing was written."""
-
-    def __init__(self, current: Meeting):
-        super().__init__(f"meeting {current.pk} is at version {current.version}")
-        self.current = current
-
-
 def _nudge(meeting_pk: int) -> None:
-    from .tasks import enqueue_meeting_mail
+    from .tasks import meeting_mail
 
-    transaction.on_commit(lambda: enqueue_meeting_mail(meeting_pk))
-
-
-def _locked(meeting_pk: int, version: int | None) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_pk)
-    if version is not None and meeting.version != version:
-        raise MeetingConflict(meeting)
-    return meeting
+    enqueue_on_commit(meeting_mail, meeting_pk)
 
 
 def _rearm(meeting: Meeting, *, old_starts_at: datetime, old_deadline: datetime | None) -> None:
@@ -92,7 +80,7 @@ def meeting_create(
 def meeting_update(
     *, meeting_pk: int, user: User, version: int | None, data: dict[str, Any], actions=(), offsets=None
 ) -> Meeting:
-    meeting = _locked(meeting_pk, version)
+    meeting = locked_for_edit(Meeting, meeting_pk, version)
     old_starts_at, old_deadline = meeting.starts_at, meeting.registration_deadline
     for field in MEETING_FIELDS:
         if field in data:
@@ -100,7 +88,6 @@ def meeting_update(
     if offsets:
         meeting.reminder_offsets = offsets
     _rearm(meeting, old_starts_at=old_starts_at, old_deadline=old_deadline)
-    meeting.version += 1
     meeting.full_clean()
     meeting.save()
     meeting.actions.set(actions)
@@ -112,13 +99,12 @@ def meeting_update(
 def meeting_reschedule(
     *, meeting_pk: int, user: User, version: int, starts_at: datetime, ends_at: datetime
 ) -> Meeting:
-    meeting = _locked(meeting_pk, version)
+    meeting = locked_for_edit(Meeting, meeting_pk, version)
     old_starts_at = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     if meeting.status == Meeting.Status.HELD:
         meeting.status = Meeting.Status.PLANNED
     _rearm(meeting, old_starts_at=old_starts_at, old_deadline=None)
-    meeting.version += 1
     meeting.full_clean()
     meeting.save()
     _nudge(meeting.pk)
@@ -127,12 +113,17 @@ def meeting_reschedule(
 
 @transaction.atomic
 def meeting_cancel(*, meeting_pk: int, user: User, version: int | None) -> Meeting:
-    """Cancel: every pending reminder is cancelled and one cancellation notice per recipient queued."""
-    meeting = _locked(meeting_pk, version)
+    """Cancel: every pending reminder is cancelled and one cancellation notice per recipient queued.
+    A meeting already cancelled stays as it is; any other change since `version` raises StaleEdit."""
+    try:
+        meeting = locked_for_edit(Meeting, meeting_pk, version)
+    except StaleEdit as stale:
+        if stale.current.is_cancelled:  # cancelled already: nothing to refuse, nothing to write
+            return stale.current
+        raise
     if meeting.is_cancelled:
         return meeting
     meeting.status = Meeting.Status.CANCELLED
-    meeting.version += 1
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
@@ -203,13 +194,10 @@ def registration_decline(*, invitation_pk: int, user: User) -> Invitation:
 
 def _cancel_deadline_reminders(invitation: Invitation) -> None:
     """A Party that answered gets no "please answer" reminder still pending in the outbox."""
-    prefix = f"{reminders.meeting_prefix(invitation.meeting)}deadline-"
-    users = User.objects.filter(party_id=invitation.party_id, role=User.Role.CONTACT_POINT)
-    Notification.objects.filter(
-        key__startswith=prefix,
-        recipient__in=users,
-        status=Notification.Status.PENDING,
-    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+    notifications_cancel(
+        key_prefix=f"{reminders.meeting_prefix(invitation.meeting)}deadline-",
+        recipients=User.objects.filter(party_id=invitation.party_id, role=User.Role.CONTACT_POINT),
+    )
 
 
 @transaction.atomic
@@ -267,9 +255,8 @@ def _minutes_done(meeting: Meeting) -> None:
 
 @transaction.atomic
 def minutes_save(*, meeting_pk: int, user: User, version: int, text: str) -> Meeting:
-    meeting = _locked(meeting_pk, version)
+    meeting = locked_for_edit(Meeting, meeting_pk, version)
     meeting.minutes = text
-    meeting.version += 1
     meeting.full_clean()
     meeting.save()
     if text.strip():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.utils import timezone
 
-log = logging.getLogger(__name__)
+from core.background import enqueue_now
 
 
 @shared_task(name="meetings.tasks.meeting_mail", ignore_result=True, time_limit=300, soft_time_limit=240)
@@ -23,16 +21,6 @@ def meeting_mail(meeting_pk: int) -> None:
 
 
 def enqueue_meeting_mail(meeting_pk: int) -> bool:
-    """The fast path after commit. A broker that is down is logged, not raised: the row is saved
-    and the beat's minute sweep sends the mail once the broker is back."""
-    from pragueprocess.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            # One quick connection attempt: a refused or silent broker costs at most about a second.
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
-            meeting_mail.apply_async(args=[meeting_pk], retry=False, connection=conn)
-    except Exception:  # any broker or connection error: the sweep picks it up
-        log.warning("broker unavailable: meeting %s mail left to the sweep", meeting_pk, exc_info=True)
-        return False
-    return True
+    """The fast path, now: one quick broker try (`core.background.enqueue_now`). A broker that is
+    down is logged, not raised: the beat's minute sweep sends the mail once it is back."""
+    return enqueue_now(meeting_mail, meeting_pk)

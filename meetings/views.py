@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.selectors import plan_current
-from core.downloads import csv_safe
+from core.concurrency import StaleEdit, conflict_context, last_change, parse_version
+from core.downloads import attachment, csv_response, file_response
 from parties.models import Notification, Party, User
-from parties.permissions import ALL, can, require, scope
+from parties.permissions import can, capability_required, deny, require
 
 from . import calendars, forms, selectors, services
 from .filters import MeetingFilter
@@ -26,19 +25,31 @@ from .models import Document, Invitation, Meeting
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _managed(request, pk: int | None = None) -> Meeting | None:
-    require(request.user, "meeting.manage")
-    return get_object_or_404(Meeting, pk=pk) if pk is not None else None
+MANAGE = "meeting.manage"
+PARTICIPANTS = "meeting.participants.view"
 
 
 def _sees_participants(user) -> bool:
-    return scope(user, "meeting.participants.view") is ALL
+    return selectors.sees_every_party(user, PARTICIPANTS)
 
 
 def _public_ics(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(HttpResponse(content, content_type="text/calendar; charset=utf-8"), filename)
+
+
+def _local_rows(current: Meeting, form, names: dict[str, str]) -> list[dict]:
+    """Conflict rows for times, shown in the meeting's own zone: {model field: form field}."""
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+
+    def shown(value):
+        return date_format(value.astimezone(current.zone), "j E Y, H:i") if value else ""
+
+    rows = []
+    for name, form_name in names.items():
+        theirs, mine = shown(getattr(current, name)), shown(cleaned.get(name))
+        if name in cleaned and theirs != mine:
+            rows.append({"label": form.fields[form_name].label, "theirs": theirs, "mine": mine})
+    return rows
 
 
 @require_GET
@@ -101,8 +112,8 @@ def _answer_counts(meeting: Meeting) -> dict[str, int]:
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def meeting_create(request):
-    _managed(request)
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,46 +125,49 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
 
 
+CONFLICT_FIELDS = ["kind", "title", "timezone", "city", "country", "address", "online_url", "host", "chair"]
+CONFLICT_TIMES = {
+    "starts_at": "starts_local",
+    "ends_at": "ends_local",
+    "registration_deadline": "deadline_local",
+}
+
+
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def meeting_edit(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     form = forms.MeetingForm(request.POST or None, instance=meeting)
+    context = {"form": form, "meeting": meeting}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.meeting_update(
                 meeting_pk=meeting.pk,
                 user=request.user,
-                version=data.get("version") or 0,  # a form without its version is stale
+                version=data.get("version"),  # a form without its version is stale
                 data=data,
                 actions=data["actions"],
                 offsets=data["offsets"],
             )
-        except services.MeetingConflict as conflict:
-            return _conflict(request, conflict.current, form)
+        except StaleEdit as stale:
+            rows = _local_rows(stale.current, form, CONFLICT_TIMES)
+            fields = [*CONFLICT_FIELDS, "description", "status"]
+            context["conflict"] = conflict_context(stale.current, form, fields, extra_rows=rows)
+            return render(request, "meetings/meeting_form.html", context, status=409)
         messages.success(request, _("The meeting has been saved."))
         return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
-
-
-def _conflict(request, current: Meeting, form):
-    last = current.history.select_related("history_user").first()
-    fields = ["title", "starts_at", "ends_at", "city", "status", "description"]
-    rows = [
-        (current._meta.get_field(f).verbose_name, getattr(current, f), form.cleaned_data.get(f))
-        for f in fields
-    ]
-    fresh = forms.MeetingForm(instance=Meeting.objects.get(pk=current.pk))
-    context = {"meeting": current, "last": last, "rows": rows, "form": fresh}
-    return render(request, "meetings/meeting_conflict.html", context, status=409)
+    return render(request, "meetings/meeting_form.html", context)
 
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def meeting_reschedule(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     form = forms.RescheduleForm(request.POST or None, meeting=meeting)
+    context = {"form": form, "meeting": meeting}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,27 +178,38 @@ def meeting_reschedule(request, pk: int):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
             )
-        except services.MeetingConflict:
-            form.add_error(None, _("The meeting was changed by someone else meanwhile: check the new times."))
-            form = forms.RescheduleForm(meeting=Meeting.objects.get(pk=pk))
-            return render(request, "meetings/reschedule.html", {"form": form, "meeting": meeting}, status=409)
+        except StaleEdit as stale:
+            # The person's times stay in the form; the partial says who changed what meanwhile.
+            times = {"starts_at": "starts_local", "ends_at": "ends_local"}
+            rows = _local_rows(stale.current, form, times)
+            context["conflict"] = conflict_context(stale.current, form, ["status"], extra_rows=rows)
+            return render(request, "meetings/reschedule.html", context, status=409)
         messages.success(request, _("The meeting has been rescheduled; reminders re-armed for the new time."))
         return redirect(meeting)
-    return render(request, "meetings/reschedule.html", {"form": form, "meeting": meeting})
+    return render(request, "meetings/reschedule.html", context)
 
 
 @login_required
 @require_POST
+@capability_required(MANAGE)
 def meeting_cancel(request, pk: int):
-    meeting = _managed(request, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
+    version = parse_version(request.POST.get("version"))
     try:
         services.meeting_cancel(meeting_pk=meeting.pk, user=request.user, version=version)
-    except services.MeetingConflict:
-        messages.error(request, _("The meeting was changed meanwhile; nothing was cancelled. Try again."))
+    except StaleEdit as stale:
+        who, when = last_change(stale.current)
+        messages.error(
+            request,
+            _(
+                "Not cancelled: the meeting was changed by %(who)s at %(when)s after you opened this page. "
+                "Check the meeting as it is now, then cancel it again if you still wish to."
+            )
+            % {
+                "who": who or _("someone"),
+                "when": date_format(timezone.localtime(when), "j E Y, H:i") if when else "–",
+            },
+        )
         return redirect(meeting)
     messages.success(request, _("The meeting has been cancelled; the invited receive one notice."))
     return redirect(meeting)
@@ -198,8 +223,9 @@ def agenda(request, pk: int):
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def agenda_edit(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     formset = forms.AgendaFormSet(request.POST or None, instance=meeting, prefix="items")
     if request.method == "POST" and formset.is_valid():
         services.agenda_save(meeting=meeting, formset=formset, user=request.user)
@@ -210,8 +236,9 @@ def agenda_edit(request, pk: int):
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def invitations(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     initial = {
         "invite_mode": meeting.invite_mode,
         "parties": list(meeting.invitations.values_list("party_id", flat=True)),
@@ -235,7 +262,7 @@ def invitations(request, pk: int):
 @require_GET
 def register_own(request, pk: int):
     if not request.user.party_id or not can(request.user, "meeting.register", request.user.party_id):
-        raise Http404
+        deny(request.user, "meeting.register", visible=False, reason="no Party of one's own to register")
     return redirect("meetings:register", pk=pk, code=request.user.party.code.lower())
 
 
@@ -258,7 +285,7 @@ def register(request, pk: int, code: str):
     )
     if request.method == "POST":
         if closed:
-            raise PermissionDenied
+            deny(request.user, "meeting.register", party, reason="registration closed")
         if "decline" in request.POST:
             services.registration_decline(invitation_pk=invitation.pk, user=request.user)
             messages.success(request, _("Your Party has declined the invitation."))
@@ -291,10 +318,11 @@ def _registration_closed(meeting: Meeting, user: User) -> bool:
 
 @login_required
 @require_GET
+@capability_required(PARTICIPANTS)
 def participants(request, pk: int):
-    if not _sees_participants(request.user):
-        raise PermissionDenied
-    meeting = get_object_or_404(Meeting.objects.prefetch_related("partners"), pk=pk)
+    meeting = selectors.meeting_for(
+        request.user, pk, PARTICIPANTS, queryset=Meeting.objects.prefetch_related("partners")
+    )
     rows = list(selectors.meeting_invitations(meeting))
     groups = {a: [r for r in rows if r.answer == a] for a in Invitation.Answer.values}
     context = {
@@ -308,37 +336,32 @@ def participants(request, pk: int):
 
 @login_required
 @require_GET
+@capability_required(PARTICIPANTS)
 def participants_csv(request, pk: int):
-    if not _sees_participants(request.user):
-        raise PermissionDenied
-    meeting = get_object_or_404(Meeting, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-participants.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Party"), _("Answer"), _("Attendance"), _("Name"), _("Function"), _("E-mail")])
+    meeting = selectors.meeting_for(request.user, pk, PARTICIPANTS)
+    header = [_("Party"), _("Answer"), _("Attendance"), _("Name"), _("Function"), _("E-mail")]
+    return csv_response(f"meeting-{meeting.pk}-participants.csv", header, _participant_rows(meeting))
+
+
+def _participant_rows(meeting: Meeting):
     for inv in selectors.meeting_invitations(meeting):
-        people = list(inv.delegates.all()) or [None]
-        for d in people:
-            writer.writerow(
-                [
-                    csv_safe(c)
-                    for c in (
-                        inv.party.short_name,
-                        inv.get_answer_display(),
-                        inv.get_attendance_display() if inv.attendance else "",
-                        d.name if d else "",
-                        d.function if d else "",
-                        d.email if d else "",
-                    )
-                ]
+        attendance = inv.get_attendance_display() if inv.attendance else ""
+        for d in list(inv.delegates.all()) or [None]:
+            yield (
+                inv.party.short_name,
+                inv.get_answer_display(),
+                attendance,
+                d.name if d else "",
+                d.function if d else "",
+                d.email if d else "",
             )
-    return response
 
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def attendance(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     rows = list(Invitation.objects.filter(meeting=meeting).select_related("party").order_by("party__order"))
     form = forms.AttendanceForm(request.POST or None, invitations=rows)
     if request.method == "POST" and form.is_valid():
@@ -350,8 +373,9 @@ def attendance(request, pk: int):
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def document_new(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -372,21 +396,17 @@ def document_new(request, pk: int):
 
 @login_required
 @require_GET
+@capability_required("member.view")
 def document_download(request, pk: int, doc: int):
-    require(request.user, "member.view")
     document = get_object_or_404(Document, pk=doc, meeting_id=pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
+    return file_response(document.file.open("rb"), document.filename, document.content_type)
 
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def minutes(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     form = forms.MinutesForm(
         request.POST or None, initial={"minutes": meeting.minutes, "version": meeting.version}
     )
@@ -398,11 +418,10 @@ def minutes(request, pk: int):
                 version=form.cleaned_data["version"],
                 text=form.cleaned_data["minutes"],
             )
-        except services.MeetingConflict:
-            form.add_error(None, _("The meeting was changed by someone else meanwhile; nothing was saved."))
-            return render(
-                request, "meetings/minutes_form.html", {"meeting": meeting, "form": form}, status=409
-            )
+        except StaleEdit as stale:
+            conflict = conflict_context(stale.current, form, ["minutes"])
+            context = {"meeting": meeting, "form": form, "conflict": conflict}
+            return render(request, "meetings/minutes_form.html", context, status=409)
         messages.success(request, _("The minutes have been saved."))
         return redirect(meeting)
     return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form})
@@ -410,8 +429,9 @@ def minutes(request, pk: int):
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def decision_new(request, pk: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.decision_save(form=form, meeting=meeting, user=request.user)
@@ -422,8 +442,9 @@ def decision_new(request, pk: int):
 
 @login_required
 @GET_POST
+@capability_required(MANAGE)
 def decision_edit(request, pk: int, decision: int):
-    meeting = _managed(request, pk)
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
     instance = get_object_or_404(meeting.decisions, pk=decision)
     form = forms.DecisionForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -464,8 +485,8 @@ def feed_renew(request):
 
 @login_required
 @require_GET
+@capability_required("reminder.log.view")
 def reminder_log(request):
-    require(request.user, "reminder.log.view")
     rows = Notification.objects.filter(kind__startswith="meeting.").select_related("recipient")
     status = request.GET.get("status", "")
     if status in Notification.Status.values:
@@ -474,5 +495,10 @@ def reminder_log(request):
     failed = Notification.objects.filter(
         kind__startswith="meeting.", status=Notification.Status.FAILED
     ).count()
-    context = {"page": page, "status": status, "statuses": Notification.Status.choices, "failed": failed}
+    context = {
+        "page": page,
+        "status": status,
+        "filter": forms.ReminderLogFilter(initial={"status": status}),
+        "failed": failed,
+    }
     return render(request, "meetings/reminder_log.html", context)

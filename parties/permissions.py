@@ -66,6 +66,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "meeting.manage": {SECRETARIAT: ALL},
     "meeting.register": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "meeting.participants.view": {SECRETARIAT: ALL, CORE_GROUP: ALL, CONTACT_POINT: OWN},
+    # the core group's own meetings, in one's calendar feed
+    "meeting.core_group.view": {SECRETARIAT: ALL, CORE_GROUP: ALL},
     "reminder.log.view": {SECRETARIAT: ALL},
     # evaluation
     "progress.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
