@@ -9,7 +9,7 @@ Definitions (the dashboard states them beside its period):
 - the Parties taking part are those with a participation in an action of the plan by the period's
   last day (`taking_part`);
 - an SOM is held when it took place: a Senior Officials' Meeting that is not cancelled and is marked
-  held or has ended; it counts in the year it starts (`soms_held`, `som_took_place`);
+  held or has ended (meetings.selectors.soms_took_place); it counts in the year it starts (`soms_held`);
 - an action is covered when at least one such activity implements it, untouched otherwise;
 - financing is summed per source and per currency, never converted nor added across currencies; an
   activity under several actions counts its financing under each of them, and once in the totals
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
 from meetings.models import Decision, Meeting
+from meetings.selectors import soms_took_place
 from parties.models import GeographicGroup, Party
 
 from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
@@ -90,26 +91,9 @@ def taking_part(
     return participations.filter(party__group=group) if group is not None else participations
 
 
-def som_took_place(meeting: Meeting, now: datetime | None = None) -> bool:
-    """The one rule of `soms_held`, for a meeting already loaded."""
-    now = now or timezone.now()
-    return (
-        meeting.kind == Meeting.Kind.SOM
-        and meeting.status != Meeting.Status.CANCELLED
-        and (meeting.status == Meeting.Status.HELD or meeting.ends_at < now)
-    )
-
-
 def soms_held(start_year: int, end_year: int, *, now: datetime | None = None) -> dict[int, int]:
-    """SOMs that took place, per year of their start (one query); see `som_took_place`."""
-    now = now or timezone.now()
-    held = (
-        Meeting.objects.filter(
-            kind=Meeting.Kind.SOM, starts_at__year__gte=start_year, starts_at__year__lte=end_year
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(status=Meeting.Status.HELD) | Q(ends_at__lt=now))
-    )
+    """SOMs that took place (meetings.selectors.soms_took_place), per year of their start; one query."""
+    held = soms_took_place(now=now).filter(starts_at__year__gte=start_year, starts_at__year__lte=end_year)
     rows = held.annotate(y=ExtractYear("starts_at")).values("y").annotate(n=Count("pk")).order_by()
     return {r["y"]: r["n"] for r in rows}
 

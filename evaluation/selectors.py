@@ -14,10 +14,11 @@ from django.utils import timezone
 from actions.models import Action, ActionPlan, Activity, Participation
 from actions.selectors import involving, plan_current
 from meetings.models import Meeting
+from meetings.selectors import som_took_place
 from parties.models import Party
 from parties.permissions import can, deny, require, visible_or_deny
 
-from .figures import period_activities, som_took_place
+from .figures import period_activities
 from .models import (
     ProgressEntry,
     ProgressReport,

@@ -171,6 +171,27 @@ class CadenceYear:
         return not self.held and not self.scheduled
 
 
+def soms_took_place(*, now: datetime | None = None) -> QuerySet[Meeting]:
+    """The one definition of "SOMs held": Senior Officials' Meetings not cancelled and marked held
+    or already ended (a meeting only scheduled has not taken place). evaluation/figures.py counts them."""
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(kind=Meeting.Kind.SOM)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(Q(status=Meeting.Status.HELD) | Q(ends_at__lt=now))
+    )
+
+
+def som_took_place(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """`soms_took_place` for a meeting already loaded."""
+    now = now or timezone.now()
+    return (
+        meeting.kind == Meeting.Kind.SOM
+        and meeting.status != Meeting.Status.CANCELLED
+        and (meeting.status == Meeting.Status.HELD or meeting.ends_at < now)
+    )
+
+
 def som_cadence(years: range, *, now: datetime | None = None) -> list[CadenceYear]:
     """For each year of the plan: the SOMs held and those scheduled; one query."""
     now = now or timezone.now()
@@ -180,7 +201,7 @@ def som_cadence(years: range, *, now: datetime | None = None) -> list[CadenceYea
         year = meeting.starts_local.year
         if year not in by_year:
             continue
-        if meeting.status == Meeting.Status.HELD or meeting.ends_at < now:
+        if som_took_place(meeting, now=now):
             by_year[year].held.append(meeting)
         else:
             by_year[year].scheduled.append(meeting)
