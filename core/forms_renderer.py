@@ -117,6 +117,9 @@ class QuickChoicesRenderer(DjangoTemplates):
     """Django's renderer, which reads the widget templates from Django itself before any app, so
     no project template can stand in for the ones written here."""
 
+    # {{ field.as_field_group }}: the project's one field markup (label, help, widget, errors)
+    field_template_name = "core/field.html"
+
     def render(self, template_name, context, request=None):
         quick = QUICK.get(template_name)
         widget = context.get("widget") if quick else None
