@@ -39,7 +39,11 @@ def plan_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
                 .select_related("area")
                 .annotate(
                     party_count=Count("participations", distinct=True),
-                    lead_count=Count("participations", filter=Q(participations__role="lead"), distinct=True),
+                    lead_count=Count(
+                        "participations",
+                        filter=Q(participations__role=Participation.Role.LEAD),
+                        distinct=True,
+                    ),
                 ),
             ),
             Prefetch("actions__items", queryset=ActionItem.objects.order_by("letter")),
