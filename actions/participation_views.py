@@ -128,7 +128,9 @@ def party_participation(request, code: str):
                 note=data["note"], by=request.user, version=data["version"], since=data["since"],
             )  # fmt: skip
         except StaleEdit as stale:
-            conflict = conflict_context(stale.current, form, CONFLICT_FIELDS)
+            # A declaration withdrawn meanwhile has no items left to compare.
+            fields = CONFLICT_FIELDS if stale.current.pk else [f for f in CONFLICT_FIELDS if f != "items"]
+            conflict = conflict_context(stale.current, form, fields)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

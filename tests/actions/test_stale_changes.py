@@ -137,3 +137,23 @@ def test_withdrawing_from_a_page_opened_before_a_change_withdraws_nothing(client
         c.post("/participation/cz/withdraw/", {"action": action("I.2").pk, "version": "2"}).status_code == 302
     )
     assert not Participation.objects.filter(party=party_a).exists()
+
+
+def test_changing_a_declaration_withdrawn_meanwhile_is_a_conflict_then_a_new_declaration(
+    client_for, ncp_a, party_a
+):
+    participation = ParticipationFactory(party=party_a, action=action("II.2"), role="participant")
+    c = client_for(ncp_a)
+    mine = {
+        "action": action("II.2").pk,
+        "role": "lead",
+        "note": "Still ours",
+        "version": str(participation.version),
+    }
+    assert c.post("/participation/cz/withdraw/", {"action": action("II.2").pk}).status_code == 302
+    response = c.post("/participation/cz/", mine)
+    assert response.status_code == 409
+    assert 'name="version" value="0"' in response.content.decode()
+    assert not Participation.objects.filter(party=party_a).exists()
+    assert c.post("/participation/cz/", {**mine, "version": "0"}).status_code == 302
+    assert Participation.objects.get(party=party_a, action=action("II.2")).role == "lead"
