@@ -7,14 +7,15 @@ what a user may not read is 404; what they read but may not write is 403.
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.concurrency import StaleEdit, conflict_context, parse_version
+from core.downloads import csv_response, file_response
 from parties.permissions import ALL, can, require, scope
 
 from . import exports, imports, selectors, services
@@ -138,21 +141,18 @@ def activity_list(request):
 @require_GET
 @login_required
 def activity_export_csv(request):
-    response = StreamingHttpResponse(
-        exports.csv_stream(_filtered(request).qs), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        f"activities-{timezone.now():%Y%m%d}.csv", exports.COLUMNS, exports.rows(_filtered(request).qs)
     )
-    response["Content-Disposition"] = f'attachment; filename="activities-{timezone.now():%Y%m%d}.csv"'
-    return response
 
 
 @require_GET
 @login_required
 def activity_export_xlsx(request):
-    return FileResponse(
+    return file_response(
         exports.xlsx_file(_filtered(request).qs),
-        as_attachment=True,
-        filename=f"activities-{timezone.now():%Y%m%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"activities-{timezone.now():%Y%m%d}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
@@ -212,12 +212,12 @@ def activity_edit(request, pk: int):
     form, financing, partners = _forms(request, instance=activity)
     conflict = None
     valid = request.method == "POST" and form.is_valid() & financing.is_valid() & partners.is_valid()
-    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("version") != activity.version:
-        # Stale, even when its lines no longer match what is stored: show the conflict, write nothing.
-        conflict = _conflict(activity, form, financing if valid else None)
-    elif valid:
-        party = form.cleaned_data.get("party") if scope(request.user, "activity.edit") is ALL else None
-        try:
+    try:
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["version"] != activity.version:
+            # Stale, even when its lines no longer match what is stored: write nothing.
+            raise StaleEdit(activity)
+        if valid:
+            party = form.cleaned_data.get("party") if scope(request.user, "activity.edit") is ALL else None
             activity, joined = services.activity_update(
                 activity=activity,
                 user=request.user,
@@ -225,14 +225,13 @@ def activity_edit(request, pk: int):
                 write=_write(form, financing, partners),
                 party=party,
             )
-        except services.ActivityConflict as exc:
-            conflict = _conflict(exc.current, form, financing)
-        except services.ActivityStateError:
-            form.add_error("state", _("A submitted activity stays submitted."))
-        else:
             messages.success(request, _("The activity “%(title)s” is saved.") % {"title": activity.title})
             _joined_message(request, joined)
             return redirect(activity)
+    except StaleEdit as stale:
+        conflict = _conflict(stale.current, form, financing if valid else None)
+    except services.ActivityStateError:
+        form.add_error("state", _("A submitted activity stays submitted."))
     context = {
         "form": form,
         "financing": financing,
@@ -243,40 +242,17 @@ def activity_edit(request, pk: int):
     return render(request, "actions/activity_form.html", context, status=409 if conflict else 200)
 
 
+CONFLICT_FIELDS = [*services.PLAIN_FIELDS, "actions", "items", "other_parties"]
+
+
 def _conflict(current: Activity, form, financing) -> dict:
-    """What the other person saved beside what this form holds, field by field; nothing is written."""
+    """The one conflict screen: what the other person saved beside what this form holds, with the
+    financing lines as a row of their own; nothing is written."""
     current = selectors.activity_get(form.user, current.pk)
-    cleaned = form.cleaned_data
-    rows = []
-    for name in services.PLAIN_FIELDS:
-        field = Activity._meta.get_field(name)
-        theirs = getattr(current, f"get_{name}_display")() if field.choices else getattr(current, name)
-        mine = (
-            dict(field.flatchoices).get(cleaned.get(name), cleaned.get(name))
-            if field.choices
-            else cleaned.get(name)
-        )
-        if (theirs or "") != (mine or ""):
-            rows.append({"label": field.verbose_name, "theirs": theirs or "", "mine": mine or ""})
-    for name, show in (("actions", lambda a: a.code), ("items", str), ("other_parties", str)):
-        theirs = sorted(show(x) for x in getattr(current, name).all())
-        mine = sorted(show(x) for x in cleaned.get(name) or [])
-        if theirs != mine:
-            rows.append(
-                {
-                    "label": Activity._meta.get_field(name).verbose_name,
-                    "theirs": ", ".join(theirs),
-                    "mine": ", ".join(mine),
-                }
-            )
-    theirs_lines = services.financing_describe(current.financing_lines.all())
-    mine_lines = services.financing_describe(lines_of(financing)) if financing else "…"
-    if theirs_lines != mine_lines:
-        rows.append({"label": _("Financing"), "theirs": theirs_lines, "mine": mine_lines})
-    # The form now carries the saved version: saving again is a deliberate choice made after seeing this.
-    form.data = form.data.copy()
-    form.data["version"] = current.version
-    return {"by": current.updated_by, "at": current.updated_at, "version": current.version, "rows": rows}
+    theirs = services.financing_describe(current.financing_lines.all())
+    mine = services.financing_describe(lines_of(financing)) if financing else "…"
+    extra = [{"label": _("Financing"), "theirs": theirs, "mine": mine}] if theirs != mine else []
+    return conflict_context(current, form, CONFLICT_FIELDS, extra_rows=extra)
 
 
 @require_POST
@@ -284,7 +260,12 @@ def _conflict(current: Activity, form, financing) -> dict:
 def activity_delete(request, pk: int):
     activity = selectors.activity_get(request.user, pk)
     require(request.user, "activity.delete", activity.party)
-    outcome = services.activity_delete(activity=activity, user=request.user)
+    try:
+        outcome = services.activity_delete(
+            activity=activity, user=request.user, expected_version=parse_version(request.POST.get("version"))
+        )
+    except StaleEdit:
+        return _changed_since(request, activity)
     if outcome == "deleted":
         messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": activity.title})
         return redirect("actions:activity-list")
@@ -302,8 +283,22 @@ def activity_delete(request, pk: int):
 def activity_restore(request, pk: int):
     activity = selectors.activity_get(request.user, pk)
     require(request.user, "activity.restore", activity.party)
-    if services.activity_restore(activity=activity, user=request.user):
+    try:
+        restored = services.activity_restore(
+            activity=activity, user=request.user, expected_version=parse_version(request.POST.get("version"))
+        )
+    except StaleEdit:
+        return _changed_since(request, activity)
+    if restored:
         messages.success(request, _("The activity “%(title)s” is restored.") % {"title": activity.title})
+    return redirect(activity)
+
+
+def _changed_since(request, activity: Activity):
+    messages.error(
+        request,
+        _("This activity was changed after you opened it; nothing was done. Check it and try again."),
+    )
     return redirect(activity)
 
 
@@ -316,23 +311,27 @@ def activity_document(request, pk: int, document_pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
+    return file_response(handle, document.original_name, document.content_type)
 
 
 IMPORT_SESSION_KEY = "activity_import"
+IMPORT_DIR = "imports"  # in the default storage: the local disk, or the object store in production
 
 
-def _import_dir() -> Path:
-    """Where a previewed file waits for its confirmation; files left unconfirmed for a day go."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in path.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return path
+def _imports_tidy() -> None:
+    """Previewed files left unconfirmed for a day go."""
+    try:
+        _dirs, names = default_storage.listdir(IMPORT_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    stale = timezone.now() - timedelta(days=1)
+    for name in names:
+        path = f"{IMPORT_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < stale:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
 
 
 @require_http_methods(["GET", "POST"])
@@ -355,37 +354,45 @@ def activity_import(request):
         else:
             token = None
             if not any(row.errors for row in rows):
+                _imports_tidy()
                 token = secrets.token_hex(16)
-                (_import_dir() / token).write_bytes(content)
-                request.session[IMPORT_SESSION_KEY] = {"token": token, "kind": upload.import_kind}
+                name = default_storage.save(f"{IMPORT_DIR}/{token}", ContentFile(content))
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "kind": upload.import_kind,
+                    "name": name,
+                }
             context = {"form": ImportForm(), "rows": rows, "token": token}
             return render(request, "actions/activity_import.html", context)
     return render(request, "actions/activity_import.html", {"form": form, "rows": None})
 
 
+def _import_expired(request):
+    messages.error(request, _("This import has expired or was already done: upload the file again."))
+    return redirect("actions:activity-import")
+
+
 def _import_confirm(request, plan):
-    """Import the previewed file once: the file is claimed by an atomic rename, so a second click or
-    a replayed request finds nothing to import."""
+    """Import the previewed file once: the token is claimed in the shared cache (an atomic add), so
+    a second click or a replayed request finds nothing to import; the file goes either way."""
     pending = request.session.pop(IMPORT_SESSION_KEY, None)
     if not pending or request.POST.get("token") != pending["token"]:
-        messages.error(request, _("This import has expired or was already done: upload the file again."))
-        return redirect("actions:activity-import")
-    path = _import_dir() / pending["token"]
-    claimed = path.with_suffix(".claimed")
+        return _import_expired(request)
+    name = pending.get("name") or f"{IMPORT_DIR}/{pending['token']}"
+    if not cache.add(f"activity-import-claimed:{pending['token']}", 1, timeout=2 * 24 * 3600):
+        return _import_expired(request)
     try:
-        path.rename(claimed)
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
     except FileNotFoundError:
-        messages.error(request, _("This import has expired or was already done: upload the file again."))
-        return redirect("actions:activity-import")
+        return _import_expired(request)
     try:
-        rows = imports.rows_validate(
-            user=request.user, content=claimed.read_bytes(), kind=pending["kind"], plan=plan
-        )
+        rows = imports.rows_validate(user=request.user, content=content, kind=pending["kind"], plan=plan)
         if any(row.errors for row in rows):
             return render(request, "actions/activity_import.html", {"form": ImportForm(), "rows": rows})
         created = imports.rows_import(user=request.user, rows=rows)
     finally:
-        claimed.unlink(missing_ok=True)
+        default_storage.delete(name)
     count = len(created)
     messages.success(
         request, ngettext("%(n)s activity imported.", "%(n)s activities imported.", count) % {"n": count}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from parties.admin import SecretariatAdmin
 
 from .models import (
@@ -47,7 +48,7 @@ class FinancingSourceAdmin(SecretariatAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class ParticipationAdmin(SecretariatAdmin, VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["party", "action", "role", "since"]
     list_select_related = ["party", "action__area"]
     list_filter = ["role", "action__area"]
@@ -76,18 +77,16 @@ class ActivityDocumentInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class ActivityAdmin(SecretariatAdmin, VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "party", "kind", "status", "state", "start_date"]
     list_select_related = ["party"]
     list_filter = ["state", "status", "kind", "party__group", "actions__area"]
     search_fields = ["title", "description", "outputs"]
     inlines = [FinancingLineInline, ActivityPartnerInline, ActivityDocumentInline]
     raw_id_fields = ["party", "created_by", "updated_by"]
-    readonly_fields = ["version"]
 
     def save_model(self, request, obj, form, change):
-        # An edit made here also makes the forms opened before it stale (lost_update).
+        # VersionedAdmin moves the version on, so forms opened before this edit are stale.
         if change:
-            obj.version += 1
             obj.updated_by = request.user
         super().save_model(request, obj, form, change)

@@ -13,9 +13,8 @@ return) are written with a leading apostrophe; the import removes it again.
 
 from __future__ import annotations
 
-import csv
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC
 from itertools import islice
 
@@ -132,28 +131,16 @@ def _row(main: tuple, rel: dict[str, dict[int, list]]) -> list[str]:
     ]
 
 
-def _rows(queryset: QuerySet[Activity]) -> Iterator[list[str]]:
-    """Escaped export rows, read in chunks: memory stays flat whatever the number of rows."""
+def rows(queryset: QuerySet[Activity]) -> Iterator[list]:
+    """The export's rows, read in chunks: memory stays flat whatever the number of rows. The CSV
+    (core.downloads.csv_response) and the XLSX writer escape formula cells."""
     # The list page's joins and prefetches are not needed here: the relations come per chunk.
     plain = queryset.select_related(None).prefetch_related(None)
     main = plain.values_list(*MAIN_FIELDS).iterator(chunk_size=CHUNK)
     while chunk := list(islice(main, CHUNK)):
         rel = _related([row[0] for row in chunk])
         for row in chunk:
-            yield [csv_safe(v) for v in _row(row, rel)]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(queryset: QuerySet[Activity]) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8
-    yield writer.writerow(COLUMNS)
-    for row in _rows(queryset):
-        yield writer.writerow(row)
+            yield _row(row, rel)
 
 
 def xlsx_file(queryset: QuerySet[Activity]):
@@ -164,9 +151,9 @@ def xlsx_file(queryset: QuerySet[Activity]):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("activities")
     sheet.append(COLUMNS)
-    for row in _rows(queryset):
+    for row in rows(queryset):
         # Control characters have no place in an XLSX cell: drop them rather than fail.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in row])
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", csv_safe(v)) for v in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     workbook.save(handle)
     handle.seek(0)

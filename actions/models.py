@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
 
@@ -128,7 +128,7 @@ class FinancingSource(TimeStampedModel):
         return self.name
 
 
-class Participation(TimeStampedModel):
+class Participation(TimeStampedModel, Versioned):
     """A Party's voluntary, declared part in one action: lead or participant."""
 
     class Role(models.TextChoices):
@@ -171,7 +171,7 @@ class Participation(TimeStampedModel):
         return f"{self.party} – {self.action} ({self.get_role_display()})"
 
 
-class Activity(TimeStampedModel):
+class Activity(TimeStampedModel, Versioned):
     """What a Party actually did under one or more actions."""
 
     class Kind(models.TextChoices):
@@ -221,7 +221,6 @@ class Activity(TimeStampedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     outputs = models.TextField(_("outputs and results"), blank=True)
     links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
-    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

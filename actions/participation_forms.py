@@ -40,7 +40,8 @@ class ParticipationForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The version of the Party's declaration the form was opened at; blank for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)

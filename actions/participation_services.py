@@ -13,17 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import StaleEdit, locked_for_edit, parse_version
 from parties.models import Party, User
-from parties.services import StaleEdit, record_fingerprint
 
 from .models import Action, ActionItem, Participation
 
-FINGERPRINT_FIELDS = ["role", "note", "since", "items"]
 
-
-def participation_fingerprint(participation: Participation | None) -> str:
-    """The version an edit form carries; empty when the Party does not take part yet."""
-    return record_fingerprint(participation, FINGERPRINT_FIELDS) if participation else ""
+def _locked(party: Party, action: Action, version) -> Participation | None:
+    """The Party's declaration for the action, locked, compared with the version the form was
+    opened at and moved on; None when there is none and the form was blank. StaleEdit otherwise."""
+    found = Participation.objects.select_for_update().filter(party=party, action=action).first()
+    if found is not None:
+        return locked_for_edit(Participation, found.pk, version)
+    if parse_version(version) not in (None, 0):
+        # Opened on a declaration that has been withdrawn since: nothing to compare with but a blank one.
+        raise StaleEdit(Participation(party=party, action=action, version=0))
+    return None
 
 
 @transaction.atomic
@@ -35,15 +40,13 @@ def participation_declare(
     items: list[ActionItem],
     note: str,
     by: User,
-    fingerprint: str,
+    version: int | None,
     since: date | None = None,
 ) -> tuple[Participation, bool]:
     """Declare that a Party takes part in an action, or change how; refuses a stale edit."""
     if any(item.action_id != action.pk for item in items):
         raise ValidationError({"items": _("Choose only items of action %(code)s.") % {"code": action.code}})
-    current = Participation.objects.select_for_update().filter(party=party, action=action).first()
-    if participation_fingerprint(current) != fingerprint:
-        raise StaleEdit(current)
+    current = _locked(party, action, version)
     created = current is None
     participation = current or Participation(party=party, action=action, since=since or timezone.localdate())
     if since:
@@ -57,11 +60,14 @@ def participation_declare(
 
 
 @transaction.atomic
-def participation_withdraw(*, party: Party, action: Action, by: User) -> bool:
-    """Withdraw a Party from an action; false when it was not taking part (nothing changes twice)."""
+def participation_withdraw(*, party: Party, action: Action, by: User, version: int | None = None) -> bool:
+    """Withdraw a Party from an action; false when it was not taking part (nothing changes twice).
+    StaleEdit when `version` is given and the declaration changed since the page showed it."""
     participation = Participation.objects.select_for_update().filter(party=party, action=action).first()
     if participation is None:
         return False
+    if version is not None:
+        participation = locked_for_edit(Participation, participation.pk, version)
     participation._history_user = by
     participation.delete()
     return True

@@ -13,15 +13,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.downloads import csv_text
+from core.concurrency import StaleEdit, conflict_context, parse_version
+from core.downloads import attachment, csv_text
 from parties import selectors as party_selectors
 from parties.permissions import can, require
-from parties.services import StaleEdit
 
 from . import participation_selectors as selectors
 from .models import Action, Participation
 from .participation_forms import MatrixFilterForm, ParticipationForm
-from .participation_services import participation_declare, participation_fingerprint, participation_withdraw
+from .participation_services import participation_declare, participation_withdraw
 from .selectors import activity_counts_by_party_action
 from .views import _plan_or_404
 
@@ -83,9 +83,13 @@ def matrix_csv(request):
         for party, row, count in members
     ]
     rows.append(["", "Parties per action", "", *m.action_counts, m.total])
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="participation.csv"'
-    return response
+    # Small (a row per Party) and read whole by its tests and callers: not streamed.
+    return attachment(
+        HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8"), "participation.csv"
+    )
+
+
+CONFLICT_FIELDS = ["role", "items", "since", "note"]
 
 
 def _initial(request, party) -> dict:
@@ -93,7 +97,7 @@ def _initial(request, party) -> dict:
     chosen = None
     if request.method == "GET" and request.GET.get("action", "").isdigit():
         chosen = Participation.objects.filter(party=party, action_id=request.GET["action"]).first()
-    initial = {"fingerprint": participation_fingerprint(chosen), "role": Participation.Role.PARTICIPANT}
+    initial = {"version": chosen.version if chosen else None, "role": Participation.Role.PARTICIPANT}
     if chosen:
         initial.update(
             action=chosen.action_id,
@@ -121,10 +125,12 @@ def party_participation(request, code: str):
         try:
             participation, created = participation_declare(
                 party=party, action=data["action"], role=data["role"], items=list(data["items"]),
-                note=data["note"], by=request.user, fingerprint=data["fingerprint"], since=data["since"],
+                note=data["note"], by=request.user, version=data["version"], since=data["since"],
             )  # fmt: skip
-        except StaleEdit as exc:
-            conflict = exc.current
+        except StaleEdit as stale:
+            # A declaration withdrawn meanwhile has no items left to compare.
+            fields = CONFLICT_FIELDS if stale.current.pk else [f for f in CONFLICT_FIELDS if f != "items"]
+            conflict = conflict_context(stale.current, form, fields)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -146,6 +152,7 @@ def party_participation(request, code: str):
             if can(request.user, "member.view")
             else None,
         },
+        status=409 if conflict else 200,
     )
 
 
@@ -160,13 +167,26 @@ def withdraw(request, code: str):
     )
     if action is None:
         messages.error(request, _("Choose the action to withdraw from."))
-    elif participation_withdraw(party=party, action=action, by=request.user):
-        messages.success(
-            request, _("%(party)s withdrew from action %(code)s.") % {"party": party, "code": action.code}
+        return redirect("actions:participation-party", code=party.code.lower())
+    try:
+        withdrawn = participation_withdraw(
+            party=party, action=action, by=request.user, version=parse_version(request.POST.get("version"))
+        )
+    except StaleEdit:
+        messages.error(
+            request,
+            _("Action %(code)s was changed after you opened this page; nothing was withdrawn.")
+            % {"code": action.code},
         )
     else:
-        messages.info(
-            request,
-            _("%(party)s was not taking part in action %(code)s.") % {"party": party, "code": action.code},
-        )
+        if withdrawn:
+            messages.success(
+                request, _("%(party)s withdrew from action %(code)s.") % {"party": party, "code": action.code}
+            )
+        else:
+            messages.info(
+                request,
+                _("%(party)s was not taking part in action %(code)s.")
+                % {"party": party, "code": action.code},
+            )
     return redirect("actions:participation-party", code=party.code.lower())

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from core.lookups import AnyOf
 from parties.models import Party
-from parties.permissions import ALL, OWN, can, scope
+from parties.permissions import ALL, OWN, can, scope, visible_or_deny
 
 from .models import (
     Action,
@@ -39,7 +39,11 @@ def plan_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
                 .select_related("area")
                 .annotate(
                     party_count=Count("participations", distinct=True),
-                    lead_count=Count("participations", filter=Q(participations__role="lead"), distinct=True),
+                    lead_count=Count(
+                        "participations",
+                        filter=Q(participations__role=Participation.Role.LEAD),
+                        distinct=True,
+                    ),
                 ),
             ),
             Prefetch("actions__items", queryset=ActionItem.objects.order_by("letter")),
@@ -132,9 +136,15 @@ def activity_list(user) -> QuerySet[Activity]:
     )
 
 
+def _visible_activity(user, queryset: QuerySet[Activity], pk: int) -> Activity:
+    """The activity from what the user may read; another Party's draft is a hiding 404, logged."""
+    return visible_or_deny(user, "draft.view", queryset, Activity.objects.all(), pk=pk)
+
+
 def activity_get(user, pk: int) -> Activity:
     """One activity with everything its page shows; 404 when the user may not read it."""
-    return get_object_or_404(
+    return _visible_activity(
+        user,
         activity_list(user)
         .select_related("created_by", "updated_by")
         .prefetch_related(
@@ -157,7 +167,8 @@ def activity_get(user, pk: int) -> Activity:
 def activity_for_edit(user, pk: int) -> Activity:
     """One activity with what its edit form reads from it (its sets; the financing and partner
     formsets read their own rows); 404 when the user may not read it."""
-    return get_object_or_404(
+    return _visible_activity(
+        user,
         activity_list(user).prefetch_related(
             Prefetch("other_parties", queryset=Party.objects.order_by("order"))
         ),

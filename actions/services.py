@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import locked_for_edit
 from parties.models import Party, User
 
 from .models import Action, Activity, ActivityDocument, ActivityPartner, FinancingLine, Participation
@@ -28,14 +29,6 @@ PLAIN_FIELDS = (
     "outputs",
     "links",
 )
-
-
-class ActivityConflict(Exception):
-    """The activity changed since the form was opened; nothing was written."""
-
-    def __init__(self, current: Activity):
-        super().__init__(f"activity {current.pk} is at version {current.version}")
-        self.current = current
 
 
 class ActivityStateError(Exception):
@@ -213,10 +206,9 @@ def activity_update(
     write: ActivityWrite,
     party: Party | None = None,
 ) -> tuple[Activity, list[Action]]:
-    """Apply an edit made from `expected_version`; raise ActivityConflict (writing nothing) if stale."""
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if expected_version is None or current.version != expected_version:
-        raise ActivityConflict(current)
+    """Apply an edit made from `expected_version`; raise core.concurrency.StaleEdit (writing
+    nothing) if stale."""
+    current = locked_for_edit(Activity, activity.pk, expected_version)
     if current.state == Activity.State.ARCHIVED:
         raise ActivityStateError("an archived activity is restored before it is edited")
     new_state = write.fields.get("state", current.state)
@@ -227,7 +219,6 @@ def activity_update(
             setattr(current, name, write.fields[name])
     if party is not None:
         current.party = party
-    current.version += 1
     current.updated_by = user
     # The Party and the people are model instances read from the database (the form's Party, the
     # signed-in user): asking whether they exist would cost three queries and prove nothing.
@@ -237,10 +228,21 @@ def activity_update(
     return current, joined
 
 
+def _locked_for_change(activity: Activity, expected_version: int | None) -> Activity:
+    """The activity locked for a state change, its version moved on so that a form opened before
+    is stale; compared with `expected_version` when the page gave one (StaleEdit if it differs)."""
+    if expected_version is None:
+        current = Activity.objects.select_for_update().get(pk=activity.pk)
+        current.version += 1
+        return current
+    return locked_for_edit(Activity, activity.pk, expected_version)
+
+
 @transaction.atomic
-def activity_delete(*, activity: Activity, user: User) -> str:
-    """A draft is deleted; a submitted activity is archived (kept, restorable). Returns what happened."""
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
+def activity_delete(*, activity: Activity, user: User, expected_version: int | None = None) -> str:
+    """A draft is deleted; a submitted activity is archived (kept, restorable). Returns what happened.
+    StaleEdit when `expected_version` is given and the activity changed since."""
+    current = _locked_for_change(activity, expected_version)
     current._history_user = user
     if current.state == Activity.State.DRAFT:
         files = [d.file.name for d in current.documents.all()]
@@ -251,7 +253,6 @@ def activity_delete(*, activity: Activity, user: User) -> str:
     if current.state == Activity.State.ARCHIVED:
         return "unchanged"
     current.state = Activity.State.ARCHIVED
-    current.version += 1
     current.updated_by = user
     current._change_reason = "archived"
     current.save()
@@ -259,13 +260,13 @@ def activity_delete(*, activity: Activity, user: User) -> str:
 
 
 @transaction.atomic
-def activity_restore(*, activity: Activity, user: User) -> bool:
-    """Bring an archived activity back as submitted; False when it was not archived."""
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
+def activity_restore(*, activity: Activity, user: User, expected_version: int | None = None) -> bool:
+    """Bring an archived activity back as submitted; False when it was not archived. StaleEdit when
+    `expected_version` is given and the activity changed since."""
+    current = _locked_for_change(activity, expected_version)
     if current.state != Activity.State.ARCHIVED:
         return False
     current.state = Activity.State.SUBMITTED
-    current.version += 1
     current.updated_by = user
     current._history_user = user
     current._change_reason = "restored"

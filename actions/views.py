@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import selectors
+from .models import Participation
 
 
 def _plan_or_404():
@@ -28,8 +29,8 @@ def action_detail(request, numeral: str, number: int):
         {
             "plan": plan,
             "action": action,
-            "leads": [p for p in participations if p.role == "lead"],
-            "participants": [p for p in participations if p.role != "lead"],
+            "leads": [p for p in participations if p.role == Participation.Role.LEAD],
+            "participants": [p for p in participations if p.role != Participation.Role.LEAD],
             "action_activities": selectors.action_activities(request.user, action),
         },
     )

@@ -10,7 +10,8 @@ from django.db import connection
 
 from actions.models import Activity
 from actions.selectors import activity_counts_by_party_action
-from actions.services import ActivityConflict, ActivityWrite, activity_update
+from actions.services import ActivityWrite, activity_update
+from core.concurrency import StaleEdit
 from tests.factories import ActivityFactory, action
 
 
@@ -29,7 +30,7 @@ def test_lost_update_two_concurrent_saves_one_wins_one_conflicts(plan, ncp_a, se
                 activity=Activity.objects.get(pk=activity.pk), user=user, expected_version=1, write=write
             )
             outcomes[name] = "saved"
-        except ActivityConflict:
+        except StaleEdit:
             outcomes[name] = "conflict"
         finally:
             connection.close()

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.messages import get_messages
 
 from actions.models import Activity, FinancingLine, FinancingSource, Participation
-from actions.services import ActivityConflict, ActivityWrite, activity_update
+from actions.services import ActivityWrite, activity_update
+from core.concurrency import StaleEdit
 from tests.actions.activity_support import activity_post, edit_post, media_root  # noqa: F401
 from tests.factories import ActivityFactory, ParticipationFactory, action
 
@@ -171,7 +172,7 @@ def test_lost_update_second_edit_from_the_same_version_gets_the_conflict(
     response = second.post(f"/activities/{activity.pk}/edit/", form_b)
     assert response.status_code == 409
     body = response.content.decode()
-    assert f"This activity was changed by {ncp_a}" in body
+    assert f"Changed by {ncp_a}" in body
     assert "Edited by the contact point" in body and "Edited by the secretariat" in body  # both versions
     activity.refresh_from_db()
     assert activity.title == "Edited by the contact point"
@@ -185,7 +186,7 @@ def test_lost_update_service_writes_nothing_when_stale(party_a, ncp_a):
     activity = ActivityFactory(party=party_a, title="Kept")
     FinancingLine.objects.create(activity=activity, source=_sources()[0], amount=10, currency="EUR")
     write = ActivityWrite(fields={"title": "Stale"}, actions=[action("II.1")], financing=[])
-    with pytest.raises(ActivityConflict):
+    with pytest.raises(StaleEdit):
         activity_update(activity=activity, user=ncp_a, expected_version=0, write=write)
     activity.refresh_from_db()
     assert activity.title == "Kept" and activity.financing_lines.count() == 1

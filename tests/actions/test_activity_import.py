@@ -222,3 +222,33 @@ def test_csv_import_financing_errors_name_the_line_within_the_cell(client_for, s
     assert "Row 2, column financing: line 3: unknown source “Moon money”" in body
     assert "Row 2, column financing: line 4, amount:" in body
     assert "line 3, source" not in body and "dict_items" not in body
+
+
+def test_csv_import_preview_waits_in_the_default_storage_and_is_claimed_once(
+    client_for, secretariat, settings
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from actions.activity_views import IMPORT_SESSION_KEY
+
+    # Any storage backend will do (an object store in production): here one that never touches the disk.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    client = client_for(secretariat)
+    preview = _upload(client, _csv_file([GOOD[1]]))
+    pending = client.session[IMPORT_SESSION_KEY]
+    assert default_storage.exists(pending["name"]) and pending["name"].startswith("imports/")
+    content = default_storage.open(pending["name"]).read()
+    assert _confirm(client, preview).status_code == 302
+    assert Activity.objects.count() == 1 and not default_storage.exists(pending["name"])
+    # A replay of the same confirmation (its session and file as they were) imports nothing more.
+    session = client.session
+    session[IMPORT_SESSION_KEY] = pending
+    session.save()
+    default_storage.save(pending["name"], ContentFile(content))
+    replay = client.post("/activities/import/", {"token": pending["token"], "confirm": "1"}, follow=True)
+    assert "expired or was already done" in replay.content.decode()
+    assert Activity.objects.count() == 1

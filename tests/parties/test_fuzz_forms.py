@@ -19,7 +19,7 @@ junk = st.one_of(
     ),
 )
 FIELDS = {
-    "/participation/cz/": ["action", "role", "items", "note", "fingerprint", "party"],
+    "/participation/cz/": ["action", "role", "items", "note", "version", "party"],
     "/participation/cz/withdraw/": ["action"],
     "/parties/my-details/": [
         "first_name",

@@ -10,14 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import ActionItem, Participation
-from actions.participation_services import participation_fingerprint
 from parties.models import Party
 from tests.factories import ParticipationFactory, action
 
 pytestmark = pytest.mark.django_db
 
 
-def _declare(client, code="cz", act="III.2", role="participant", items=(), note="", fingerprint=""):
+def _declare(client, code="cz", act="III.2", role="participant", items=(), note="", version=""):
     return client.post(
         f"/participation/{code}/",
         {
@@ -25,7 +24,7 @@ def _declare(client, code="cz", act="III.2", role="participant", items=(), note=
             "role": role,
             "items": [i.pk for i in items],
             "note": note,
-            "fingerprint": fingerprint,
+            "version": version,
         },
     )
 
@@ -42,10 +41,7 @@ def test_contact_point_declares_changes_and_withdraws_with_history(client_for, n
         ["a", "c"],
     )
 
-    assert (
-        _declare(c, act="I.2", role="participant", fingerprint=participation_fingerprint(p)).status_code
-        == 302
-    )
+    assert _declare(c, act="I.2", role="participant", version=p.version).status_code == 302
     p.refresh_from_db()
     assert p.role == "participant" and not p.items.exists()
 
@@ -74,14 +70,14 @@ def test_declaring_twice_from_a_blank_form_is_a_conflict_not_an_overwrite(
 ):
     ParticipationFactory(party=party_a, action=action("III.2"), role="lead", declared_by=secretariat)
     response = _declare(client_for(ncp_a), role="participant")
-    assert response.status_code == 200 and "nothing was saved" in response.content.decode()
+    assert response.status_code == 409 and "nothing was overwritten" in response.content.decode()
     assert Participation.objects.get(party=party_a, action=action("III.2")).role == "lead"
 
 
 def test_mass_assignment_party_field_is_ignored(client_for, ncp_b, party_a, party_b):
     client_for(ncp_b).post(
         "/participation/de/",
-        {"action": action("III.2").pk, "role": "lead", "party": party_a.pk, "fingerprint": ""},
+        {"action": action("III.2").pk, "role": "lead", "party": party_a.pk, "version": ""},
     )
     assert list(Participation.objects.values_list("party__code", flat=True)) == ["DE"]
 
@@ -168,17 +164,17 @@ def test_participation_since_can_be_given_and_is_kept_when_changed(client_for, n
     import datetime as dt
 
     c = client_for(ncp_a)
-    data = {"action": action("II.2").pk, "role": "participant", "since": "2012-05-01", "fingerprint": ""}
+    data = {"action": action("II.2").pk, "role": "participant", "since": "2012-05-01", "version": ""}
     assert c.post("/participation/cz/", data).status_code == 302
     p = Participation.objects.get(party=party_a, action=action("II.2"))
     assert p.since == dt.date(2012, 5, 1)
     form_page = c.get("/participation/cz/", {"action": action("II.2").pk}).content.decode()
-    assert 'value="2012-05-01"' in form_page and participation_fingerprint(p) in form_page
+    assert 'value="2012-05-01"' in form_page and f'name="version" value="{p.version}"' in form_page
     change = {
         "action": action("II.2").pk,
         "role": "lead",
         "since": "",
-        "fingerprint": participation_fingerprint(p),
+        "version": p.version,
     }
     assert c.post("/participation/cz/", change).status_code == 302
     p.refresh_from_db()
