@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import locked_for_edit
+
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
@@ -29,32 +31,12 @@ from .models import (
     User,
 )
 from .notifications import notification_queue
-from .signals import contact_point_term_ended
 
 log = logging.getLogger(__name__)
 
 INVITATION_VALID_FOR = timedelta(days=7)
 DETAIL_FIELDS = ["first_name", "last_name", "title", "organisation", "email", "phone", "preferred_language"]
 PARTNER_FIELDS = ["acronym", "name", "kind", "website", "is_active"]
-
-
-class StaleEdit(Exception):
-    """The record changed after the form was opened; nothing was saved."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
-
-
-def record_fingerprint(obj, fields: list[str]) -> str:
-    """A short digest of the editable values: the version an edit form carries."""
-    values = []
-    for name in fields:
-        value = getattr(obj, name)
-        if hasattr(value, "all"):  # a many-to-many manager: prefetch it in lists
-            value = sorted(v.pk for v in value.all())
-        values.append(repr(value))
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
 
 
 def _hash(token: str) -> str:
@@ -231,7 +213,6 @@ def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None
             successor_term.kind = ContactPointTerm.Kind.PRIMARY
             successor_term.save()
         successor = successor_term.user
-    contact_point_term_ended.send(sender=ContactPointTerm, term=term, successor=successor)
     return successor
 
 
@@ -247,16 +228,14 @@ def term_open(*, user: User, party: Party, kind: str, started_on: date) -> Conta
 
 
 @transaction.atomic
-def contact_details_update(*, user: User, data: dict, fingerprint: str) -> User:
-    """Save one's own details, unless they changed since the form was opened."""
-    current = User.objects.select_for_update().get(pk=user.pk)
-    if record_fingerprint(current, DETAIL_FIELDS) != fingerprint:
-        raise StaleEdit(current)
+def contact_details_update(*, user: User, data: dict, version: int | None) -> User:
+    """Save one's own details, unless they changed since the form was opened (StaleEdit)."""
+    current = locked_for_edit(User, user.pk, version)
     for name in DETAIL_FIELDS:
         setattr(current, name, data[name])
     current.full_clean(exclude=["password"])
     current._history_user = user
-    current.save(update_fields=DETAIL_FIELDS)
+    current.save(update_fields=[*DETAIL_FIELDS, "version"])
     now = timezone.now()
     DetailsConfirmation.objects.get_or_create(user=current, year=now.year, defaults={"confirmed_at": now})
     return current
@@ -307,15 +286,14 @@ def core_group_membership_end(*, membership: CoreGroupMembership, ended_on: date
 
 @transaction.atomic
 def partner_save(
-    *, data: dict, partner: PartnerOrganisation | None = None, fingerprint: str = ""
+    *, data: dict, partner: PartnerOrganisation | None = None, version: int | None = None
 ) -> PartnerOrganisation:
-    """Create a partner organisation, or update one unless it changed since the form was opened."""
+    """Create a partner organisation, or update one unless it changed since the form was opened
+    (StaleEdit)."""
     if partner is None:
         partner = PartnerOrganisation()
     else:
-        partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
-        if record_fingerprint(partner, PARTNER_FIELDS) != fingerprint:
-            raise StaleEdit(partner)
+        partner = locked_for_edit(PartnerOrganisation, partner.pk, version)
     for name in PARTNER_FIELDS:
         setattr(partner, name, data[name])
     partner.full_clean()

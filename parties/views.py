@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.concurrency import StaleEdit, conflict_context
 from core.downloads import csv_text
 
 from . import selectors, services
@@ -202,16 +203,15 @@ def term_end(request, pk: int):
 def my_details(request):
     require(request.user, "profile.edit")
     user = request.user
-    initial = {"fingerprint": services.record_fingerprint(user, services.DETAIL_FIELDS)}
-    form = ContactDetailsForm(request.POST or None, instance=user, initial=initial)
+    form = ContactDetailsForm(request.POST or None, instance=user, initial={"version": user.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_details_update(
-                user=user, data=form.cleaned_data, fingerprint=form.cleaned_data["fingerprint"]
+                user=user, data=form.cleaned_data, version=form.cleaned_data["version"]
             )
-        except services.StaleEdit as exc:
-            conflict = exc.current
+        except StaleEdit as stale:
+            conflict = conflict_context(stale.current, form, services.DETAIL_FIELDS)
         else:
             messages.success(request, _("Your details are saved and confirmed for this year."))
             return redirect("parties:my-details")
@@ -221,7 +221,7 @@ def my_details(request):
         "terms": ContactPointTerm.objects.filter(user=user).select_related("party"),
         "changes": user.history.select_related("history_user").order_by("-history_date")[:10],
     }
-    return render(request, "parties/my_details.html", context)
+    return render(request, "parties/my_details.html", context, status=409 if conflict else 200)
 
 
 @GET_POST
@@ -346,23 +346,24 @@ def partner_list(request):
 def partner_edit(request, pk: int | None = None):
     require(request.user, "partner.manage")
     partner = get_object_or_404(PartnerOrganisation, pk=pk) if pk else None
-    initial = (
-        {"fingerprint": services.record_fingerprint(partner, services.PARTNER_FIELDS)} if partner else {}
-    )
+    initial = {"version": partner.version} if partner else {}
     form = PartnerForm(request.POST or None, instance=partner, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_save(
-                data=form.cleaned_data, partner=partner, fingerprint=form.cleaned_data["fingerprint"]
+                data=form.cleaned_data, partner=partner, version=form.cleaned_data["version"]
             )
-        except services.StaleEdit as exc:
-            conflict = exc.current
+        except StaleEdit as stale:
+            conflict = conflict_context(stale.current, form, services.PARTNER_FIELDS)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Partner organisation saved."))
             return redirect("parties:partners")
     return render(
-        request, "parties/partner_form.html", {"form": form, "partner": partner, "conflict": conflict}
+        request,
+        "parties/partner_form.html",
+        {"form": form, "partner": partner, "conflict": conflict},
+        status=409 if conflict else 200,
     )
