@@ -19,6 +19,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
+# /bench/floor (the bench's baseline request) is routed only when the bench runs: bench/run.py
+# sets BENCH_FLOOR for every process it starts (and bench/load.py for its gunicorn).
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
