@@ -7,7 +7,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -32,7 +31,7 @@ from .forms import (
     TermEndForm,
 )
 from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, User
-from .permissions import can, require
+from .permissions import can, capability_required
 from .reminders import confirm_token_read
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -54,12 +53,11 @@ def party_list(request):
 
 
 def _directory(request) -> ContactPointFilter:
-    require(request.user, "contacts.view")
     return ContactPointFilter(request.GET, queryset=selectors.current_terms())
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_directory(request):
     filterset = _directory(request)
     page = Paginator(filterset.qs, 60).get_page(request.GET.get("page"))
@@ -78,7 +76,7 @@ def contact_point_directory(request):
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_csv(request):
     terms = _directory(request).qs
     header = ["party_code", "party", "group", "kind", "name", "title", "organisation", "email", "phone",
@@ -105,7 +103,7 @@ def contact_point_csv(request):
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_vcard(request):
     body = "".join(vcard(t) for t in _directory(request).qs)
     response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
@@ -117,9 +115,8 @@ def contact_point_vcard(request):
 
 
 @GET_POST
-@login_required
+@capability_required("contact_point.manage")
 def invitation_new(request):
-    require(request.user, "contact_point.manage")
     form = InvitationForm(request.POST or None, initial={"party": request.GET.get("party", "").upper()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,9 +172,8 @@ def invitation_accept(request, token: str):
 
 
 @GET_POST
-@login_required
+@capability_required("contact_point.manage")
 def term_end(request, pk: int):
-    require(request.user, "contact_point.manage")
     term = get_object_or_404(ContactPointTerm.objects.select_related("user", "party"), pk=pk)
     if term.ended_on is not None:
         messages.info(request, _("This term had already ended."))
@@ -199,9 +195,8 @@ def term_end(request, pk: int):
 
 
 @GET_POST
-@login_required
+@capability_required("profile.edit")
 def my_details(request):
-    require(request.user, "profile.edit")
     user = request.user
     form = ContactDetailsForm(request.POST or None, instance=user, initial={"version": user.version})
     conflict = None
@@ -287,9 +282,8 @@ def core_group_history(request):
 
 
 @GET_POST
-@login_required
+@capability_required("core_group.manage")
 def core_group_add(request):
-    require(request.user, "core_group.manage")
     form = CoreGroupMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,9 +299,8 @@ def core_group_add(request):
 
 
 @GET_POST
-@login_required
+@capability_required("core_group.manage")
 def core_group_end(request, pk: int):
-    require(request.user, "core_group.manage")
     membership = get_object_or_404(CoreGroupMembership.objects.select_related("party"), pk=pk)
     if membership.ended_on is not None:
         messages.info(request, _("This membership had already ended."))
@@ -342,9 +335,8 @@ def partner_list(request):
 
 
 @GET_POST
-@login_required
+@capability_required("partner.manage")
 def partner_edit(request, pk: int | None = None):
-    require(request.user, "partner.manage")
     partner = get_object_or_404(PartnerOrganisation, pk=pk) if pk else None
     initial = {"version": partner.version} if partner else {}
     form = PartnerForm(request.POST or None, instance=partner, initial=initial)
