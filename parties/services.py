@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.concurrency import locked_for_edit
 
+from .emails import mail_render
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
@@ -109,23 +110,29 @@ def invitation_create(
             key=f"invitation:{invitation.pk}",
             kind="invitation",
             to_email=email,
-            subject=_("Prague Process portal: you are invited as contact point of %(party)s")
-            % {"party": party},
-            body=_(
-                "Hello,\n\nThe Prague Process secretariat invites you to the portal as %(kind)s of "
-                "%(party)s.\n\nSet your password with this link (it works once, until %(expires)s UTC):\n"
-                "%(link)s\n\nIf you did not expect this e-mail, ignore it.\n"
-            )
-            % {
-                "kind": invitation.get_kind_display().lower(),
-                "party": party.name,
-                "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
-                "link": link,
-            },
+            **_invitation_mail(invitation, link),
             due_at=now,
         )
         nudge_outbox()
     return invitation, token
+
+
+def _invitation_mail(invitation: Invitation, link: str) -> dict[str, str]:
+    """In the language of the person's former account where there is one, else the portal's own:
+    the invited person has no preference stored yet."""
+    former = User.objects.filter(email__iexact=invitation.email).order_by("-pk").first()
+    language = former.preferred_language if former else settings.LANGUAGE_CODE
+    with translation.override(language):
+        kind = invitation.get_kind_display().lower()
+    context = {
+        "kind": kind,
+        "party": invitation.party.name,
+        "party_short": str(invitation.party),
+        "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+        "link": link,
+    }
+    subject, body = mail_render("parties/email/invitation", context, language=language)
+    return {"subject": subject, "body": body, "language": language}
 
 
 def invitation_state(invitation: Invitation, *, now: datetime | None = None) -> str:
