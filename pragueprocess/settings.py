@@ -160,8 +160,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # no URL serves it: uploads go through views that check permissions first
+# Uploads go through Django's storage API only. With a bucket set, every web and worker container
+# keeps them in one S3-compatible object store (MinIO in docker-compose.yml); without one, the local
+# disk under MEDIA_ROOT (`make run`, the tests).
+S3_BUCKET = env("S3_BUCKET", default=env("AWS_STORAGE_BUCKET_NAME", default=""))
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default=env("AWS_ACCESS_KEY_ID", default="")) or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=env("AWS_SECRET_ACCESS_KEY", default=""))
+            or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "location": env("S3_LOCATION", default=""),  # a prefix inside the bucket
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # never a public URL: downloads go through views that check first
+            "file_overwrite": False,  # a second upload under the same name gets a new name, as on disk
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),  # MinIO wants path style
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
