@@ -7,7 +7,6 @@ Every service is keyword-only and atomic, validates with full_clean(), and leave
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.background import enqueue_on_commit
 from core.concurrency import locked_for_edit
 
 from .emails import mail_render
@@ -32,8 +32,7 @@ from .models import (
     User,
 )
 from .notifications import notification_queue
-
-log = logging.getLogger(__name__)
+from .tasks import send_due_notifications
 
 INVITATION_VALID_FOR = timedelta(days=7)
 DETAIL_FIELDS = ["first_name", "last_name", "title", "organisation", "email", "phone", "preferred_language"]
@@ -42,20 +41,6 @@ PARTNER_FIELDS = ["acronym", "name", "kind", "website", "is_active"]
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def nudge_outbox() -> None:
-    """After commit, ask a worker to sweep the outbox now. Only a fast path: the beat sweeps anyway."""
-
-    def send():
-        from .tasks import send_due_notifications
-
-        try:
-            send_due_notifications.apply_async(retry=False)  # one try: a Redis outage must not hold the page
-        except Exception:  # broker down: the periodic sweep sends it later
-            log.warning("outbox nudge not queued; the periodic sweep will send", exc_info=True)
-
-    transaction.on_commit(send)
 
 
 # --- invitations -------------------------------------------------------------------------------
@@ -113,7 +98,8 @@ def invitation_create(
             **_invitation_mail(invitation, link),
             due_at=now,
         )
-        nudge_outbox()
+        # a fast path only: the beat sweeps the outbox anyway, so a broker that is down costs a second
+        enqueue_on_commit(send_due_notifications)
     return invitation, token
 
 
