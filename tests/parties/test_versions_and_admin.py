@@ -84,6 +84,11 @@ def test_details_form_opened_before_an_admin_edit_is_refused_and_overwrites_noth
     assert 'id="conflict"' in body and "Head of Unit (mine)" in body  # the person's input is kept
     ncp_a.refresh_from_db()
     assert ncp_a.title == "Director (secretariat's)"
+    # the form now carries the saved version: saving it again overwrites, knowingly
+    assert f'name="version" value="{ncp_a.version}"' in body
+    assert person.post("/parties/my-details/", {**stale, "version": ncp_a.version}).status_code == 302
+    ncp_a.refresh_from_db()
+    assert ncp_a.title == "Head of Unit (mine)"
 
 
 def test_admin_edit_opened_before_the_person_saved_their_details_is_refused(client_for, ncp_a, secretariat):
