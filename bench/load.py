@@ -286,7 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     # first so the run starts cold.
     cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4")
     redis.Redis.from_url(cache_url).flushdb()
-    env = bench_run.production_env(database, ALLOWED_HOSTS="127.0.0.1", CACHE_URL=cache_url)
+    # BENCH_FLOOR: start_server() waits for /bench/floor, which is routed only then
+    env = bench_run.production_env(
+        database, ALLOWED_HOSTS="127.0.0.1", CACHE_URL=cache_url, BENCH_FLOOR="True"
+    )
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     args.workers, args.threads = args.workers or conf["workers"], args.threads or conf["threads"]
     accounts, _ = bench_run.run_child(["_accounts", "--count", str(most)], env, module="bench.load")

@@ -12,6 +12,7 @@ Every other template (file inputs with a current file, multi-widgets) goes to Dj
 from __future__ import annotations
 
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import get_template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -115,10 +116,15 @@ OPTION_TEMPLATES = {
 
 class QuickChoicesRenderer(DjangoTemplates):
     """Django's renderer, which reads the widget templates from Django itself before any app, so
-    no project template can stand in for the ones written here."""
+    no project template can stand in for the ones written here. The one field template
+    (`{{ field.as_field_group }}`) is the project's own, read through the project's templates."""
 
-    # {{ field.as_field_group }}: the project's one field markup (label, help, widget, errors)
-    field_template_name = "core/field.html"
+    field_template_name = "forms/field.html"
+
+    def get_template(self, template_name):
+        if template_name == self.field_template_name:
+            return get_template(template_name)
+        return super().get_template(template_name)
 
     def render(self, template_name, context, request=None):
         quick = QUICK.get(template_name)

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
+
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
@@ -50,18 +52,26 @@ class GeographicGroupAdmin(SecretariatAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class PartnerOrganisationAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
 
 
 @admin.register(User)
-class PortalUserAdmin(SecretariatAdmin, SimpleHistoryAdmin, UserAdmin):
+class PortalUserAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin, UserAdmin):
+    """Django's user admin with the version check: a person's details (names, e-mail, title,
+    ministry, phone, language) are also edited by the person on /parties/my-details/, so a save here
+    from an older version is refused, and a save here refuses the person's form opened before it.
+    The hidden version rides in the "Portal" fieldset (with fieldsets, only listed fields render)."""
+
     list_display = ["username", "first_name", "last_name", "email", "role", "party", "is_active"]
     list_filter = ["role", "is_active", "party__group"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("Portal", {"fields": ["role", "party", "title", "organisation", "phone", "preferred_language"]}),
+        (
+            "Portal",
+            {"fields": ["role", "party", "title", "organisation", "phone", "preferred_language", "version"]},
+        ),
     ]
 
 

@@ -81,7 +81,7 @@ class TermEndForm(forms.Form):
 
 
 class ContactDetailsForm(forms.ModelForm):
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = User
@@ -131,7 +131,7 @@ class CoreGroupEndForm(forms.Form):
 
 class PartnerForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = PartnerOrganisation

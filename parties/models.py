@@ -10,7 +10,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 
 
 class GeographicGroup(TimeStampedModel):
@@ -66,7 +66,7 @@ class Party(TimeStampedModel):
         return reverse("parties:detail", args=[self.code.lower()])
 
 
-class PartnerOrganisation(TimeStampedModel):
+class PartnerOrganisation(Versioned, TimeStampedModel):
     class Kind(models.TextChoices):
         INTERNATIONAL = "international_organisation", _("International organisation")
         EU_AGENCY = "eu_agency", _("EU agency")
@@ -93,7 +93,7 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person who signs in. A contact point belongs to exactly one Party."""
 
     class Role(models.TextChoices):

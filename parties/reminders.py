@@ -13,9 +13,9 @@ from datetime import datetime
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from .emails import mail_render
 from .models import ContactPointTerm, DetailsConfirmation, Notification, User
 
 CONFIRM_SALT = "parties.details-confirm"
@@ -43,24 +43,16 @@ def _message(user: User, year: int) -> tuple[str, str]:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "parties:confirm-details", args=[confirm_token(user_pk=user.pk, year=year)]
     )
-    with translation.override(user.preferred_language or "en"):
-        subject = _("Prague Process portal: please confirm your contact details for %(year)s") % {
-            "year": year
-        }
-        body = _(
-            "Dear %(name)s,\n\nOnce a year we ask every contact point to check the details the other Parties see:\n\n"
-            "Name: %(name)s\nTitle: %(title)s\nMinistry or agency: %(organisation)s\nE-mail: %(email)s\n"
-            "Phone: %(phone)s\n\nIf they are right, confirm them with one click here:\n%(link)s\n\n"
-            'If something changed, sign in and correct it under "My details".\n'
-        ) % {
-            "name": user.get_full_name() or user.username,
-            "title": user.title or "–",
-            "organisation": user.organisation or "–",
-            "email": user.email,
-            "phone": user.phone or "–",
-            "link": link,
-        }
-    return subject, body
+    context = {
+        "year": year,
+        "name": user.get_full_name() or user.username,
+        "title": user.title or "–",
+        "organisation": user.organisation or "–",
+        "email": user.email,
+        "phone": user.phone or "–",
+        "link": link,
+    }
+    return mail_render("parties/email/confirm", context, language=user.preferred_language or "en")
 
 
 def queue_due(*, now: datetime | None = None) -> int:

@@ -7,7 +7,6 @@ Every service is keyword-only and atomic, validates with full_clean(), and leave
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -15,9 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.background import enqueue_on_commit
+from core.concurrency import locked_for_edit
+
+from .emails import mail_render
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
@@ -29,50 +32,15 @@ from .models import (
     User,
 )
 from .notifications import notification_queue
-from .signals import contact_point_term_ended
-
-log = logging.getLogger(__name__)
+from .tasks import send_due_notifications
 
 INVITATION_VALID_FOR = timedelta(days=7)
 DETAIL_FIELDS = ["first_name", "last_name", "title", "organisation", "email", "phone", "preferred_language"]
 PARTNER_FIELDS = ["acronym", "name", "kind", "website", "is_active"]
 
 
-class StaleEdit(Exception):
-    """The record changed after the form was opened; nothing was saved."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
-
-
-def record_fingerprint(obj, fields: list[str]) -> str:
-    """A short digest of the editable values: the version an edit form carries."""
-    values = []
-    for name in fields:
-        value = getattr(obj, name)
-        if hasattr(value, "all"):  # a many-to-many manager: prefetch it in lists
-            value = sorted(v.pk for v in value.all())
-        values.append(repr(value))
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def nudge_outbox() -> None:
-    """After commit, ask a worker to sweep the outbox now. Only a fast path: the beat sweeps anyway."""
-
-    def send():
-        from .tasks import send_due_notifications
-
-        try:
-            send_due_notifications.apply_async(retry=False)  # one try: a Redis outage must not hold the page
-        except Exception:  # broker down: the periodic sweep sends it later
-            log.warning("outbox nudge not queued; the periodic sweep will send", exc_info=True)
-
-    transaction.on_commit(send)
 
 
 # --- invitations -------------------------------------------------------------------------------
@@ -127,23 +95,30 @@ def invitation_create(
             key=f"invitation:{invitation.pk}",
             kind="invitation",
             to_email=email,
-            subject=_("Prague Process portal: you are invited as contact point of %(party)s")
-            % {"party": party},
-            body=_(
-                "Hello,\n\nThe Prague Process secretariat invites you to the portal as %(kind)s of "
-                "%(party)s.\n\nSet your password with this link (it works once, until %(expires)s UTC):\n"
-                "%(link)s\n\nIf you did not expect this e-mail, ignore it.\n"
-            )
-            % {
-                "kind": invitation.get_kind_display().lower(),
-                "party": party.name,
-                "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
-                "link": link,
-            },
+            **_invitation_mail(invitation, link),
             due_at=now,
         )
-        nudge_outbox()
+        # a fast path only: the beat sweeps the outbox anyway, so a broker that is down costs a second
+        enqueue_on_commit(send_due_notifications)
     return invitation, token
+
+
+def _invitation_mail(invitation: Invitation, link: str) -> dict[str, str]:
+    """In the language of the person's former account where there is one, else the portal's own:
+    the invited person has no preference stored yet."""
+    former = User.objects.filter(email__iexact=invitation.email).order_by("-pk").first()
+    language = former.preferred_language if former else settings.LANGUAGE_CODE
+    with translation.override(language):
+        kind = invitation.get_kind_display().lower()
+    context = {
+        "kind": kind,
+        "party": invitation.party.name,
+        "party_short": str(invitation.party),
+        "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+        "link": link,
+    }
+    subject, body = mail_render("parties/email/invitation", context, language=language)
+    return {"subject": subject, "body": body, "language": language}
 
 
 def invitation_state(invitation: Invitation, *, now: datetime | None = None) -> str:
@@ -245,7 +220,6 @@ def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None
             successor_term.kind = ContactPointTerm.Kind.PRIMARY
             successor_term.save()
         successor = successor_term.user
-    contact_point_term_ended.send(sender=ContactPointTerm, term=term, successor=successor)
     return successor
 
 
@@ -261,16 +235,14 @@ def term_open(*, user: User, party: Party, kind: str, started_on: date) -> Conta
 
 
 @transaction.atomic
-def contact_details_update(*, user: User, data: dict, fingerprint: str) -> User:
-    """Save one's own details, unless they changed since the form was opened."""
-    current = User.objects.select_for_update().get(pk=user.pk)
-    if record_fingerprint(current, DETAIL_FIELDS) != fingerprint:
-        raise StaleEdit(current)
+def contact_details_update(*, user: User, data: dict, version: int | None) -> User:
+    """Save one's own details, unless they changed since the form was opened (StaleEdit)."""
+    current = locked_for_edit(User, user.pk, version)
     for name in DETAIL_FIELDS:
         setattr(current, name, data[name])
     current.full_clean(exclude=["password"])
     current._history_user = user
-    current.save(update_fields=DETAIL_FIELDS)
+    current.save(update_fields=[*DETAIL_FIELDS, "version"])
     now = timezone.now()
     DetailsConfirmation.objects.get_or_create(user=current, year=now.year, defaults={"confirmed_at": now})
     return current
@@ -321,15 +293,14 @@ def core_group_membership_end(*, membership: CoreGroupMembership, ended_on: date
 
 @transaction.atomic
 def partner_save(
-    *, data: dict, partner: PartnerOrganisation | None = None, fingerprint: str = ""
+    *, data: dict, partner: PartnerOrganisation | None = None, version: int | None = None
 ) -> PartnerOrganisation:
-    """Create a partner organisation, or update one unless it changed since the form was opened."""
+    """Create a partner organisation, or update one unless it changed since the form was opened
+    (StaleEdit)."""
     if partner is None:
         partner = PartnerOrganisation()
     else:
-        partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
-        if record_fingerprint(partner, PARTNER_FIELDS) != fingerprint:
-            raise StaleEdit(partner)
+        partner = locked_for_edit(PartnerOrganisation, partner.pk, version)
     for name in PARTNER_FIELDS:
         setattr(partner, name, data[name])
     partner.full_clean()

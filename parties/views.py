@@ -7,7 +7,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.downloads import csv_text
+from core.concurrency import StaleEdit, conflict_context
+from core.downloads import attachment, csv_text
 
 from . import selectors, services
 from .exports import vcard
@@ -31,7 +31,7 @@ from .forms import (
     TermEndForm,
 )
 from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, User
-from .permissions import can, require
+from .permissions import can, capability_required
 from .reminders import confirm_token_read
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -53,12 +53,11 @@ def party_list(request):
 
 
 def _directory(request) -> ContactPointFilter:
-    require(request.user, "contacts.view")
     return ContactPointFilter(request.GET, queryset=selectors.current_terms())
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_directory(request):
     filterset = _directory(request)
     page = Paginator(filterset.qs, 60).get_page(request.GET.get("page"))
@@ -77,7 +76,7 @@ def contact_point_directory(request):
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_csv(request):
     terms = _directory(request).qs
     header = ["party_code", "party", "group", "kind", "name", "title", "organisation", "email", "phone",
@@ -98,27 +97,25 @@ def contact_point_csv(request):
         ]  # fmt: skip
         for t in terms
     )
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contact-points.csv"'
-    return response
+    # whole, not streamed: a few hundred rows at most, and the query count stays measurable
+    return attachment(
+        HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8"), "contact-points.csv"
+    )
 
 
 @require_GET
-@login_required
+@capability_required("contacts.view")
 def contact_point_vcard(request):
     body = "".join(vcard(t) for t in _directory(request).qs)
-    response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contact-points.vcf"'
-    return response
+    return attachment(HttpResponse(body, content_type="text/vcard; charset=utf-8"), "contact-points.vcf")
 
 
 # --- invitations and terms ---------------------------------------------------------------------
 
 
 @GET_POST
-@login_required
+@capability_required("contact_point.manage")
 def invitation_new(request):
-    require(request.user, "contact_point.manage")
     form = InvitationForm(request.POST or None, initial={"party": request.GET.get("party", "").upper()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,9 +171,8 @@ def invitation_accept(request, token: str):
 
 
 @GET_POST
-@login_required
+@capability_required("contact_point.manage")
 def term_end(request, pk: int):
-    require(request.user, "contact_point.manage")
     term = get_object_or_404(ContactPointTerm.objects.select_related("user", "party"), pk=pk)
     if term.ended_on is not None:
         messages.info(request, _("This term had already ended."))
@@ -198,20 +194,18 @@ def term_end(request, pk: int):
 
 
 @GET_POST
-@login_required
+@capability_required("profile.edit")
 def my_details(request):
-    require(request.user, "profile.edit")
     user = request.user
-    initial = {"fingerprint": services.record_fingerprint(user, services.DETAIL_FIELDS)}
-    form = ContactDetailsForm(request.POST or None, instance=user, initial=initial)
+    form = ContactDetailsForm(request.POST or None, instance=user, initial={"version": user.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_details_update(
-                user=user, data=form.cleaned_data, fingerprint=form.cleaned_data["fingerprint"]
+                user=user, data=form.cleaned_data, version=form.cleaned_data["version"]
             )
-        except services.StaleEdit as exc:
-            conflict = exc.current
+        except StaleEdit as stale:
+            conflict = conflict_context(stale.current, form, services.DETAIL_FIELDS)
         else:
             messages.success(request, _("Your details are saved and confirmed for this year."))
             return redirect("parties:my-details")
@@ -221,7 +215,7 @@ def my_details(request):
         "terms": ContactPointTerm.objects.filter(user=user).select_related("party"),
         "changes": user.history.select_related("history_user").order_by("-history_date")[:10],
     }
-    return render(request, "parties/my_details.html", context)
+    return render(request, "parties/my_details.html", context, status=409 if conflict else 200)
 
 
 @GET_POST
@@ -287,9 +281,8 @@ def core_group_history(request):
 
 
 @GET_POST
-@login_required
+@capability_required("core_group.manage")
 def core_group_add(request):
-    require(request.user, "core_group.manage")
     form = CoreGroupMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,9 +298,8 @@ def core_group_add(request):
 
 
 @GET_POST
-@login_required
+@capability_required("core_group.manage")
 def core_group_end(request, pk: int):
-    require(request.user, "core_group.manage")
     membership = get_object_or_404(CoreGroupMembership.objects.select_related("party"), pk=pk)
     if membership.ended_on is not None:
         messages.info(request, _("This membership had already ended."))
@@ -342,27 +334,27 @@ def partner_list(request):
 
 
 @GET_POST
-@login_required
+@capability_required("partner.manage")
 def partner_edit(request, pk: int | None = None):
-    require(request.user, "partner.manage")
     partner = get_object_or_404(PartnerOrganisation, pk=pk) if pk else None
-    initial = (
-        {"fingerprint": services.record_fingerprint(partner, services.PARTNER_FIELDS)} if partner else {}
-    )
+    initial = {"version": partner.version} if partner else {}
     form = PartnerForm(request.POST or None, instance=partner, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_save(
-                data=form.cleaned_data, partner=partner, fingerprint=form.cleaned_data["fingerprint"]
+                data=form.cleaned_data, partner=partner, version=form.cleaned_data["version"]
             )
-        except services.StaleEdit as exc:
-            conflict = exc.current
+        except StaleEdit as stale:
+            conflict = conflict_context(stale.current, form, services.PARTNER_FIELDS)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Partner organisation saved."))
             return redirect("parties:partners")
     return render(
-        request, "parties/partner_form.html", {"form": form, "partner": partner, "conflict": conflict}
+        request,
+        "parties/partner_form.html",
+        {"form": form, "partner": partner, "conflict": conflict},
+        status=409 if conflict else 200,
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from parties.permissions import can
+from parties.permissions import can, require
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,8 +21,8 @@ class PortalAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def guarded(request, *args, **kwargs):
-            if request.user.is_authenticated and not self.has_permission(request):
-                raise PermissionDenied
+            if request.user.is_authenticated:
+                require(request.user, "admin.access")  # 403, logged
             return inner(request, *args, **kwargs)
 
         guarded.__dict__.update(inner.__dict__)

@@ -10,9 +10,8 @@ Meeting a year, core group meetings, expert meetings in proportion) and their de
 Rows go in with `bulk_create` in batches, the many-to-many rows through their `through` models;
 no simple-history rows are written for this data (it is demo data, not anyone's edit).
 
-Extension points: `seed_registrations`, `seed_progress_reports` and `seed_review_answers` are
-called with everything made so far and return their counts; they make nothing until the models
-they need exist (see each one's docstring).
+Each app's part is one `seed_<things>` function called with everything made so far (`Made`);
+reporting cycles, progress reports and their review answers come from evaluation/demo.py.
 """
 
 from __future__ import annotations
@@ -83,7 +82,7 @@ CURRENCIES = ["USD", "CHF", "GBP", "SEK", "CZK"]
 
 @dataclass
 class Made:
-    """What the bulk seeder has made, handed to the extension points."""
+    """What the bulk seeder has made, handed to each app's seeder in turn."""
 
     plan: ActionPlan
     parties: list[Party]
@@ -109,9 +108,7 @@ def seed(*, rng: random.Random, scale: float, plan: ActionPlan) -> dict[str, int
         seed_participations(rng=rng, made=made)
         seed_activities(rng=rng, scale=scale, made=made)
         seed_meetings(rng=rng, scale=scale, made=made)
-        seed_registrations(rng=rng, scale=scale, made=made)
         seed_progress_reports(rng=rng, scale=scale, made=made)
-        seed_review_answers(rng=rng, scale=scale, made=made)
     # One compiled yearly report, so that a report page exists to measure; after the commit, since
     # the compile's heartbeat runs on a connection of its own.
     from evaluation.services import report_compile_now
@@ -390,15 +387,6 @@ def seed_meetings(*, rng: random.Random, scale: float, made: Made) -> None:
     made.counts.update(meetings=len(meetings), decisions=len(decisions))
 
 
-def seed_registrations(*, rng: random.Random, scale: float, made: Made) -> None:
-    """Extension point: registrations of contact points to `made.meetings`.
-
-    To fill when the meetings section has its registration model: for each meeting, register the
-    contact points of a sample of Parties (all of them for SOMs, the participants of the meeting's
-    actions for expert meetings, via `made.participations`), with `bulk_create` as above.
-    """
-
-
 def seed_progress_reports(*, rng: random.Random, scale: float, made: Made) -> None:
     """Reporting cycles, progress reports and review answers: the evaluation section's own demo
     seeder (bulk inserts, a report for most Parties in past years)."""
@@ -406,8 +394,3 @@ def seed_progress_reports(*, rng: random.Random, scale: float, made: Made) -> No
 
     for name, n in evaluation_demo.seed(rng=rng, scale=scale, plan=made.plan).items():
         made.counts[name] = made.counts.get(name, 0) + n
-
-
-def seed_review_answers(*, rng: random.Random, scale: float, made: Made) -> None:
-    """Extension point: the secretariat's review answers to progress reports (evaluation section);
-    to fill with the model, one answer per reviewed report."""

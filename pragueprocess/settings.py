@@ -27,6 +27,9 @@ DEBUG = env.bool("DEBUG", default="_pytest" in sys.modules)
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 # Keys that are published (here and in .env.example): never good enough for a real deployment.
 PUBLISHED_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string"}
+# /bench/floor (the bench's baseline request) is routed only when the bench runs: bench/run.py
+# sets BENCH_FLOOR for every process it starts (and bench/load.py for its gunicorn).
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
@@ -182,8 +185,31 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Where `manage.py backup` writes its dated archives (core/backup.py).
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 MEDIA_URL = "/media/"  # no URL serves it: uploads go through views that check permissions first
+# Uploads go through Django's storage API only. With a bucket set, every web and worker container
+# keeps them in one S3-compatible object store (MinIO in docker-compose.yml); without one, the local
+# disk under MEDIA_ROOT (`make run`, the tests).
+S3_BUCKET = env("S3_BUCKET", default=env("AWS_STORAGE_BUCKET_NAME", default=""))
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default=env("AWS_ACCESS_KEY_ID", default="")) or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=env("AWS_SECRET_ACCESS_KEY", default=""))
+            or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "location": env("S3_LOCATION", default=""),  # a prefix inside the bucket
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # never a public URL: downloads go through views that check first
+            "file_overwrite": False,  # a second upload under the same name gets a new name, as on disk
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),  # MinIO wants path style
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -57,8 +57,9 @@ def party_detail(request, code: str):
 
 @login_required
 def after_login(request):
-    """Contact points land on their Party's page; everyone else on the home page."""
-    if request.user.party_id and request.user.role == "contact_point":
+    """Those who write their own Party's records (contact points) land on its page; everyone else
+    on the home page."""
+    if request.user.party_id and can(request.user, "participation.edit", request.user.party_id):
         return redirect(request.user.party)
     return redirect("home")
 

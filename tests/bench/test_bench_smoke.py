@@ -235,3 +235,13 @@ def test_bench_table_flags_growing_queries_and_slow_pages():
     # A busier machine during one run (its floor slower too) is not read as a slower page.
     results["50.0"]["pages"]["slow"]["floor_ms"] = 8.0
     assert "over 3× slower" not in report.pages_table(results, pages_)
+
+
+@pytest.mark.django_db
+def test_bench_floor_is_routed_only_when_the_bench_runs(client, settings, plan):
+    from tests.bench.conftest import reload_urls
+
+    assert client.get("/bench/floor").status_code == 200
+    settings.BENCH_FLOOR = False
+    reload_urls()
+    assert client.get("/bench/floor").status_code == 404

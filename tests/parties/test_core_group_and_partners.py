@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from parties.models import CoreGroupMembership, PartnerOrganisation, Party
-from parties.services import PARTNER_FIELDS, record_fingerprint
 from tests.factories import CoreGroupMembershipFactory, PartnerOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +74,15 @@ def test_partner_directory_by_kind_and_secretariat_edits_with_a_version(
     assert "Non-governmental organisation" in body and "ZZNGO" in body and "Edit" not in body
     c = client_for(secretariat)
     data = {"acronym": "ZZNGO", "name": "Renamed NGO", "kind": "ngo", "website": "", "is_active": "on",
-            "fingerprint": record_fingerprint(partner, PARTNER_FIELDS)}  # fmt: skip
-    PartnerOrganisation.objects.filter(pk=partner.pk).update(name="Changed meanwhile")
+            "version": partner.version}  # fmt: skip
+    PartnerOrganisation.objects.filter(pk=partner.pk).update(
+        name="Changed meanwhile", version=F("version") + 1
+    )
     stale = c.post(f"/parties/partners/{partner.pk}/edit/", data)
-    assert stale.status_code == 200 and "nothing was saved" in stale.content.decode()
+    assert stale.status_code == 409 and "nothing was overwritten" in stale.content.decode()
     partner.refresh_from_db()
     assert partner.name == "Changed meanwhile"
-    data["fingerprint"] = record_fingerprint(partner, PARTNER_FIELDS)
+    data["version"] = partner.version
     assert c.post(f"/parties/partners/{partner.pk}/edit/", data).status_code == 302
     partner.refresh_from_db()
     assert partner.name == "Renamed NGO" and partner.history.first().history_user == secretariat

@@ -29,7 +29,7 @@ FIELDS = {
         "email",
         "phone",
         "preferred_language",
-        "fingerprint",
+        "version",
     ],  # fmt: skip
     "/parties/contact-points/invite/": ["email", "party", "kind", "first_name", "last_name"],
     "/parties/core-group/new/": ["party", "started_on", "decided_on", "decision_reference"],
@@ -46,7 +46,7 @@ def test_fuzz_forms_never_answer_5xx(url, client_for, secretariat, ncp_a, ncp_b,
     extra = {
         f"/parties/contact-points/terms/{term.pk}/end/": ["ended_on"],
         f"/parties/core-group/{membership.pk}/end/": ["ended_on"],
-        f"/parties/partners/{partner.pk}/edit/": FIELDS["/parties/partners/new/"] + ["fingerprint"],
+        f"/parties/partners/{partner.pk}/edit/": FIELDS["/parties/partners/new/"] + ["version"],
     }
     user = secretariat if "participation" not in url and "my-details" not in url else ncp_a
     client = client_for(user)
