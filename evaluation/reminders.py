@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from actions.models import Participation
+from core.mail import mail_render
 from parties.models import User
 from parties.notifications import notification_queue, notifications_cancel
 
@@ -39,9 +39,10 @@ def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, template
     in the user's language."""
     made = 0
     for user in users:
-        with translation.override(user.preferred_language or "en"):
-            subject = " ".join(render_to_string(f"evaluation/email/{template}_subject.txt", context).split())
-            body = render_to_string(f"evaluation/email/{template}_body.txt", context).strip()
+        subject, body = mail_render(
+            f"evaluation/email/{template}", context, language=user.preferred_language or "en"
+        )
+        body = body.strip()
         _n, created = notification_queue(
             key=f"{prefix}:{deadline.isoformat()}:{kind}:user:{user.pk}",
             kind=prefix.split(":")[0] + "_reminder",

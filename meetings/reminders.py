@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from core.mail import mail_render
 from parties.models import Notification, User
 from parties.notifications import notification_queue, notifications_cancel
 
@@ -107,17 +107,15 @@ def everyone(meeting: Meeting) -> list[Recipient]:
 
 
 def _render(meeting: Meeting, kind: str, recipient: Recipient, extra: dict) -> tuple[str, str]:
-    with translation.override(recipient.language):
-        context = {
+    def context() -> dict:
+        return {
             "meeting": meeting,
             "recipient": recipient,
             "url": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
             **extra,
         }
-        template = kind.split("-")[0]
-        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"meetings/email/{template}_body.txt", context)
-    return " ".join(subject.split()), body
+
+    return mail_render(f"meetings/email/{kind.split('-')[0]}", context, language=recipient.language)
 
 
 def _queue(meeting, kind: str, key_kind: str, due: datetime, recipients, existing: set[str], extra=None):

@@ -15,7 +15,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from .emails import mail_render
+from core.mail import mail_render
+
 from .models import ContactPointTerm, DetailsConfirmation, Notification, User
 
 CONFIRM_SALT = "parties.details-confirm"

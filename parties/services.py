@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from core.background import enqueue_on_commit
 from core.concurrency import locked_for_edit
+from core.mail import mail_render
 
-from .emails import mail_render
 from .models import (
     ContactPointTerm,
     CoreGroupMembership,
