@@ -96,24 +96,22 @@ def _probe(environment, **kwargs):
 
 
 def _sign_in_plain(session, host: str, account: dict) -> None:
-    page = session.get(host + "/accounts/login/")
+    _plain_post(session, host, "/accounts/login/", {"username": account["username"], "password": PASSWORD})
+    if account.get("totp_key"):  # the secretariat's second factor
+        _plain_post(session, host, "/accounts/two-factor/", {"token": totp_now(account["totp_key"])})
+
+
+def _plain_post(session, host: str, path: str, data: dict) -> None:
+    """GET the form at `path`, then POST `data` with its CSRF token (outside locust's statistics)."""
+    page = session.get(host + path)
     loopback_cookies(session.cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     session.post(
-        host + "/accounts/login/",
-        data={"username": account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": host + "/accounts/login/"},
+        host + path,
+        data={**data, "csrfmiddlewaretoken": token},
+        headers={"Referer": host + path},
         allow_redirects=False,
     )
-    if account.get("totp_key"):
-        form = session.get(host + "/accounts/two-factor/")
-        loopback_cookies(session.cookies)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-        session.post(
-            host + "/accounts/two-factor/",
-            data={"token": totp_now(account["totp_key"]), "csrfmiddlewaretoken": token},
-            headers={"Referer": host + "/accounts/two-factor/"},
-        )
 
 
 class _Person(HttpUser):
@@ -128,38 +126,29 @@ class _Person(HttpUser):
         STATE["signed_in"] += 1
 
     def sign_in(self):
-        page = self.client.get("/accounts/login/", name="sign-in form")
+        self._form_post(
+            "/accounts/login/", {"username": self.account["username"], "password": PASSWORD}, "sign-in"
+        )
+        if self.account.get("totp_key"):  # the secretariat's second factor
+            self._form_post(
+                "/accounts/two-factor/", {"token": totp_now(self.account["totp_key"])}, "second factor"
+            )
+
+    def _form_post(self, path: str, data: dict, name: str) -> None:
+        """GET the form at `path` ("<name> form"), POST `data` with its CSRF token ("<name>"):
+        anything but a redirect is a failure."""
+        page = self.client.get(path, name=f"{name} form")
         loopback_cookies(self.client.cookies)
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
         with self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.account["username"],
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": match.group(1) if match else "",
-            },
-            name="sign-in",
+            path,
+            data={**data, "csrfmiddlewaretoken": match.group(1) if match else ""},
+            name=name,
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"sign-in answered {response.status_code}")
-        if self.account.get("totp_key"):  # the secretariat's second factor
-            form = self.client.get("/accounts/two-factor/", name="second factor form")
-            loopback_cookies(self.client.cookies)
-            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text or "")
-            with self.client.post(
-                "/accounts/two-factor/",
-                data={
-                    "token": totp_now(self.account["totp_key"]),
-                    "csrfmiddlewaretoken": match.group(1) if match else "",
-                },
-                name="second factor",
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                if response.status_code != 302:
-                    response.failure(f"second factor answered {response.status_code}")
+                response.failure(f"{name} answered {response.status_code}")
 
     def page(self, kind: str, **values):
         """GET a page type, or skip it when it is not on this branch."""
