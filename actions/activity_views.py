@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import csv_response, file_response
+from core.uploads import download_name
 from parties.permissions import ALL, can, require, scope
 
 from . import exports, imports, selectors, services
@@ -311,7 +312,9 @@ def activity_document(request, pk: int, document_pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return file_response(handle, document.original_name, document.content_type)
+    return file_response(
+        handle, download_name(document.original_name, document.content_type), document.content_type
+    )
 
 
 IMPORT_SESSION_KEY = "activity_import"

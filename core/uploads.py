@@ -105,3 +105,27 @@ def document_kind(upload) -> tuple[str, str] | None:
     finally:
         upload.seek(0)
     return None
+
+
+# The extension each checked kind is served under (document_kind's content types).
+EXTENSION_OF = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/msword": "doc",
+    **{content_type: extension for content_type, extension in OOXML.values()},
+    **{mimetype.decode(): extension for mimetype, extension in ODF.items()},
+}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a document is served under: its own, with the extension of the kind its content was
+    checked to be (a PDF named `Agenda.bat` or `minutes.hta` goes out as `Agenda.pdf`, `minutes.pdf`),
+    without path parts or control characters."""
+    extension = EXTENSION_OF.get(content_type, "bin")
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*').strip(" .")
+    stem, dot, current = base.rpartition(".")
+    if dot and stem and current.isalnum() and len(current) <= 5:
+        base = stem
+    return f"{base or 'document'}.{extension}"

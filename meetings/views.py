@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.selectors import plan_current
 from core.concurrency import StaleEdit, conflict_context, last_change, parse_version
 from core.downloads import attachment, csv_response, file_response
+from core.uploads import download_name
 from parties.models import Notification, Party, User
 from parties.permissions import can, capability_required, deny, require
 
@@ -399,7 +400,8 @@ def document_new(request, pk: int):
 @capability_required("member.view")
 def document_download(request, pk: int, doc: int):
     document = get_object_or_404(Document, pk=doc, meeting_id=pk)
-    return file_response(document.file.open("rb"), document.filename, document.content_type)
+    name = download_name(document.filename, document.content_type)
+    return file_response(document.file.open("rb"), name, document.content_type)
 
 
 @login_required
