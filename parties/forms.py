@@ -82,6 +82,13 @@ class TermEndForm(forms.Form):
 
 class ContactDetailsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    current_password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address: the old address is told of the change."),
+    )
 
     class Meta:
         model = User
@@ -97,6 +104,19 @@ class ContactDetailsForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email, is_active=True).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another account already uses this e-mail."))
         return email
+
+    def clean(self):
+        data = super().clean()
+        # self.instance still holds the saved address here: the form's values reach it only after clean()
+        changes_email = data.get("email") and data["email"].lower() != (self.instance.email or "").lower()
+        if changes_email and not self.instance.check_password(data.get("current_password") or ""):
+            self.add_error(
+                "current_password",
+                _("Enter your password to change your e-mail address.")
+                if not data.get("current_password")
+                else _("This is not your password: the e-mail address was not changed."),
+            )
+        return data
 
 
 class CoreGroupMembershipForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.background import enqueue_on_commit
 from core.concurrency import locked_for_edit
 from core.mail import mail_render
+from core.security import log_event
 
 from .models import (
     ContactPointTerm,
@@ -238,14 +239,36 @@ def term_open(*, user: User, party: Party, kind: str, started_on: date) -> Conta
 def contact_details_update(*, user: User, data: dict, version: int | None) -> User:
     """Save one's own details, unless they changed since the form was opened (StaleEdit)."""
     current = locked_for_edit(User, user.pk, version)
+    old_email = current.email
     for name in DETAIL_FIELDS:
         setattr(current, name, data[name])
     current.full_clean(exclude=["password"])
     current._history_user = user
     current.save(update_fields=[*DETAIL_FIELDS, "version"])
     now = timezone.now()
+    if old_email and old_email.lower() != current.email.lower():
+        _email_changed_notice(user=current, old_email=old_email, now=now)
     DetailsConfirmation.objects.get_or_create(user=current, year=now.year, defaults={"confirmed_at": now})
     return current
+
+
+def _email_changed_notice(*, user: User, old_email: str, now: datetime) -> None:
+    """Tell the old address that the account's address changed (a takeover shows at once)."""
+    context = {"user": user, "new_email": user.email, "when": now, "site": settings.SITE_URL.rstrip("/")}
+    subject, body = mail_render(
+        "parties/email/email_changed", context, language=user.preferred_language or "en"
+    )
+    notification_queue(
+        key=f"email-changed:{user.pk}:{user.version}",
+        kind="email_changed",
+        to_email=old_email,
+        subject=subject,
+        body=body,
+        due_at=now,
+        language=user.preferred_language or "en",
+    )
+    log_event("email_changed", username=user.get_username(), old=old_email, new=user.email)
+    enqueue_on_commit(send_due_notifications)
 
 
 def details_confirm(
