@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -271,6 +273,12 @@ class Review(TimeStampedModel):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     opens_on = models.DateField(_("questionnaire opens on"))
     deadline = models.DateField(_("questionnaire deadline"))
+    closes_on = models.DateField(
+        _("questionnaire closes on"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the answers are read-only. Empty: four weeks after the deadline."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -283,6 +291,10 @@ class Review(TimeStampedModel):
                 condition=models.Q(end_year__gte=models.F("start_year")),
                 name="evaluation_review_years_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=models.F("deadline")),
+                name="evaluation_review_closes_after_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -290,6 +302,17 @@ class Review(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:review", args=[self.kind])
+
+    @property
+    def closing_day(self) -> date:
+        """The last day answers can be written: `closes_on`, or four weeks after the deadline."""
+        return self.closes_on or self.deadline + timedelta(weeks=4)
+
+    def window(self, today: date) -> str:
+        """ "not_open", "open" or "closed" on `today` (the questionnaire's dates, inclusive)."""
+        if today < self.opens_on:
+            return "not_open"
+        return "open" if today <= self.closing_day else "closed"
 
 
 CRITERIA = ("relevance", "impact", "effectiveness", "efficiency", "coherence")

@@ -65,6 +65,10 @@ class QuestionnaireClosed(NotAllowed):
     message = gettext_lazy("This questionnaire has been submitted.")
 
 
+class QuestionnaireNotOpen(NotAllowed):
+    message = gettext_lazy("This questionnaire is not open for answers: see its dates.")
+
+
 # --- cycles -------------------------------------------------------------------------------------
 
 
@@ -246,6 +250,8 @@ def review_response_save(
         raise
     if response.state == ReviewResponse.State.SUBMITTED:
         raise QuestionnaireClosed
+    if review.window(timezone.localdate()) != "open":
+        raise QuestionnaireNotOpen
     for c in CRITERIA:
         setattr(response, f"{c}_score", values.get(f"{c}_score"))
         setattr(response, f"{c}_comment", values.get(f"{c}_comment", ""))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -399,7 +400,9 @@ def review_respond(request, kind: str, code: str):
         request.POST or None, response=response, initial={"version": response.version if response else 1}
     )
     status, conflict = 200, None
-    locked = response is not None and response.state == ReviewResponse.State.SUBMITTED
+    window = review.window(timezone.localdate())
+    submitted = response is not None and response.state == ReviewResponse.State.SUBMITTED
+    locked = submitted or window != "open"  # read-only outside the questionnaire's dates
     if request.method == "POST" and not locked and form.is_valid():
         try:
             services.review_response_save(
@@ -428,7 +431,7 @@ def review_respond(request, kind: str, code: str):
             capability="review.respond",
             party_id=party.pk,
             visible=True,
-            reason=str(services.QuestionnaireClosed()),
+            reason=str(services.QuestionnaireClosed() if submitted else services.QuestionnaireNotOpen()),
         )
     elif request.method == "POST":
         status = 400
@@ -443,6 +446,8 @@ def review_respond(request, kind: str, code: str):
             "form": form,
             "criteria": criteria,
             "locked": locked,
+            "submitted": submitted,
+            "window": window,
             "conflict": conflict,
         },
         status=status,

@@ -17,6 +17,7 @@ from evaluation.models import ProgressReport, ReportRequest, ReportVersion, Revi
 from tests.factories import ParticipationFactory, ProgressReportFactory, ReportingCycleFactory, action, som_on
 
 pytestmark = pytest.mark.django_db
+OPEN_UNTIL = dt.date.today() + dt.timedelta(days=365)  # the questionnaires these tests answer are open
 
 ROLES = ["ncp_a", "ncp_b", "secretariat", "reader", "coregroup", "anonymous"]
 LOGIN = 302
@@ -107,6 +108,7 @@ def world(plan, party_a, party_b, secretariat):
         end_year=2014,
         opens_on=dt.date(2014, 6, 1),
         deadline=dt.date(2014, 9, 30),
+        closes_on=OPEN_UNTIL,  # kept open for answers by the secretariat
     )
     common = {
         "kind": "yearly",

@@ -11,6 +11,7 @@ from evaluation.services import report_request, report_request_run
 from tests.factories import ActivityFactory, ParticipationFactory, action
 
 pytestmark = pytest.mark.django_db
+OPEN_UNTIL = dt.date.today() + dt.timedelta(days=365)  # the questionnaires these tests answer are open
 
 ALL5 = {f"{c}_score": "4" for c in ("relevance", "impact", "effectiveness", "efficiency", "coherence")}
 
@@ -26,6 +27,7 @@ def reviews(plan, party_a, party_b):
         end_year=2014,
         opens_on=dt.date(2014, 6, 1),
         deadline=dt.date(2014, 9, 30),
+        closes_on=OPEN_UNTIL,  # kept open for answers by the secretariat
     )
     final = Review.objects.create(
         plan=plan,
@@ -34,6 +36,7 @@ def reviews(plan, party_a, party_b):
         end_year=2016,
         opens_on=dt.date(2016, 6, 1),
         deadline=dt.date(2016, 9, 30),
+        closes_on=OPEN_UNTIL,
     )
     return mid, final
 
@@ -141,3 +144,33 @@ def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
         "Ours",
         "Corrected in the administration",
     )
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "window"),
+    [(+10, +40, "not_open"), (-40, -10, "closed"), (-10, +10, "open")],
+)
+def test_a_questionnaire_is_read_only_outside_its_dates(reviews, ncp_a, client_for, opens, closes, window):
+    mid, _final = reviews
+    today = dt.date.today()
+    mid.opens_on, mid.deadline = today + dt.timedelta(days=opens), today + dt.timedelta(days=closes)
+    mid.closes_on = mid.deadline
+    mid.save()
+    assert mid.window(today) == window
+    client = client_for(ncp_a)
+    page = client.get("/evaluation/reviews/midterm/cz/").content.decode()
+    response = client.post("/evaluation/reviews/midterm/cz/", {**ALL5, "version": "1", "save": "1"})
+    if window == "open":
+        assert response.status_code == 302
+        assert ReviewResponse.objects.get(review=mid).relevance_score == 4
+    else:
+        assert response.status_code == 403 and 'name="save"' not in page  # shown, not editable
+        assert not ReviewResponse.objects.filter(review=mid, relevance_score__isnull=False).exists()
+        expected = "opens on" if window == "not_open" else "the answers are read-only"
+        assert expected in page
+
+
+def test_the_closing_day_is_four_weeks_after_the_deadline_unless_set(reviews):
+    mid, _final = reviews
+    mid.closes_on = None
+    assert mid.closing_day == dt.date(2014, 10, 28)
