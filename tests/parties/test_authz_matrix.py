@@ -18,6 +18,7 @@ from parties.models import ContactPointTerm, CoreGroupMembership, Invitation, Pa
 from parties.reminders import confirm_token
 from parties.services import DETAIL_FIELDS, PARTNER_FIELDS, invitation_create, record_fingerprint
 from tests.factories import (
+    ActivityFactory,
     ContactPointTermFactory,
     CoreGroupMembershipFactory,
     ParticipationFactory,
@@ -43,6 +44,7 @@ def ctx(cast, party_a, party_b, secretariat):
         email="new.person@example.org", party=party_a, kind="deputy", invited_by=secretariat
     )
     ParticipationFactory(party=party_b, action=action("II.2"))  # the other Party's, never touched
+    ActivityFactory(party=party_a, state="draft", title="Draft of Party A", actions=[action("I.1")])
     return {
         "term": term,
         "membership": CoreGroupMembershipFactory(party=party_a),
@@ -87,16 +89,22 @@ def _other_partys_participation(ctx):
     return list(Participation.objects.filter(party__code="DE").values_list("action_id", "role", "note"))
 
 
-def get_and_post(name, url, get, post, data=None):
+def get_and_post(name, url, get, post, data=None, then=None):
     """Every page of the section is tried with both methods: what it answers to GET and to POST."""
-    return [Row(name, "get", url, get), Row(name, "post", url, post, data=data)]
+    return [Row(name, "get", url, get, then=then), Row(name, "post", url, post, data=data)]
+
+
+def _drafts_only_for_their_party(response, role, ctx):
+    """A Party's page lists its draft activities to its own contact points and the secretariat only."""
+    shown = "Draft of Party A" in response.content.decode()
+    assert shown == (role in ("ncp_a", "secretariat")), role
 
 
 # Party-scoped pages are on party_a (CZ). Paths are formatted with the ctx: {term.pk}, {token}, ...
 MATRIX = Matrix(
     rows=[
         *get_and_post("parties:list", "/parties/", ALL, NOT_ALLOWED),
-        *get_and_post("parties:detail", "/parties/cz/", ALL, NOT_ALLOWED),
+        *get_and_post("parties:detail", "/parties/cz/", ALL, NOT_ALLOWED, then=_drafts_only_for_their_party),
         *get_and_post("parties:contact-points", "/parties/contact-points/", MEMBERS, NOT_ALLOWED),
         *get_and_post(
             "parties:contact-points-csv", "/parties/contact-points/export.csv", MEMBERS, NOT_ALLOWED
