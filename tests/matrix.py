@@ -125,7 +125,8 @@ class Matrix:
         user, expected = cast[role], row.expected[role]
         path = row.path(world)
         # The coverage test trusts the row's name: the path must be that URL's.
-        assert resolve(path.split("?", 1)[0]).view_name == row.name, (row.label, path)
+        reached = resolve(path.split("?", 1)[0]).view_name
+        assert reached == row.name, f"{row.label}: {path} is the URL of {reached!r}, not of {row.name!r}"
         watch_refusal = self.refused_keeps is not None and expected in REFUSALS
         watch_always = self.keeps is not None and role in self.keepers
         before = self.refused_keeps(world) if watch_refusal else None

@@ -8,11 +8,13 @@ each URL name that no row covers. A new page cannot ship without saying who may 
 from __future__ import annotations
 
 import importlib
+import itertools
 from pathlib import Path
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.matrix import COVERED
+from tests.matrix import COVERED, Matrix, Row, everyone
 
 TESTS = Path(__file__).resolve().parent
 
@@ -73,3 +75,31 @@ def test_the_walk_sees_namespaced_and_plain_url_names():
     names = portal_url_names()
     assert {"home", "login", "meetings:register", "evaluation:progress-edit", "parties:detail"} <= names
     assert not any(name.startswith("admin:") for name in names)
+
+
+@pytest.fixture
+def _registry_kept():
+    """Rows made by the tests below register their names too: take them back out afterwards."""
+    before = set(COVERED)
+    yield
+    COVERED.intersection_update(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_registry_kept")
+def test_a_row_cannot_claim_a_url_name_its_path_does_not_reach(cast, client_for):
+    """The coverage above trusts the rows' names, so the runner checks each against its path."""
+    row = Row("home", "get", "/plan/", everyone(200))
+    with pytest.raises(AssertionError, match="is the URL of 'actions:plan', not of 'home'"):
+        Matrix(rows=[row]).check(row, "anonymous", {}, cast, client_for)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_registry_kept")
+def test_a_refused_request_that_changed_what_the_matrix_watches_fails(cast, client_for):
+    readings = itertools.count()  # a different reading each time: as if the request had written
+    row = Row("healthz", "post", "/healthz", everyone(405))
+    with pytest.raises(AssertionError, match="a refused request changed data"):
+        Matrix(rows=[row], refused_keeps=lambda world: next(readings)).check(
+            row, "reader", {}, cast, client_for
+        )
