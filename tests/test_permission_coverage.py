@@ -19,9 +19,10 @@ from tests.matrix import COVERED, Matrix, Row, everyone
 TESTS = Path(__file__).resolve().parent
 
 # Namespaces that are not the portal's own pages.
-# - admin: Django's admin; its own permission checks (staff only) guard every page it adds, one for
-#   each registered model, and tests/pragueprocess/test_accounts_and_admin.py asserts who gets in.
-NOT_PORTAL_NAMESPACES = {"admin"}
+# - admin: Django's admin; its own check (the secretariat only) guards every page it adds, six for
+#   each registered model. The site matrix (tests/pragueprocess/test_site_permissions.py) tries its
+#   door and one of its lists, as tests/pragueprocess/test_accounts_and_admin.py does.
+NOT_PORTAL_NAMESPACES = frozenset({"admin"})
 
 # URL names that are not portal pages (the README's Pages table does not list them).
 NOT_PORTAL_NAMES = {
@@ -32,14 +33,14 @@ NOT_PORTAL_NAMES = {
 }
 
 
-def _url_names(patterns, namespace: str = "") -> set[str]:
+def _url_names(patterns, namespace: str = "", skip: frozenset[str] = NOT_PORTAL_NAMESPACES) -> set[str]:
     names: set[str] = set()
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            if pattern.namespace in NOT_PORTAL_NAMESPACES:
+            if pattern.namespace in skip:
                 continue
-            names |= _url_names(pattern.url_patterns, inner)
+            names |= _url_names(pattern.url_patterns, inner, skip)
         # Django's static and media helpers add unnamed patterns; every page of ours has a name.
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(f"{namespace}{pattern.name}")
@@ -48,6 +49,11 @@ def _url_names(patterns, namespace: str = "") -> set[str]:
 
 def portal_url_names() -> set[str]:
     return _url_names(get_resolver().url_patterns) - NOT_PORTAL_NAMES
+
+
+def every_url_name() -> set[str]:
+    """Every named URL, the admin's included: what a row may name."""
+    return _url_names(get_resolver().url_patterns, skip=frozenset())
 
 
 def _load_every_matrix() -> None:
@@ -66,7 +72,7 @@ def test_every_url_name_of_the_portal_has_a_row_in_a_permission_matrix():
 
 def test_every_matrix_row_names_a_url_of_the_portal():
     _load_every_matrix()
-    unknown = COVERED - portal_url_names()
+    unknown = COVERED - every_url_name()
     assert not unknown, f"matrix rows for URL names the portal does not have: {sorted(unknown)}"
 
 

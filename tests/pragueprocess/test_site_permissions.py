@@ -2,7 +2,8 @@
 
 What the public reads (home, the plan, an action, health) answers 200 to everyone; sign-in sends a
 member who is already signed in on to the landing page; the password change is for members; the
-password reset and its pages are open to anyone who holds the e-mail; signing out is POST only.
+password reset and its pages are open to anyone who holds the e-mail; signing out is POST only;
+Django's admin lets in the secretariat only (an anonymous visitor is sent to the admin's sign-in).
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ MATRIX = Matrix(
         Row("password_reset_complete", "get", "/accounts/reset/done/", everyone(200)),
         Row("set_language", "post", "/i18n/setlang/", everyone(302), data={"language": "ru", "next": "/"}),
         Row("set_language", "get", "/i18n/setlang/?next=/", everyone(302)),
+        # Django's admin is for the secretariat; the coverage test leaves its many model pages to
+        # Django's own staff check, these rows try its door and one of its lists.
+        Row("admin:index", "get", "/admin/", expect(302, 403, 403, 403, 403, 200)),
+        Row(
+            "admin:actions_activity_changelist",
+            "get",
+            "/admin/actions/activity/",
+            expect(302, 403, 403, 403, 403, 200),
+        ),
     ],
     refused_keeps=_accounts_unchanged,
     # No page here changes an account: a wrong sign-in, an empty password form, a reset for an
