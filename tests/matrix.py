@@ -45,7 +45,9 @@ World = dict[str, Any]
 COVERED: set[str] = set()
 
 
-def expect(anonymous: Status, reader: Status, coregroup: Status, ncp_a: Status, ncp_b: Status, secretariat: Status) -> Expected:  # fmt: skip
+def expect(
+    anonymous: Status, reader: Status, coregroup: Status, ncp_a: Status, ncp_b: Status, secretariat: Status
+) -> Expected:
     """The expected status per role, in the standing order."""
     return dict(zip(ROLES, (anonymous, reader, coregroup, ncp_a, ncp_b, secretariat), strict=True))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.matrix import COVERED, Matrix, Row, everyone
+from tests.matrix import COVERED, ROLES, Matrix, Row, everyone
 
 TESTS = Path(__file__).resolve().parent
 
@@ -109,3 +109,10 @@ def test_a_refused_request_that_changed_what_the_matrix_watches_fails(cast, clie
         Matrix(rows=[row], refused_keeps=lambda world: next(readings)).check(
             row, "reader", {}, cast, client_for
         )
+
+
+@pytest.mark.django_db
+def test_the_cast_stands_in_the_matrix_order(cast):
+    assert tuple(cast) == ROLES
+    assert cast["anonymous"] is None
+    assert cast["ncp_a"].party.code == "CZ" and cast["ncp_b"].party.code == "DE"
