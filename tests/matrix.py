@@ -25,8 +25,10 @@ name of the portal has no row.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -36,6 +38,8 @@ ROLES = ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b", "secretariat")
 LOGIN = "login"  # a redirect (302) to the sign-in page
 SIGN_IN = "/accounts/login/"
 REFUSALS = frozenset({LOGIN, 401, 403, 404, 405})
+DENIALS = frozenset({403, 404})  # what the security log records, one line each
+SECURITY_LOG = "pragueprocess.security"
 
 Status = int | str
 Expected = dict[str, Status]
@@ -99,20 +103,38 @@ class Matrix:
     refusal (sign-in redirect, 403, 404, 405): the two readings must be equal.
     `keeps(world)` is read before and after every request by a role in `keepers`, whatever it
     answers: what those roles may never change (another Party's records).
+    With `denials_logged`, every 403 and 404 the matrix expects must write exactly one line to the
+    security log. `unlogged` names the cases known not to write it yet ({row label: roles}): they
+    are strict expected failures (`UnloggedDenial` only, so a wrong status still fails), and the
+    day the denial is logged they fail until they are taken out of the list.
     """
 
     rows: Sequence[Row]
     refused_keeps: Callable[[World], Any] | None = None
     keeps: Callable[[World], Any] | None = None
     keepers: tuple[str, ...] = ROLES
+    denials_logged: bool = False
+    unlogged: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unlogged_reason: str = "this denial does not write its security log line yet"
 
     def __post_init__(self) -> None:
         labels = [row.label for row in self.rows]
         duplicates = {label for label in labels if labels.count(label) > 1}
         assert not duplicates, f"rows with the same name, method and case: {duplicates}"
+        assert set(self.unlogged) <= set(labels), f"unknown rows: {set(self.unlogged) - set(labels)}"
 
     def cases(self) -> list:
-        return [pytest.param(row, role, id=f"{row.label}-{role}") for row in self.rows for role in ROLES]
+        unlogged = pytest.mark.xfail(raises=UnloggedDenial, strict=True, reason=self.unlogged_reason)
+        return [
+            pytest.param(
+                row,
+                role,
+                id=f"{row.label}-{role}",
+                marks=[unlogged] if role in self.unlogged.get(row.label, ()) else [],
+            )
+            for row in self.rows
+            for role in ROLES
+        ]
 
     @property
     def parametrize(self):
@@ -134,7 +156,9 @@ class Matrix:
         before = self.refused_keeps(world) if watch_refusal else None
         before_always = self.keeps(world) if watch_always else None
 
-        response = getattr(client_for(user), row.method)(path, row.body(user, world))
+        client, body = client_for(user), row.body(user, world)  # signing in writes its own log line
+        with _security_lines() as lines:
+            response = getattr(client, row.method)(path, body)
 
         where = (row.label, role, path, response.status_code)
         if expected == LOGIN:
@@ -151,7 +175,34 @@ class Matrix:
             assert self.keeps(world) == before_always, f"{where}: another Party's records changed"
         if row.then is not None and expected not in REFUSALS:
             row.then(response, role, world)
+        # Last, so that a case known to miss its log line still checks everything above.
+        if self.denials_logged and expected in DENIALS and len(lines) != 1:
+            raise UnloggedDenial(f"{where}: a denial writes one security log line, not {lines}")
         return response
+
+
+class UnloggedDenial(AssertionError):
+    """A 403 or 404 that wrote no security log line (or more than one)."""
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.events: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.events.append(getattr(record, "security", {}).get("event", record.getMessage()))
+
+
+@contextmanager
+def _security_lines():
+    """The events the security log writes while the block runs."""
+    logger, handler = logging.getLogger(SECURITY_LOG), _Lines()
+    logger.addHandler(handler)
+    try:
+        yield handler.events
+    finally:
+        logger.removeHandler(handler)
 
 
 def _excerpt(response) -> bytes:

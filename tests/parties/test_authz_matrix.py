@@ -209,6 +209,7 @@ MATRIX = Matrix(
         ),
     ],
     refused_keeps=_section_unchanged,
+    denials_logged=True,
     # whatever anyone did, the other Party's participation is untouched
     keeps=_other_partys_participation,
 )

@@ -95,6 +95,7 @@ MATRIX = Matrix(
         ),
     ],
     refused_keeps=_accounts_unchanged,
+    denials_logged=True,
     # No page here changes an account: a wrong sign-in, an empty password form, a reset for an
     # address nobody has.
     keeps=_accounts_unchanged,
