@@ -11,7 +11,8 @@ The fixtures are those of tests/conftest.py (`cast`, `client_for`).
 
 Each (row, role) pair is one test case: it runs in its own rolled-back transaction on the data its
 module's fixture builds afresh. The runner signs in as the role, sends the request, asserts the
-status and, when the answer is a refusal, that nothing the module watches has changed.
+status and, when the answer is a refusal, that nothing the module watches has changed and (with
+`denials_logged`) that a 403 or 404 wrote one line to the security log.
 
 Every row registers its URL name in `COVERED`; tests/test_permission_coverage.py fails when a URL
 name of the portal has no row.
