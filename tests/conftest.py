@@ -98,14 +98,14 @@ def coregroup(plan):
 
 @pytest.fixture
 def cast(ncp_a, ncp_b, secretariat, reader, coregroup):
-    """Every role by name, plus None for the anonymous visitor."""
+    """Every role by name, plus None for the anonymous visitor, in the permission matrix's order."""
     return {
+        "anonymous": None,
+        "reader": reader,
+        "coregroup": coregroup,
         "ncp_a": ncp_a,
         "ncp_b": ncp_b,
         "secretariat": secretariat,
-        "reader": reader,
-        "coregroup": coregroup,
-        "anonymous": None,
     }
 
 

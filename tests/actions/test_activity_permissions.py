@@ -1,24 +1,23 @@
 """authz_matrix over every activity URL, and mass_assignment on Party and state.
 
 Records: Party A (CZ) has a submitted activity, a draft and an archived one, each with a document.
-The actors: ncp_a (own Party), ncp_b (other Party), secretariat, reader, coregroup, anonymous.
+The actors, in the standing order of tests/matrix.py: anonymous, reader, coregroup, ncp_a (own
+Party), ncp_b (other Party), secretariat.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 
 from actions import urls as action_urls
 from actions.models import Activity, ActivityDocument
 from tests.actions.activity_support import PDF, activity_post, edit_post, media_root  # noqa: F401
 from tests.factories import ActivityFactory, action
+from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-ROLES = ["ncp_a", "ncp_b", "secretariat", "reader", "coregroup", "anonymous"]
-LOGIN = "login"  # a redirect to the sign-in page
 
 
 def _doc(activity):
@@ -40,144 +39,130 @@ def records(plan, party_a):
     return made
 
 
-# (url name, method, record, {actor: expected}); "ok" is 200 for GET and a redirect for POST.
-# A GET on a writing URL is 405 for everyone, before anything else is looked at.
-VIEWERS = {
-    "ncp_a": 200,
-    "ncp_b": 200,
-    "secretariat": 200,
-    "reader": 200,
-    "coregroup": 200,
-    "anonymous": LOGIN,
-}
-OWN_ONLY = {
-    "ncp_a": 200,
-    "ncp_b": 404,
-    "secretariat": 200,
-    "reader": 404,
-    "coregroup": 404,
-    "anonymous": LOGIN,
-}
-WRITERS = {
-    "ncp_a": 200,
-    "ncp_b": 200,
-    "secretariat": 200,
-    "reader": 403,
-    "coregroup": 403,
-    "anonymous": LOGIN,
-}
-METHOD = {role: 405 for role in ROLES}
+def _url(name, record):
+    """The URL of `name` for a record of the fixture (an activity or a document), or without one."""
 
-MATRIX = [
-    ("activity-list", "get", None, VIEWERS),
-    ("activity-export-csv", "get", None, VIEWERS),
-    ("activity-export-xlsx", "get", None, VIEWERS),
-    ("activity-list", "post", None, METHOD),
-    ("activity-export-csv", "post", None, METHOD),
-    ("activity-export-xlsx", "post", None, METHOD),
-    ("activity-detail", "get", "submitted", VIEWERS),
-    ("activity-detail", "get", "draft", OWN_ONLY),
-    ("activity-detail", "get", "archived", OWN_ONLY),
-    ("activity-detail", "post", "submitted", METHOD),
-    ("activity-document", "get", "submitted_doc", VIEWERS),
-    ("activity-document", "get", "draft_doc", OWN_ONLY),
-    ("activity-document", "get", "archived_doc", OWN_ONLY),
-    ("activity-document", "post", "submitted_doc", METHOD),
-    ("activity-create", "get", None, WRITERS),
-    ("activity-create", "post", None, {**WRITERS, "ncp_a": 302, "ncp_b": 302, "secretariat": 302}),
-    ("activity-create", "put", None, METHOD),
-    ("activity-import", "get", None, WRITERS),
-    ("activity-import", "post", None, WRITERS),  # no file: the form comes back with its error
-    ("activity-import", "delete", None, METHOD),
-    ("activity-edit", "get", "submitted", {**WRITERS, "ncp_b": 403}),
-    ("activity-edit", "post", "submitted", {**WRITERS, "ncp_a": 302, "secretariat": 302, "ncp_b": 403}),
-    ("activity-edit", "get", "draft", {**OWN_ONLY}),
-    ("activity-edit", "put", "submitted", METHOD),
-    ("activity-edit", "post", "draft", {**OWN_ONLY, "ncp_a": 302, "secretariat": 302}),
-    ("activity-delete", "get", "submitted", METHOD),
-    ("activity-delete", "post", "submitted", {**WRITERS, "ncp_a": 302, "secretariat": 302, "ncp_b": 403}),
-    ("activity-delete", "post", "draft", {**OWN_ONLY, "ncp_a": 302, "secretariat": 302}),
-    ("activity-restore", "get", "archived", METHOD),
-    (
-        "activity-restore",
-        "post",
-        "archived",
-        {"ncp_a": 403, "ncp_b": 404, "secretariat": 302, "reader": 404, "coregroup": 404, "anonymous": LOGIN},
-    ),
-    (
-        "activity-restore",
-        "post",
-        "submitted",
-        {"ncp_a": 403, "ncp_b": 403, "secretariat": 302, "reader": 403, "coregroup": 403, "anonymous": LOGIN},
-    ),
-]
+    def build(records):
+        if record is None:
+            return reverse(name)
+        obj = records[record]
+        if isinstance(obj, ActivityDocument):
+            return reverse(name, args=[obj.activity_id, obj.pk])
+        return reverse(name, args=[obj.pk])
 
-CASES = [
-    pytest.param(name, method, record, role, expected[role], id=f"{name}-{method}-{record}-{role}")
-    for name, method, record, expected in MATRIX
-    for role in ROLES
-]
+    return build
 
 
-def _url(name, record, records):
-    from django.urls import reverse
-
-    if record is None:
-        return reverse(f"actions:{name}")
-    obj = records[record]
-    if isinstance(obj, ActivityDocument):
-        return reverse(f"actions:{name}", args=[obj.activity_id, obj.pk])
-    return reverse(f"actions:{name}", args=[obj.pk])
+def _data(name, method, record):
+    if method == "post" and name == "actions:activity-create":
+        return lambda user, records: activity_post(title="Posted by the matrix")
+    if method == "post" and name == "actions:activity-edit":
+        return lambda user, records: edit_post(records[record], title="Changed by the matrix")
+    return None
 
 
-def _activity_url_names() -> set[str]:
-    """The URL names of the `# activities` block of actions/urls.py."""
-    return {
-        p.name
-        for p in action_urls.urlpatterns
-        if isinstance(p, URLPattern) and p.name.startswith("activity-")
-    }
+def _the_document_itself(response, role, records):
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF
 
 
-def _snapshot():
+def activity_row(name, method, record, expected):
+    """A row on an activity URL; `record` names the activity or document of the fixture it is tried on."""
+    name = f"actions:{name}"
+    return Row(
+        name,
+        method,
+        _url(name, record),
+        expected,
+        data=_data(name, method, record),
+        case=record or "",
+        then=_the_document_itself if name == "actions:activity-document" and method == "get" else None,
+    )
+
+
+# "ok" is 200 for GET and a redirect for POST. A GET on a writing URL is 405 for everyone, before
+# anything else is looked at.
+VIEWERS = members(200)
+OWN_ONLY = expect(LOGIN, 404, 404, 200, 404, 200)
+WRITERS = expect(LOGIN, 403, 403, 200, 200, 200)
+METHOD = everyone(405)
+
+
+def _snapshot(records=None):
     return sorted(Activity.objects.values_list("pk", "title", "state", "version", "party_id"))
 
 
-@pytest.mark.parametrize("name,method,record,role,expected", CASES)
-def test_authz_matrix(client_for, cast, records, name, method, record, role, expected):
-    missing = _activity_url_names() - {row[0] for row in MATRIX}
-    assert not missing, f"activity URLs missing from the permission matrix: {sorted(missing)}"
-    client = client_for(cast[role])
-    url = _url(name, record, records)
-    data = {}
-    if method == "post" and name == "activity-create":
-        data = activity_post(title="Posted by the matrix")
-    elif method == "post" and name == "activity-edit":
-        data = edit_post(records[record], title="Changed by the matrix")
-    before = _snapshot()
-    response = getattr(client, method)(url, data)
-    if expected == LOGIN:
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected, (url, role, response.status_code)
-    if response.status_code in (302, 403, 404, 405) and expected != 302:
-        # Refused: nobody's activities changed.
-        assert _snapshot() == before
-    if name == "activity-document" and expected == 200:
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert b"".join(response.streaming_content) == PDF
+MATRIX = Matrix(
+    rows=[
+        activity_row("activity-list", "get", None, VIEWERS),
+        activity_row("activity-export-csv", "get", None, VIEWERS),
+        activity_row("activity-export-xlsx", "get", None, VIEWERS),
+        activity_row("activity-list", "post", None, METHOD),
+        activity_row("activity-export-csv", "post", None, METHOD),
+        activity_row("activity-export-xlsx", "post", None, METHOD),
+        activity_row("activity-detail", "get", "submitted", VIEWERS),
+        activity_row("activity-detail", "get", "draft", OWN_ONLY),
+        activity_row("activity-detail", "get", "archived", OWN_ONLY),
+        activity_row("activity-detail", "post", "submitted", METHOD),
+        activity_row("activity-document", "get", "submitted_doc", VIEWERS),
+        activity_row("activity-document", "get", "draft_doc", OWN_ONLY),
+        activity_row("activity-document", "get", "archived_doc", OWN_ONLY),
+        activity_row("activity-document", "post", "submitted_doc", METHOD),
+        activity_row("activity-create", "get", None, WRITERS),
+        activity_row("activity-create", "post", None, expect(LOGIN, 403, 403, 302, 302, 302)),
+        activity_row("activity-create", "put", None, METHOD),
+        activity_row("activity-import", "get", None, WRITERS),
+        activity_row("activity-import", "post", None, WRITERS),  # no file: the form comes back with its error
+        activity_row("activity-import", "delete", None, METHOD),
+        activity_row("activity-edit", "get", "submitted", expect(LOGIN, 403, 403, 200, 403, 200)),
+        activity_row("activity-edit", "post", "submitted", expect(LOGIN, 403, 403, 302, 403, 302)),
+        activity_row("activity-edit", "get", "draft", OWN_ONLY),
+        activity_row("activity-edit", "put", "submitted", METHOD),
+        activity_row("activity-edit", "post", "draft", expect(LOGIN, 404, 404, 302, 404, 302)),
+        activity_row("activity-delete", "get", "submitted", METHOD),
+        activity_row("activity-delete", "post", "submitted", expect(LOGIN, 403, 403, 302, 403, 302)),
+        activity_row("activity-delete", "post", "draft", expect(LOGIN, 404, 404, 302, 404, 302)),
+        activity_row("activity-restore", "get", "archived", METHOD),
+        activity_row("activity-restore", "post", "archived", expect(LOGIN, 404, 404, 403, 404, 302)),
+        activity_row("activity-restore", "post", "submitted", expect(LOGIN, 403, 403, 403, 403, 302)),
+    ],
+    # Refused: nobody's activities changed.
+    refused_keeps=_snapshot,
+    denials_logged=True,
+    # Known gaps: another Party's draft or archived activity and its documents answer 404 with no
+    # security log line yet.
+    unlogged={
+        label: ("reader", "coregroup", "ncp_b")
+        for label in (
+            "actions:activity-detail-get-draft",
+            "actions:activity-detail-get-archived",
+            "actions:activity-document-get-draft_doc",
+            "actions:activity-document-get-archived_doc",
+            "actions:activity-edit-get-draft",
+            "actions:activity-edit-post-draft",
+            "actions:activity-delete-post-draft",
+            "actions:activity-restore-post-archived",
+        )
+    },
+    unlogged_reason="another Party's hidden activity answers 404 with no security log line yet",
+)
+
+
+@MATRIX.parametrize
+def test_authz_matrix(row, role, records, cast, client_for):
+    MATRIX.check(row, role, records, cast, client_for)
 
 
 def test_authz_matrix_covers_every_activity_url():
     """Fails when an activity URL pattern is added without rows in the matrix."""
     names = {
-        p.name
+        f"actions:{p.name}"
         for p in action_urls.urlpatterns
         if isinstance(p, URLPattern) and p.name.startswith("activity-")
     }
-    assert names == {row[0] for row in MATRIX}
+    assert names == MATRIX.names()
     for name in names:
-        methods = {row[1] for row in MATRIX if row[0] == name}
+        methods = {row.method for row in MATRIX.rows if row.name == name}
         assert len(methods) >= 2, f"{name} needs a wrong-method row"
 
 

@@ -13,84 +13,142 @@ import datetime as dt
 import pytest
 from django.urls import get_resolver
 
-from evaluation.models import ProgressReport, ReportRequest, ReportVersion, Review
+from evaluation.models import (
+    ProgressReport,
+    ReportingCycle,
+    ReportRequest,
+    ReportVersion,
+    Review,
+    ReviewResponse,
+)
 from tests.factories import ParticipationFactory, ProgressReportFactory, ReportingCycleFactory, action, som_on
+from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 
 pytestmark = pytest.mark.django_db
 OPEN_UNTIL = dt.date.today() + dt.timedelta(days=365)  # the questionnaires these tests answer are open
 
-ROLES = ["ncp_a", "ncp_b", "secretariat", "reader", "coregroup", "anonymous"]
-LOGIN = 302
+NOT_ALLOWED = everyone(405)
+SECRETARIAT_WRITES = expect(LOGIN, 403, 403, 403, 403, 302)
+DRAFT_REPORT = expect(404, 404, 404, 404, 404, 200)  # an unpublished version: the secretariat only
+OWN_DRAFT = expect(LOGIN, 404, 404, 200, 404, 200)  # Party A's draft: its contact point and the secretariat
+OWN_DRAFT_WRITES = expect(LOGIN, 404, 404, 302, 404, 302)
 
 
-def row(sec, own, other, reader, anon=LOGIN, core=None):
-    """Expected statuses: secretariat, ncp_a (own Party A), ncp_b (the other Party), reader, anonymous."""
-    core = reader if core is None else core
-    return {
-        "secretariat": sec,
-        "ncp_a": own,
-        "ncp_b": other,
-        "reader": reader,
-        "coregroup": core,
-        "anonymous": anon,
-    }
+def _data(name: str, world) -> dict:
+    if name == "evaluation:progress-edit":
+        return {
+            "version": 1,
+            f"status_{action('I.1').pk}": "in_progress",
+            f"achieved_{action('I.1').pk}": "x",
+        }
+    if name == "evaluation:progress-submit":
+        return {"version": 1}
+    if name == "evaluation:progress-return":
+        return {"comment": "Please add the figures."}
+    if name == "evaluation:review-respond":
+        return {"version": 1, "relevance_score": "4"}
+    return {}
 
 
-# (case, url name, method, kwargs key, data, expected per role). Party A (CZ) has a DRAFT report,
-# Party B (DE) a SUBMITTED one; "pub" is a published version, "draft" an unpublished one.
-MATRIX = [
-    ("cycles", "cycles", "get", {}, row(200, 200, 200, 200, anon=200)),
-    ("cycles-post", "cycles", "post", {}, row(405, 405, 405, 405, anon=405)),
-    ("setup", "setup", "post", {}, row(302, 403, 403, 403)),
-    ("setup-get", "setup", "get", {}, row(405, 405, 405, 405, anon=405)),
-    ("dashboard", "dashboard", "get", {}, row(200, 200, 200, 200)),
-    ("dashboard-print", "dashboard-print", "get", {}, row(200, 200, 200, 200)),
-    ("dashboard-pdf", "dashboard-pdf", "get", {}, row(200, 200, 200, 200)),
-    ("report-published", "report", "get", {"pk": "pub"}, row(200, 200, 200, 200, anon=200)),
-    ("report-draft", "report", "get", {"pk": "draft"}, row(200, 404, 404, 404, anon=404)),
-    ("report-pdf-published", "report-pdf", "get", {"pk": "pub"}, row(200, 200, 200, 200, anon=200)),
-    ("report-pdf-draft", "report-pdf", "get", {"pk": "draft"}, row(200, 404, 404, 404, anon=404)),
-    ("report-xlsx-published", "report-xlsx", "get", {"pk": "pub"}, row(200, 200, 200, 200, anon=200)),
-    ("report-xlsx-draft", "report-xlsx", "get", {"pk": "draft"}, row(200, 404, 404, 404, anon=404)),
-    ("report-publish", "report-publish", "post", {"pk": "draft"}, row(302, 404, 404, 404)),
-    ("report-publish-get", "report-publish", "get", {"pk": "draft"}, row(405, 405, 405, 405, anon=405)),
-    ("request", "request", "get", {"pk": "req"}, row(200, 404, 404, 404)),
-    ("review", "review", "get", {"kind": "midterm"}, row(200, 200, 200, 200)),
-    ("review-compile", "review-compile", "post", {"kind": "midterm"}, row(302, 403, 403, 403)),
-    ("review-compile-get", "review-compile", "get", {"kind": "midterm"}, row(405, 405, 405, 405, anon=405)),
-    (
-        "review-respond-own",
-        "review-respond",
-        "get",
-        {"kind": "midterm", "code": "cz"},
-        row(200, 200, 404, 404),
-    ),
-    (
-        "review-respond-post",
-        "review-respond",
-        "post",
-        {"kind": "midterm", "code": "cz"},
-        row(302, 302, 404, 404),
-    ),
-    ("cycle", "cycle", "get", {"year": 2013}, row(200, 200, 200, 200)),
-    ("cycle-lock", "cycle-lock", "post", {"year": 2013}, row(302, 403, 403, 403)),
-    ("cycle-lock-get", "cycle-lock", "get", {"year": 2013}, row(405, 405, 405, 405, anon=405)),
-    ("compile", "compile", "post", {"year": 2013}, row(302, 403, 403, 403)),
-    ("compile-get", "compile", "get", {"year": 2013}, row(405, 405, 405, 405, anon=405)),
-    ("progress-draft", "progress", "get", {"year": 2013, "code": "cz"}, row(200, 200, 404, 404)),
-    ("progress-submitted", "progress", "get", {"year": 2013, "code": "de"}, row(200, 200, 200, 200)),
-    ("progress-post", "progress", "post", {"year": 2013, "code": "cz"}, row(405, 405, 405, 405, anon=405)),
-    ("edit-draft", "progress-edit", "get", {"year": 2013, "code": "cz"}, row(200, 200, 404, 404)),
-    ("edit-draft-post", "progress-edit", "post", {"year": 2013, "code": "cz"}, row(302, 302, 404, 404)),
-    ("edit-submitted", "progress-edit", "get", {"year": 2013, "code": "de"}, row(403, 403, 403, 403)),
-    ("submit", "progress-submit", "post", {"year": 2013, "code": "cz"}, row(302, 302, 404, 404)),
-    ("submit-get", "progress-submit", "get", {"year": 2013, "code": "cz"}, row(405, 405, 405, 405, anon=405)),
-    ("return", "progress-return", "post", {"year": 2013, "code": "de"}, row(302, 403, 403, 403)),
-    ("return-draft", "progress-return", "post", {"year": 2013, "code": "cz"}, row(302, 403, 404, 404)),
-    ("return-get", "progress-return", "get", {"year": 2013, "code": "de"}, row(405, 405, 405, 405, anon=405)),
-    ("accept", "progress-accept", "post", {"year": 2013, "code": "de"}, row(302, 403, 403, 403)),
-    ("accept-get", "progress-accept", "get", {"year": 2013, "code": "de"}, row(405, 405, 405, 405, anon=405)),
-]
+def page(name, method, url, expected, case=""):
+    """A row whose POST body is the form the page sends (nothing for most)."""
+    return Row(name, method, url, expected, data=lambda user, world: _data(name, world), case=case)
+
+
+def _evaluation_unchanged(world):
+    """What a refused request must leave as it was: cycles, progress reports, reports, responses."""
+    return (
+        list(ReportingCycle.objects.order_by("pk").values_list("pk", "locked_at")),
+        list(ProgressReport.objects.order_by("pk").values_list("pk", "state", "version")),
+        list(ReportVersion.objects.order_by("pk").values_list("pk", "state")),
+        list(ReportRequest.objects.order_by("pk").values_list("pk", "state")),
+        list(ReviewResponse.objects.order_by("pk").values_list("pk", "state", "version")),
+    )
+
+
+def _party_b_report(world):
+    return ProgressReport.objects.filter(pk=world["reports"][1].pk).values("state", "version").get()
+
+
+# Party A (CZ) has a DRAFT report, Party B (DE) a SUBMITTED one; {pub} is a published report
+# version, {draft} an unpublished one, {req} a compile request.
+MATRIX = Matrix(
+    rows=[
+        page("evaluation:cycles", "get", "/evaluation/", everyone(200)),
+        page("evaluation:cycles", "post", "/evaluation/", NOT_ALLOWED),
+        page("evaluation:setup", "post", "/evaluation/setup/", SECRETARIAT_WRITES),
+        page("evaluation:setup", "get", "/evaluation/setup/", NOT_ALLOWED),
+        page("evaluation:dashboard", "get", "/evaluation/dashboard/", members(200)),
+        page("evaluation:dashboard-print", "get", "/evaluation/dashboard/print/", members(200)),
+        page("evaluation:dashboard-pdf", "get", "/evaluation/dashboard.pdf", members(200)),
+        page("evaluation:report", "get", "/evaluation/reports/{pub}/", everyone(200), "published"),
+        page("evaluation:report", "get", "/evaluation/reports/{draft}/", DRAFT_REPORT, "draft"),
+        page("evaluation:report-pdf", "get", "/evaluation/reports/{pub}.pdf", everyone(200), "published"),
+        page("evaluation:report-pdf", "get", "/evaluation/reports/{draft}.pdf", DRAFT_REPORT, "draft"),
+        page("evaluation:report-xlsx", "get", "/evaluation/reports/{pub}.xlsx", everyone(200), "published"),
+        page("evaluation:report-xlsx", "get", "/evaluation/reports/{draft}.xlsx", DRAFT_REPORT, "draft"),
+        page(
+            "evaluation:report-publish",
+            "post",
+            "/evaluation/reports/{draft}/publish/",
+            expect(LOGIN, 404, 404, 404, 404, 302),
+        ),
+        page("evaluation:report-publish", "get", "/evaluation/reports/{draft}/publish/", NOT_ALLOWED),
+        page(
+            "evaluation:request", "get", "/evaluation/compiles/{req}/", expect(LOGIN, 404, 404, 404, 404, 200)
+        ),
+        page("evaluation:review", "get", "/evaluation/reviews/midterm/", members(200)),
+        page("evaluation:review-compile", "post", "/evaluation/reviews/midterm/compile/", SECRETARIAT_WRITES),
+        page("evaluation:review-compile", "get", "/evaluation/reviews/midterm/compile/", NOT_ALLOWED),
+        page("evaluation:review-respond", "get", "/evaluation/reviews/midterm/cz/", OWN_DRAFT),
+        page("evaluation:review-respond", "post", "/evaluation/reviews/midterm/cz/", OWN_DRAFT_WRITES),
+        page("evaluation:cycle", "get", "/evaluation/2013/", members(200)),
+        page("evaluation:cycle-lock", "post", "/evaluation/2013/lock/", SECRETARIAT_WRITES),
+        page("evaluation:cycle-lock", "get", "/evaluation/2013/lock/", NOT_ALLOWED),
+        page("evaluation:compile", "post", "/evaluation/2013/compile/", SECRETARIAT_WRITES),
+        page("evaluation:compile", "get", "/evaluation/2013/compile/", NOT_ALLOWED),
+        page("evaluation:progress", "get", "/evaluation/2013/cz/", OWN_DRAFT, "own-draft"),
+        page("evaluation:progress", "get", "/evaluation/2013/de/", members(200), "other-submitted"),
+        page("evaluation:progress", "post", "/evaluation/2013/cz/", NOT_ALLOWED),
+        page("evaluation:progress-edit", "get", "/evaluation/2013/cz/edit/", OWN_DRAFT, "own-draft"),
+        page("evaluation:progress-edit", "post", "/evaluation/2013/cz/edit/", OWN_DRAFT_WRITES, "own-draft"),
+        page("evaluation:progress-edit", "get", "/evaluation/2013/de/edit/", members(403), "other-submitted"),
+        page("evaluation:progress-submit", "post", "/evaluation/2013/cz/submit/", OWN_DRAFT_WRITES),
+        page("evaluation:progress-submit", "get", "/evaluation/2013/cz/submit/", NOT_ALLOWED),
+        page(
+            "evaluation:progress-return",
+            "post",
+            "/evaluation/2013/de/return/",
+            SECRETARIAT_WRITES,
+            "other-submitted",
+        ),
+        page(
+            "evaluation:progress-return",
+            "post",
+            "/evaluation/2013/cz/return/",
+            expect(LOGIN, 404, 404, 403, 404, 302),
+            "own-draft",
+        ),
+        page("evaluation:progress-return", "get", "/evaluation/2013/de/return/", NOT_ALLOWED),
+        page("evaluation:progress-accept", "post", "/evaluation/2013/de/accept/", SECRETARIAT_WRITES),
+        page("evaluation:progress-accept", "get", "/evaluation/2013/de/accept/", NOT_ALLOWED),
+    ],
+    refused_keeps=_evaluation_unchanged,
+    denials_logged=True,
+    # Known gaps: an unpublished report and another Party's draft answer 404 with no security log
+    # line yet.
+    unlogged={
+        "evaluation:report-get-draft": ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b"),
+        "evaluation:report-pdf-get-draft": ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b"),
+        "evaluation:report-xlsx-get-draft": ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b"),
+        "evaluation:report-publish-post": ("reader", "coregroup", "ncp_a", "ncp_b"),
+        "evaluation:progress-get-own-draft": ("reader", "coregroup", "ncp_b"),
+    },
+    unlogged_reason="a hidden report answers 404 with no security log line yet",
+    # Party B's submitted report is untouched by everyone who may not write it.
+    keeps=_party_b_report,
+    keepers=("anonymous", "reader", "coregroup", "ncp_a"),
+)
 
 
 @pytest.fixture
@@ -124,62 +182,23 @@ def world(plan, party_a, party_b, secretariat):
     return {"pub": pub.pk, "draft": draft.pk, "req": req.pk, "reports": (a, b)}
 
 
-def _data(name: str, world) -> dict:
-    if name == "progress-edit":
-        return {
-            "version": 1,
-            f"status_{action('I.1').pk}": "in_progress",
-            f"achieved_{action('I.1').pk}": "x",
-        }
-    if name == "progress-submit":
-        return {"version": 1}
-    if name == "progress-return":
-        return {"comment": "Please add the figures."}
-    if name == "review-respond":
-        return {"version": 1, "relevance_score": "4"}
-    return {}
-
-
-CASES = [
-    (case, name, method, kwargs, role, expected[role])
-    for case, name, method, kwargs, expected in MATRIX
-    for role in ROLES
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "name", "method", "kwargs", "role", "expected"), CASES, ids=[f"{c[0]}-{c[4]}" for c in CASES]
-)
-def test_authz_matrix(case, name, method, kwargs, role, expected, cast, client_for, world):
-    from django.urls import reverse
-
-    kwargs = {k: world.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
-    url = reverse(f"evaluation:{name}", kwargs=kwargs)
-    client = client_for(cast[role])
-    before_b = ProgressReport.objects.filter(pk=world["reports"][1].pk).values("state", "version").get()
-    response = getattr(client, method)(url, _data(name, world))
-    assert response.status_code == expected, (case, role, response.status_code)
-    if expected == LOGIN and role == "anonymous":
-        assert response["Location"].startswith("/accounts/login/")
-    if role in ("ncp_a", "reader", "coregroup", "anonymous"):  # Party B's submitted report is untouched
-        assert (
-            ProgressReport.objects.filter(pk=world["reports"][1].pk).values("state", "version").get()
-            == before_b
-        )
+@MATRIX.parametrize
+def test_authz_matrix(row, role, world, cast, client_for):
+    MATRIX.check(row, role, world, cast, client_for)
 
 
 def test_matrix_covers_every_url_pattern():
     resolver = get_resolver()
     patterns = resolver.namespace_dict["evaluation"][1].url_patterns
-    names = {p.name for p in patterns}
-    assert names == {name for _case, name, *_rest in MATRIX}
+    names = {f"evaluation:{p.name}" for p in patterns}
+    assert names == MATRIX.names()
 
 
 def test_contact_point_posting_another_partys_code_changes_nothing(world, ncp_a, party_b, client_for):
     """mass_assignment: a contact point cannot write Party B's report by naming it in the URL."""
     b = world["reports"][1]
     response = client_for(ncp_a).post(
-        f"/evaluation/2013/{party_b.code.lower()}/edit/", _data("progress-edit", world)
+        f"/evaluation/2013/{party_b.code.lower()}/edit/", _data("evaluation:progress-edit", world)
     )
     assert response.status_code == 403
     b.refresh_from_db()

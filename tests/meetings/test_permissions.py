@@ -6,57 +6,15 @@ import pytest
 from django.core.files.base import ContentFile
 
 from meetings import urls as meeting_urls
-from meetings.models import Delegate, Document
+from meetings.models import Decision, Delegate, Document, Invitation, Meeting
 from tests.factories import DecisionFactory, DelegateFactory
+from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 
-ROLES = ["anonymous", "secretariat", "ncp_a", "ncp_b", "reader", "coregroup"]
-LOGIN = 302
-
-
-def statuses(anonymous, secretariat, ncp_a, ncp_b, reader, coregroup):
-    return dict(zip(ROLES, [anonymous, secretariat, ncp_a, ncp_b, reader, coregroup], strict=True))
-
-
-PUBLIC = statuses(200, 200, 200, 200, 200, 200)
-MANAGE = statuses(LOGIN, 200, 403, 403, 403, 403)
-MEMBERS = statuses(LOGIN, 200, 200, 200, 200, 200)
-PARTICIPANTS = statuses(LOGIN, 200, 403, 403, 403, 200)
-
-# (url name, method, path template, expected). {m} meeting, {d} document, {x} decision, {t} token.
-MATRIX = [
-    ("list", "get", "/meetings/", PUBLIC),
-    ("detail", "get", "/meetings/{m}/", PUBLIC),
-    ("agenda", "get", "/meetings/{m}/agenda/", PUBLIC),
-    ("calendar", "get", "/meetings/{m}/calendar.ics", PUBLIC),
-    ("feed", "get", "/meetings/feed/{t}.ics", PUBLIC),
-    ("new", "get", "/meetings/new/", MANAGE),
-    ("new", "post", "/meetings/new/", MANAGE),
-    ("edit", "get", "/meetings/{m}/edit/", MANAGE),
-    ("edit", "post", "/meetings/{m}/edit/", MANAGE),
-    ("reschedule", "get", "/meetings/{m}/reschedule/", MANAGE),
-    ("cancel", "post", "/meetings/{m}/cancel/", statuses(LOGIN, 302, 403, 403, 403, 403)),
-    ("cancel", "get", "/meetings/{m}/cancel/", statuses(LOGIN, 405, 405, 405, 405, 405)),
-    ("agenda-edit", "get", "/meetings/{m}/agenda/edit/", MANAGE),
-    ("invitations", "get", "/meetings/{m}/invitations/", MANAGE),
-    ("invitations", "post", "/meetings/{m}/invitations/", MANAGE),
-    ("attendance", "get", "/meetings/{m}/attendance/", MANAGE),
-    ("document-new", "get", "/meetings/{m}/documents/new/", MANAGE),
-    ("minutes", "get", "/meetings/{m}/minutes/", MANAGE),
-    ("decision-new", "get", "/meetings/{m}/decisions/new/", MANAGE),
-    ("decision-edit", "get", "/meetings/{m}/decisions/{x}/edit/", MANAGE),
-    ("reminders", "get", "/meetings/reminders/", MANAGE),
-    ("participants", "get", "/meetings/{m}/participants/", PARTICIPANTS),
-    ("participants-csv", "get", "/meetings/{m}/participants.csv", PARTICIPANTS),
-    ("document", "get", "/meetings/{m}/documents/{d}/", MEMBERS),
-    ("my-calendar", "get", "/meetings/calendar/", MEMBERS),
-    ("feed-renew", "post", "/meetings/feed/renew/", statuses(LOGIN, 302, 302, 302, 302, 302)),
-    ("feed-renew", "get", "/meetings/feed/renew/", statuses(LOGIN, 405, 405, 405, 405, 405)),
-    ("register-own", "get", "/meetings/{m}/register/", statuses(LOGIN, 404, 302, 302, 404, 404)),
-    # The registration of party_a (CZ): its own contact point and the secretariat write; the other
-    # Party's contact point does not see it (404); the core group sees participants but writes not.
-    ("register", "get", "/meetings/{m}/register/cz/", statuses(LOGIN, 200, 200, 404, 404, 403)),
-    ("register", "post", "/meetings/{m}/register/cz/", statuses(LOGIN, 302, 302, 404, 404, 403)),
-]
+PUBLIC = everyone(200)
+MANAGE = expect(LOGIN, 403, 403, 403, 403, 200)
+MEMBERS = members(200)
+PARTICIPANTS = expect(LOGIN, 403, 200, 403, 403, 200)
+NOT_ALLOWED = members(405)
 
 REGISTER_POST = {
     "delegates-TOTAL_FORMS": "1",
@@ -68,9 +26,78 @@ REGISTER_POST = {
 }
 
 
+def _meetings_unchanged(world):
+    """What a refused request must leave as it was: meetings, answers, delegates, decisions, documents."""
+    return (
+        list(Meeting.objects.order_by("pk").values_list("pk", "title", "status", "starts_at", "version")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "answer", "version")),
+        list(Delegate.objects.order_by("pk").values_list("pk", "name", "email")),
+        list(Decision.objects.order_by("pk").values_list("pk", "text", "status")),
+        list(Document.objects.order_by("pk").values_list("pk", "title")),
+    )
+
+
+def _other_partys_delegates(world):
+    return list(Delegate.objects.filter(invitation__party__code="DE").values_list("pk", "name"))
+
+
+# Paths are formatted with the world: {m} meeting, {d} document, {x} decision, {t} feed token.
+MATRIX = Matrix(
+    rows=[
+        Row("meetings:list", "get", "/meetings/", PUBLIC),
+        Row("meetings:detail", "get", "/meetings/{m}/", PUBLIC),
+        Row("meetings:agenda", "get", "/meetings/{m}/agenda/", PUBLIC),
+        Row("meetings:calendar", "get", "/meetings/{m}/calendar.ics", PUBLIC),
+        Row("meetings:feed", "get", "/meetings/feed/{t}.ics", PUBLIC),
+        Row("meetings:new", "get", "/meetings/new/", MANAGE),
+        Row("meetings:new", "post", "/meetings/new/", MANAGE),
+        Row("meetings:edit", "get", "/meetings/{m}/edit/", MANAGE),
+        Row("meetings:edit", "post", "/meetings/{m}/edit/", MANAGE),
+        Row("meetings:reschedule", "get", "/meetings/{m}/reschedule/", MANAGE),
+        Row("meetings:cancel", "post", "/meetings/{m}/cancel/", expect(LOGIN, 403, 403, 403, 403, 302)),
+        Row("meetings:cancel", "get", "/meetings/{m}/cancel/", NOT_ALLOWED),
+        Row("meetings:agenda-edit", "get", "/meetings/{m}/agenda/edit/", MANAGE),
+        Row("meetings:invitations", "get", "/meetings/{m}/invitations/", MANAGE),
+        Row("meetings:invitations", "post", "/meetings/{m}/invitations/", MANAGE),
+        Row("meetings:attendance", "get", "/meetings/{m}/attendance/", MANAGE),
+        Row("meetings:document-new", "get", "/meetings/{m}/documents/new/", MANAGE),
+        Row("meetings:minutes", "get", "/meetings/{m}/minutes/", MANAGE),
+        Row("meetings:decision-new", "get", "/meetings/{m}/decisions/new/", MANAGE),
+        Row("meetings:decision-edit", "get", "/meetings/{m}/decisions/{x}/edit/", MANAGE),
+        Row("meetings:reminders", "get", "/meetings/reminders/", MANAGE),
+        Row("meetings:participants", "get", "/meetings/{m}/participants/", PARTICIPANTS),
+        Row("meetings:participants-csv", "get", "/meetings/{m}/participants.csv", PARTICIPANTS),
+        Row("meetings:document", "get", "/meetings/{m}/documents/{d}/", MEMBERS),
+        Row("meetings:my-calendar", "get", "/meetings/calendar/", MEMBERS),
+        Row("meetings:feed-renew", "post", "/meetings/feed/renew/", members(302)),
+        Row("meetings:feed-renew", "get", "/meetings/feed/renew/", NOT_ALLOWED),
+        Row(
+            "meetings:register-own", "get", "/meetings/{m}/register/", expect(LOGIN, 404, 404, 302, 302, 404)
+        ),
+        # The registration of party_a (CZ): its own contact point and the secretariat write; the other
+        # Party's contact point does not see it (404); the core group sees participants but writes not.
+        Row("meetings:register", "get", "/meetings/{m}/register/cz/", expect(LOGIN, 404, 403, 200, 404, 200)),
+        Row(
+            "meetings:register",
+            "post",
+            "/meetings/{m}/register/cz/",
+            expect(LOGIN, 404, 403, 302, 404, 302),
+            data=REGISTER_POST,
+        ),
+    ],
+    refused_keeps=_meetings_unchanged,
+    denials_logged=True,
+    # Known gaps: these denials are not logged yet.
+    unlogged={"meetings:register-own-get": ("reader", "coregroup", "secretariat")},
+    unlogged_reason="the 404 for a member without a Party writes no security log line yet",
+    # Nobody touches the other Party's delegates from these pages.
+    keeps=_other_partys_delegates,
+)
+
+
 def test_authz_matrix_covers_every_meeting_url():
-    names = {p.name for p in meeting_urls.urlpatterns}
-    assert names == {name for name, *_ in MATRIX}
+    names = {f"meetings:{p.name}" for p in meeting_urls.urlpatterns}
+    assert names == MATRIX.names()
 
 
 @pytest.fixture
@@ -93,21 +120,10 @@ def world(invited_meeting, cast, ncp_a, party_b):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "method", "template", "expected"), MATRIX, ids=[f"{m[1]}-{m[0]}" for m in MATRIX]
-)
-def test_authz_matrix(world, cast, client_for, role, name, method, template, expected):
-    missing = {p.name for p in meeting_urls.urlpatterns} - {n for n, *_ in MATRIX}
-    assert not missing, f"meeting URL patterns missing from the matrix: {missing}"
-    path = template.format(**world)
-    client = client_for(cast[role])
-    data = REGISTER_POST if name == "register" else {}
-    response = getattr(client, method)(path, data)
-    assert response.status_code == expected[role], (role, path)
-    if response.status_code == LOGIN and expected[role] == LOGIN and role == "anonymous":
-        assert "/accounts/login/" in response["Location"]
-    # The other Party's delegates are never touched.
+@MATRIX.parametrize
+def test_authz_matrix(row, role, world, cast, client_for):
+    MATRIX.check(row, role, world, cast, client_for)
+    # The other Party's delegate is never touched.
     assert Delegate.objects.filter(pk=world["other"].pk, name="Delegate of DE").exists()
 
 
