@@ -129,22 +129,6 @@ MATRIX = Matrix(
     # Refused: nobody's activities changed.
     refused_keeps=_snapshot,
     denials_logged=True,
-    # Known gaps: another Party's draft or archived activity and its documents answer 404 with no
-    # security log line yet.
-    unlogged={
-        label: ("reader", "coregroup", "ncp_b")
-        for label in (
-            "actions:activity-detail-get-draft",
-            "actions:activity-detail-get-archived",
-            "actions:activity-document-get-draft_doc",
-            "actions:activity-document-get-archived_doc",
-            "actions:activity-edit-get-draft",
-            "actions:activity-edit-post-draft",
-            "actions:activity-delete-post-draft",
-            "actions:activity-restore-post-archived",
-        )
-    },
-    unlogged_reason="another Party's hidden activity answers 404 with no security log line yet",
 )
 
 

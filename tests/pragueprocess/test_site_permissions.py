@@ -21,8 +21,14 @@ SIGNED_IN_ELSEWHERE = expect(200, 302, 302, 302, 302, 302)  # the sign-in page s
 
 @pytest.fixture
 def site(plan, party_a):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     draft = ActivityFactory(party=party_a, state="draft", title="Draft of Party A", actions=[action("I.2")])
-    return {"draft": draft}
+    target = get_user_model().objects.create_user(
+        "lost-phone", "lost@example.org", role="contact_point", party=party_a
+    )
+    TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+    return {"draft": draft, "target": target.pk}
 
 
 def _lands_where_the_role_belongs(response, role, site):
@@ -84,6 +90,39 @@ MATRIX = Matrix(
         Row("password_reset_complete", "get", "/accounts/reset/done/", everyone(200)),
         Row("set_language", "post", "/i18n/setlang/", everyone(302), data={"language": "ru", "next": "/"}),
         Row("set_language", "get", "/i18n/setlang/?next=/", everyone(302)),
+        # The audit is the secretariat's.
+        Row("audit", "get", "/audit/", expect(LOGIN, 403, 403, 403, 403, 200)),
+        Row("audit-export", "get", "/audit/export.csv", expect(LOGIN, 403, 403, 403, 403, 200)),
+        # Everyone's own data, for everyone signed in.
+        Row("my-data", "get", "/accounts/my-data.json", members(200)),
+        # The second factor: who has none is sent to set one up; the secretariat (with one, verified)
+        # sees the code form; a wrong code is answered on the form.
+        Row("two-factor", "get", "/accounts/two-factor/", expect(LOGIN, 302, 302, 302, 302, 200)),
+        Row(
+            "two-factor",
+            "post",
+            "/accounts/two-factor/",
+            expect(LOGIN, 302, 302, 302, 302, 200),
+            data={"token": "000000"},
+        ),  # fmt: skip
+        Row("two-factor-setup", "get", "/accounts/two-factor/setup/", members(200)),
+        Row(
+            "two-factor-setup", "post", "/accounts/two-factor/setup/", members(200), data={"token": "000000"}
+        ),
+        Row(
+            "two-factor-codes",
+            "post",
+            "/accounts/two-factor/recovery-codes/",
+            expect(LOGIN, 302, 302, 302, 302, 200),
+        ),
+        Row("two-factor-remove", "post", "/accounts/two-factor/remove/", members(302)),
+        # Another person's lost second factor: only the secretariat removes it.
+        Row(
+            "two-factor-reset",
+            "post",
+            "/accounts/two-factor/reset/{target}/",
+            expect(LOGIN, 403, 403, 403, 403, 302),
+        ),
         # Django's admin is for the secretariat; the coverage test leaves its many model pages to
         # Django's own staff check, these rows try its door and one of its lists.
         Row("admin:index", "get", "/admin/", expect(302, 403, 403, 403, 403, 200)),
