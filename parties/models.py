@@ -115,6 +115,9 @@ class User(Versioned, AbstractUser):
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, default=new_calendar_token, unique=True
     )
+    # Set when the secretariat erased a former contact point's personal data on request: their
+    # records stay, attributed to "a former contact point of <Party>".
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     objects = UserManager()
     # Who changed a person's details, role, Party or active state, and when. Sign-ins and password
@@ -134,6 +137,13 @@ class User(Versioned, AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        if self.erased_at is not None:  # reads the Party (a query) only for the rare erased person
+            if self.party_id is None:
+                return str(_("a former member of the portal"))
+            return str(_("a former contact point of %(party)s") % {"party": self.party.short_name})
+        return super().get_full_name()
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.background import enqueue_on_commit
 from core.concurrency import locked_for_edit
 from core.mail import mail_render
+from core.models import SecurityEvent
 from core.security import log_event
 
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     PartnerOrganisation,
     Party,
     User,
+    new_calendar_token,
 )
 from .notifications import notification_queue
 from .tasks import send_due_notifications
@@ -269,6 +271,41 @@ def _email_changed_notice(*, user: User, old_email: str, now: datetime) -> None:
     )
     log_event("email_changed", username=user.get_username(), old=old_email, new=user.email)
     enqueue_on_commit(send_due_notifications)
+
+
+@transaction.atomic
+def contact_point_erase(*, user: User, by: User) -> User:
+    """Erase a former contact point's personal data on their request: name, e-mail, phone, title,
+    ministry, user name and password, in their history too, and in the mail sent to them. What they
+    recorded stays, attributed to "a former contact point of <Party>"."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active or user.terms.filter(ended_on__isnull=True).exists():
+        raise ValidationError(
+            _("End this person's term first: only a former contact point's data is erased.")
+        )
+    if user.erased_at is not None:
+        return user
+    old_username = user.username
+    blank = {"first_name": "", "last_name": "", "email": "", "phone": "", "title": "", "organisation": ""}
+    for name, value in blank.items():
+        setattr(user, name, value)
+    user.username = f"former-{user.pk}"
+    user.set_unusable_password()
+    user.calendar_token = new_calendar_token()
+    user.erased_at = timezone.now()
+    user.skip_history_when_saving = True  # the history is blanked below, not added to
+    user.save()
+    del user.skip_history_when_saving
+    User.history.filter(id=user.pk).update(username=user.username, **blank)
+    Notification.objects.filter(recipient=user).update(to_email="", body="", attachment_content="")
+    Invitation.objects.filter(user=user).update(email="")
+    SecurityEvent.objects.filter(username=old_username).update(username=user.username)
+    from .two_factor import StaticDevice, TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    log_event("personal_data_erased", username=by.get_username(), target=user.pk)
+    return user
 
 
 def details_confirm(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contact-points/export.vcf", views.contact_point_vcard, name="contact-points-vcard"),
     path("contact-points/invite/", views.invitation_new, name="invite"),
     path("contact-points/terms/<int:pk>/end/", views.term_end, name="term-end"),
+    path("contact-points/people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("my-details/", views.my_details, name="my-details"),
     path("my-details/confirm/<str:token>/", views.confirm_details, name="confirm-details"),

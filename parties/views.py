@@ -190,6 +190,22 @@ def term_end(request, pk: int):
     return render(request, "parties/term_end.html", {"form": form, "term": term})
 
 
+@GET_POST
+@capability_required("contact_point.manage")
+def person_erase(request, pk: int):
+    """The secretariat erases a former contact point's personal data on their request."""
+    person = get_object_or_404(User.objects.select_related("party"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.contact_point_erase(user=person, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The personal data are erased; the records stay, unnamed."))
+        return redirect(person.party) if person.party_id else redirect("parties:contact-points")
+    return render(request, "parties/person_erase.html", {"person": person})
+
+
 # --- own details and the yearly confirmation ---------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     CoreGroupMembershipFactory,
     ParticipationFactory,
     PartnerOrganisationFactory,
+    UserFactory,
     action,
 )
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
@@ -45,7 +46,9 @@ def ctx(cast, party_a, party_b, secretariat):
     )
     ParticipationFactory(party=party_b, action=action("II.2"))  # the other Party's, never touched
     ActivityFactory(party=party_a, state="draft", title="Draft of Party A", actions=[action("I.1")])
+    former = UserFactory(username="former-cp", role="contact_point", party=party_a, is_active=False)
     return {
+        "former": former,
         "term": term,
         "membership": CoreGroupMembershipFactory(party=party_a),
         "partner": PartnerOrganisationFactory(acronym="UNHCR"),
@@ -125,6 +128,15 @@ MATRIX = Matrix(
             SECRETARIAT_ONLY,
             SECRETARIAT_WRITES,
             lambda u, c: {"ended_on": TODAY()},
+        ),
+        # Erasing a former contact point's personal data: the secretariat's (a secretariat POST
+        # erases them and goes back to the Party page).
+        *get_and_post(
+            "parties:person-erase",
+            "/parties/contact-points/people/{former.pk}/erase/",
+            SECRETARIAT_ONLY,
+            SECRETARIAT_WRITES,
+            lambda u, c: {},
         ),
         # The link in the invitation is the credential: anyone holding it may accept it.
         *get_and_post(
