@@ -17,11 +17,13 @@ import secrets
 from binascii import unhexlify
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -164,6 +166,35 @@ def client_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+DEVICE_CACHE_SECONDS = 300
+
+
+def _device_cache_key(persistent_id: str) -> str:
+    return f"otp-device:{persistent_id}"
+
+
+class VerifiedSessionMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware (user.is_verified()), with the session's device read from the cache:
+    the stock middleware reads it from the database on every request of a verified session (one
+    query a page for the secretariat: `make bench`). A device saved or deleted (a reset, a new
+    device) leaves the cache at once (`device_changed`), so a removed second factor stops counting on
+    the next request, as before."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        key = _device_cache_key(persistent_id)
+        device = cache.get(key)
+        if device is None:
+            device = super()._device_from_persistent_id(persistent_id)
+            if device is not None:
+                cache.set(key, device, DEVICE_CACHE_SECONDS)
+        return device
+
+
+def device_changed(sender, instance, **kwargs) -> None:
+    """post_save/post_delete receiver for the device models: forget the cached device."""
+    cache.delete(_device_cache_key(instance.persistent_id))
 
 
 class SecondFactorMiddleware:

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "parties.two_factor.VerifiedSessionMiddleware",
     "parties.two_factor.SecondFactorMiddleware",
     "pragueprocess.middleware.ActiveUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -170,3 +170,22 @@ def test_seed_demo_prints_how_the_demo_secretariat_signs_in(settings, plan):
     code = StringIO()
     call_command("demo_totp", "secretariat", stdout=code)
     assert re.fullmatch(r"\d{6}\n", code.getvalue())
+
+
+def test_a_reset_second_factor_stops_counting_on_the_next_request(client_for, secretariat):
+    c = client_for(secretariat)
+    assert c.get("/meetings/new/").status_code == 200  # the device is now read through the cache
+    TOTPDevice.objects.filter(user=secretariat).delete()
+    response = c.get("/meetings/new/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+
+
+def test_a_verified_session_reads_its_device_once_not_on_every_request(client_for, secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(secretariat)
+    c.get("/meetings/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get("/meetings/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp_totpdevice" in q["sql"]]
