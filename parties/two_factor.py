@@ -166,6 +166,8 @@ def client_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    # as after a real sign-in, whose verification reads the device once and keeps it in the cache
+    cache.set(_device_cache_key(device.persistent_id), device, DEVICE_CACHE_SECONDS)
 
 
 DEVICE_CACHE_SECONDS = 300
