@@ -21,8 +21,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# Off by default: `make run` sets DEBUG=True, and so does the test suite (tests/conftest.py, which its
-# subprocesses inherit; pytest itself is recognised here because its settings load before that file).
+# Off by default for what serves the portal (wsgi.py, celery.py). `make run` sets DEBUG=True, so does
+# manage.py unless DEBUG is set, and so does the test suite (tests/conftest.py, which its subprocesses
+# inherit; pytest itself is recognised here because its settings load before that file).
 DEBUG = env.bool("DEBUG", default="_pytest" in sys.modules)
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 # Keys that are published (here and in .env.example): never good enough for a real deployment.
