@@ -28,6 +28,23 @@ from parties.permissions import capability_required
 PAGE = 100
 EXPORT_MAX = 10_000
 SECURITY = "security"
+# What each security event is called on the page; the export keeps the code beside it.
+EVENTS = {
+    "login": gettext_lazy("signed in"),
+    "login_failed": gettext_lazy("sign-in failed"),
+    "lockout": gettext_lazy("locked out after failed sign-ins"),
+    "csrf_failure": gettext_lazy("form expired or forged (CSRF)"),
+    "forbidden_403": gettext_lazy("refused (403)"),
+    "cross_party_404": gettext_lazy("hidden record refused (404)"),
+    "second_factor_enabled": gettext_lazy("second factor turned on"),
+    "second_factor_verified": gettext_lazy("second factor verified"),
+    "second_factor_failed": gettext_lazy("second factor failed"),
+    "second_factor_reset": gettext_lazy("second factor reset by the secretariat"),
+    "second_factor_removed": gettext_lazy("second factor turned off"),
+    "password_reset_throttled": gettext_lazy("password reset held back"),
+    "email_changed": gettext_lazy("e-mail address changed"),
+    "personal_data_erased": gettext_lazy("personal data erased"),
+}
 ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 
 
@@ -40,6 +57,7 @@ class Line:
     who: str
     party: str
     detail: str
+    shown: str = ""  # what the page calls it, when `what` is a code (a security event's name)
 
 
 def history_models() -> dict[str, type]:
@@ -142,6 +160,7 @@ def _security_lines(data: dict, limit: int):
             at=e.at,
             kind=_("Security event"),
             what=e.event,
+            shown=EVENTS.get(e.event, ""),
             action=e.path,
             who=e.username,
             party="",

@@ -86,3 +86,12 @@ def test_the_query_count_does_not_grow_with_the_history(client_for, secretariat,
     for n in range(30):
         _edit(ActivityFactory(party=party_a), ncp_a, f"Edited {n}")
     assert count() == small
+
+
+def test_security_events_are_named_in_the_readers_language(client_for, secretariat, trail):
+    c = client_for(secretariat)
+    english = c.get("/audit/", {"kind": "security"}).content.decode()
+    assert "refused (403) <code>forbidden_403</code>" in english
+    c.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    russian = c.get("/audit/", {"kind": "security"}).content.decode()
+    assert "отказано (403) <code>forbidden_403</code>" in russian
