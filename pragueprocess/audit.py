@@ -184,12 +184,18 @@ def audit_lines(data: dict, *, limit: int = PAGE) -> list[Line]:
     return [line for _, line in zip(range(limit), merged, strict=False)]
 
 
+def _filtered(request, *, limit: int) -> tuple[AuditFilter, list[Line]]:
+    """The filter form and its lines; a malformed filter shows (and exports) nothing, never everything."""
+    form = AuditFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, []
+    return form, audit_lines(form.cleaned_data if form.is_bound else {}, limit=limit)
+
+
 @require_GET
 @capability_required("audit.view")
 def audit(request):
-    form = AuditFilter(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    lines = audit_lines(data) if not form.is_bound or form.is_valid() else []
+    form, lines = _filtered(request, limit=PAGE)
     query = request.GET.urlencode()
     return render(
         request, "pragueprocess/audit.html", {"form": form, "lines": lines, "query": query, "page_size": PAGE}
@@ -199,9 +205,7 @@ def audit(request):
 @require_GET
 @capability_required("audit.view")
 def audit_export(request):
-    form = AuditFilter(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    lines = audit_lines(data, limit=EXPORT_MAX)
+    _form, lines = _filtered(request, limit=EXPORT_MAX)
     header = [_("When (UTC)"), _("Kind"), _("What"), _("Action"), _("Who"), _("Party"), _("Detail")]
     rows = ([f"{line.at:%Y-%m-%d %H:%M:%S}", line.kind, line.what, line.action, line.who, line.party, line.detail]
             for line in lines)  # fmt: skip

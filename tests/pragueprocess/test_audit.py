@@ -95,3 +95,13 @@ def test_security_events_are_named_in_the_readers_language(client_for, secretari
     c.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     russian = c.get("/audit/", {"kind": "security"}).content.decode()
     assert "отказано (403) <code>forbidden_403</code>" in russian
+
+
+def test_a_malformed_filter_is_answered_next_to_its_field(client_for, secretariat, trail):
+    response = client_for(secretariat).get("/audit/", {"since": "30.11.", "party": "ZZ", "kind": "nonsense"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_since_error"' in body and 'id="id_party_error"' in body and 'id="id_kind_error"' in body
+    export = client_for(secretariat).get("/audit/export.csv", {"since": "30.11."})
+    assert export.status_code == 200
+    assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 1  # the header only
