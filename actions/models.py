@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, Versioned
+from core.models import EnglishOriginal, TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
 
-class ActionPlan(TimeStampedModel):
+class ActionPlan(EnglishOriginal, TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     process = models.CharField(_("process"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
@@ -43,7 +43,7 @@ class ActionPlan(TimeStampedModel):
         return range(self.start_year, self.end_year + 1)
 
 
-class PriorityArea(TimeStampedModel):
+class PriorityArea(EnglishOriginal, TimeStampedModel):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("plan")
     )
@@ -63,7 +63,7 @@ class PriorityArea(TimeStampedModel):
         return f"{self.numeral}. {self.title}"
 
 
-class Action(TimeStampedModel):
+class Action(EnglishOriginal, TimeStampedModel):
     area = models.ForeignKey(
         PriorityArea, on_delete=models.CASCADE, related_name="actions", verbose_name=_("area")
     )
@@ -90,7 +90,7 @@ class Action(TimeStampedModel):
         return reverse("actions:action", args=[self.area.numeral, self.number])
 
 
-class ActionItem(TimeStampedModel):
+class ActionItem(EnglishOriginal, TimeStampedModel):
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="items", verbose_name=_("action")
     )
@@ -109,7 +109,7 @@ class ActionItem(TimeStampedModel):
         return f"{self.action.code} {self.letter}"
 
 
-class FinancingSource(TimeStampedModel):
+class FinancingSource(EnglishOriginal, TimeStampedModel):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="financing_sources", verbose_name=_("plan")
     )

@@ -12,7 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
+from core.models import TranslationStatus
+from core.translations import translations_load
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 
 from .models import Action, ActionItem, ActionPlan, FinancingSource, PriorityArea
@@ -157,13 +160,41 @@ def _upsert(model, lookup: dict, values: dict, result: LoadResult):
     return obj
 
 
-def plan_load(*, data: dict) -> LoadResult:
-    """Load a plan file; all or nothing. A row the database refuses is reported with its entry."""
+def translation_file_for(path: Path | str) -> Path:
+    """The Russian file beside a plan file: `<name>.ru.json` next to `<name>.json`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.ru.json")
+
+
+def read_translation_file(path: Path | str) -> dict | None:
+    """The Russian text of a plan file, or None when there is no such file beside it."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PlanDataError(f"{path}: not a readable translation file ({exc})") from exc
+    if not isinstance(data, dict) or data.get("language") != "ru":
+        raise PlanDataError(f'{path}: a translation file says "language": "ru"')
+    if data.get("status", "working") not in TranslationStatus.Status.values:
+        raise PlanDataError(f"{path}: unknown status {data.get('status')!r}")
+    return data
+
+
+def plan_load(*, data: dict, translation_data: dict | None = None, source: str = "") -> LoadResult:
+    """Load a plan file (and the Russian beside it); all or nothing. A row the database refuses is
+    reported with its entry. The English is written under an English locale, so each text lands in
+    its English column; a Russian text a person has changed in the portal is kept."""
     validate_plan_data(data)
     where = ["plan"]
     try:
-        with transaction.atomic():
-            return _load_rows(data, where)
+        with transaction.atomic(), translation.override("en"):
+            result = _load_rows(data, where)
+            if translation_data:
+                where[0] = "translation"
+                _load_translation(data, translation_data, source=source)
+            return result
     except DatabaseError as exc:
         raise PlanDataError(
             f"{where[0]}: the database refused it ({str(exc).strip().splitlines()[0]})"
@@ -239,6 +270,44 @@ def _load_rows(data: dict, where: list[str]) -> LoadResult:
             result,
         )
     return result
+
+
+def _load_translation(data: dict, ru: dict, *, source: str) -> int:
+    """Write the Russian texts of a loaded plan with the file's status; returns how many were set."""
+    entries = []
+    plan = ActionPlan.objects.get(slug=data["plan"]["slug"])
+    for field, text in (ru.get("plan") or {}).items():
+        if field in ("process", "title", "adopted_at", "adopted_place", "conference_theme"):
+            entries.append((plan, field, text))
+    groups = {g.code: g for g in GeographicGroup.objects.all()}
+    for code, entry in (ru.get("groups") or {}).items():
+        entries += [(groups.get(code), field, entry.get(field)) for field in ("name", "description")]
+    areas = {a.numeral: a for a in PriorityArea.objects.filter(plan=plan)}
+    actions = {
+        (a.area.numeral, a.number): a for a in Action.objects.filter(area__plan=plan).select_related("area")
+    }
+    items = {
+        (i.action.area.numeral, i.action.number, i.letter): i
+        for i in ActionItem.objects.filter(action__area__plan=plan).select_related("action__area")
+    }
+    for numeral, area in (ru.get("areas") or {}).items():
+        entries.append((areas.get(numeral), "title", area.get("title")))
+        for number, action in (area.get("actions") or {}).items():
+            entries.append((actions.get((numeral, int(number))), "text", action.get("text")))
+            for letter, text in (action.get("items") or {}).items():
+                entries.append((items.get((numeral, int(number), letter)), "text", text))
+    parties = {p.code: p for p in Party.objects.all()}
+    for code, entry in (ru.get("parties") or {}).items():
+        entries += [(parties.get(code), field, entry.get(field)) for field in ("name", "short_name")]
+    sources = {s.name_en: s for s in FinancingSource.objects.filter(plan=plan)}
+    for english, text in (ru.get("financing_sources") or {}).items():
+        entries.append((sources.get(english), "name", text))
+    orgs = {o.acronym: o for o in PartnerOrganisation.objects.all()}
+    for acronym, entry in (ru.get("partner_organisations") or {}).items():
+        entries.append((orgs.get(acronym), "name", entry.get("name")))
+    return translations_load(
+        entries, status=ru.get("status", TranslationStatus.Status.WORKING), source=source
+    )
 
 
 def plan_export(*, plan: ActionPlan) -> dict:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
-from core.models import TimeStampedModel, Versioned
+from core.models import EnglishOriginal, TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
 
@@ -20,7 +20,7 @@ def default_reminder_offsets() -> list[int]:
     return [30, 7, 1]
 
 
-class Meeting(Versioned, TimeStampedModel):
+class Meeting(EnglishOriginal, Versioned, TimeStampedModel):
     class InviteMode(models.TextChoices):
         ALL = "all", _("All Parties")
         SELECTION = "selection", _("A selection of Parties")
@@ -76,7 +76,7 @@ class Meeting(Versioned, TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(m2m_fields=[actions])
+    history = HistoricalRecords(m2m_fields=[actions], excluded_fields=["title_en", "title_ru"])
 
     class Meta:
         ordering = ["-starts_at"]
@@ -162,7 +162,7 @@ class Decision(TimeStampedModel):
         return self.text[:80]
 
 
-class AgendaItem(TimeStampedModel):
+class AgendaItem(EnglishOriginal, TimeStampedModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
@@ -172,7 +172,7 @@ class AgendaItem(TimeStampedModel):
     actions = models.ManyToManyField(
         Action, blank=True, related_name="agenda_items", verbose_name=_("actions")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["title_en", "title_ru"])
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

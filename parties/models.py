@@ -10,10 +10,10 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, Versioned
+from core.models import EnglishOriginal, TimeStampedModel, Versioned
 
 
-class GeographicGroup(TimeStampedModel):
+class GeographicGroup(EnglishOriginal, TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -33,7 +33,7 @@ class PartyQuerySet(models.QuerySet):
         return self.get(code=code.upper())
 
 
-class Party(TimeStampedModel):
+class Party(EnglishOriginal, TimeStampedModel):
     class Kind(models.TextChoices):
         STATE = "state", _("State")
         ORGANISATION = "organisation", _("Organisation")
@@ -66,7 +66,7 @@ class Party(TimeStampedModel):
         return reverse("parties:detail", args=[self.code.lower()])
 
 
-class PartnerOrganisation(Versioned, TimeStampedModel):
+class PartnerOrganisation(EnglishOriginal, Versioned, TimeStampedModel):
     class Kind(models.TextChoices):
         INTERNATIONAL = "international_organisation", _("International organisation")
         EU_AGENCY = "eu_agency", _("EU agency")
@@ -78,7 +78,7 @@ class PartnerOrganisation(Versioned, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_en", "name_ru"])
 
     class Meta:
         ordering = ["acronym"]

@@ -54,6 +54,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",
     "pragueprocess.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -175,6 +176,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in both languages (django-modeltranslation): each translated field has a column per language
+# beside it (title_en, title_ru), so a list still reads in one query. English is the plan's own text and
+# always filled; a missing Russian text falls back to it, and pages mark it (core/templatetags/content.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -36,14 +36,23 @@ def _fast_and_quiet(settings):
 
 @pytest.fixture
 def plan(db):
-    """The Action Plan and its 52 Parties, loaded from the repository's data file."""
+    """The Action Plan and its 52 Parties, loaded from the repository's data file with its Russian."""
     from actions.models import ActionPlan
-    from actions.plan_data import DEFAULT_PLAN_FILE, plan_load, read_plan_file
+    from actions.plan_data import (
+        DEFAULT_PLAN_FILE,
+        plan_load,
+        read_plan_file,
+        read_translation_file,
+        translation_file_for,
+    )
 
     existing = ActionPlan.objects.first()
     if existing is not None:
         return existing
-    plan_load(data=read_plan_file(DEFAULT_PLAN_FILE))
+    ru = translation_file_for(DEFAULT_PLAN_FILE)
+    plan_load(
+        data=read_plan_file(DEFAULT_PLAN_FILE), translation_data=read_translation_file(ru), source=ru.name
+    )
     return ActionPlan.objects.get()
 
 

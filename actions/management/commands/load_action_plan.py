@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.plan_data import DEFAULT_PLAN_FILE, PlanDataError, plan_load, read_plan_file
+from actions.plan_data import (
+    DEFAULT_PLAN_FILE,
+    PlanDataError,
+    plan_load,
+    read_plan_file,
+    read_translation_file,
+    translation_file_for,
+)
 
 
 class Command(BaseCommand):
@@ -14,7 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             data = read_plan_file(options["file"])
-            result = plan_load(data=data)
+            ru_path = translation_file_for(options["file"])
+            result = plan_load(
+                data=data, translation_data=read_translation_file(ru_path), source=ru_path.name
+            )
         except PlanDataError as exc:
             raise CommandError(f"Plan not loaded, nothing changed: {exc}") from exc
         self.stdout.write(

@@ -1,0 +1,212 @@
+"""Content in English and Russian: one way to read a text in the reader's language, and one way to
+write a translation with its status and history.
+
+The columns come from django-modeltranslation (`<field>_en`, `<field>_ru` beside each translated
+field, registered in each app's `translation.py`), so reading a list in either language costs the
+same one query. English is the plan's own text and always present; a Russian text may be missing,
+in which case the English is shown *marked* (`lang="en"` and a visible note, see
+core/templatetags/content.py), never silently.
+
+Each Russian text has a status (core.models.TranslationStatus): official, working translation or
+needs review. A Russian text without a status row is a working translation. Every change made
+through `translation_save` keeps a revision (who, when, both texts, the status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .models import TranslationRevision, TranslationStatus
+
+SOURCE = "en"
+LANGUAGES = ("en", "ru")
+
+
+def current_language() -> str:
+    """The reader's content language: one of LANGUAGES (a regional variant maps to its language)."""
+    lang = (get_language() or SOURCE).split("-")[0]
+    return lang if lang in LANGUAGES else SOURCE
+
+
+def translated_fields(model: type[Model] | Model) -> tuple[str, ...]:
+    """The fields of a model that have a column per language, in declaration order."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return tuple(
+            translator.get_options_for_model(model if isinstance(model, type) else type(model)).fields
+        )
+    except NotRegistered:
+        return ()
+
+
+def translated_models() -> list[type[Model]]:
+    from modeltranslation.translator import translator
+
+    return [m for m in translator.get_registered_models(abstract=False) if translated_fields(m)]
+
+
+def column(field: str, lang: str) -> str:
+    return f"{field}_{lang}"
+
+
+def text_in(obj: Model, field: str, lang: str) -> str:
+    """The stored text of one language, '' when there is none (no fallback)."""
+    return getattr(obj, column(field, lang), None) or ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A content text as a reader sees it: its words and the language they are in."""
+
+    value: str
+    lang: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.lang != current_language()
+
+    def __str__(self) -> str:
+        return self.value
+
+    def as_label(self) -> dict:
+        """JSON-safe form, for figures that are cached or frozen (rendered by the `content` filter)."""
+        return {"text": self.value, "lang": self.lang}
+
+
+def localized(obj: Model | None, field: str, lang: str | None = None) -> Text:
+    """The text of `field` in `lang` (the reader's by default), or the English when it has none."""
+    lang = lang or current_language()
+    if obj is None:
+        return Text("", lang)
+    value = text_in(obj, field, lang)
+    if value:
+        return Text(value, lang)
+    english = text_in(obj, field, SOURCE) or (getattr(obj, field, "") or "")
+    return Text(english, SOURCE)
+
+
+def label(en: str | None, ru: str | None, lang: str | None = None) -> dict:
+    """A label from the two columns read with `.values()`, as `Text.as_label()`."""
+    lang = lang or current_language()
+    texts = {"en": en or "", "ru": ru or ""}
+    if texts.get(lang):
+        return {"text": texts[lang], "lang": lang}
+    return {"text": texts[SOURCE], "lang": SOURCE}
+
+
+def status_of(obj: Model, field: str) -> TranslationStatus | None:
+    return TranslationStatus.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, field=field
+    ).first()
+
+
+def translation_save(
+    obj: Model,
+    field: str,
+    *,
+    ru: str | None,
+    en: str | None = None,
+    status: str = TranslationStatus.Status.WORKING,
+    by=None,
+    source: str = "",
+    keep_edited: bool = False,
+) -> TranslationStatus | None:
+    """Write the Russian (and, if given, the English) text of one field with its status, and keep a
+    revision. With `keep_edited` (a data file being loaded again), a text a person has changed in
+    the portal is left as it is and None is returned. An empty text is stored as NULL (missing)."""
+    if field not in translated_fields(obj):
+        raise ValueError(f"{type(obj).__name__}.{field} is not a translated field")
+    ru = (ru or "").strip() or None
+    ct = ContentType.objects.get_for_model(type(obj))
+    with transaction.atomic():
+        state, created = TranslationStatus.objects.select_for_update().get_or_create(
+            content_type=ct, object_id=obj.pk, field=field, defaults={"status": status, "updated_by": by}
+        )
+        if keep_edited and not created and state.updated_by_id is not None:
+            return None
+        changes = {column(field, "ru"): ru}
+        if en is not None and en.strip():
+            changes[column(field, "en")] = en.strip()
+        before = {k: getattr(obj, k) for k in changes}
+        same_text = before == changes
+        if not same_text:
+            type(obj)._default_manager.filter(pk=obj.pk).update(**changes)
+            for k, v in changes.items():
+                setattr(obj, k, v)
+        if not created and same_text and state.status == status and not by:
+            return state
+        if not created:
+            state.status = status
+            state.updated_by = by
+            state.version += 1
+            state.save(update_fields=["status", "updated_by", "version", "updated_at"])
+        TranslationRevision.objects.create(
+            translation=state,
+            at=timezone.now(),
+            by=by,
+            text_en=text_in(obj, field, "en"),
+            text_ru=ru or "",
+            status=status,
+            source=source,
+        )
+        return state
+
+
+def translations_load(entries, *, status: str = TranslationStatus.Status.WORKING, source: str = "") -> int:
+    """Write many Russian texts from a data file at once: `entries` are (record, field, text).
+
+    A text a person has changed in the portal (its status row names who) is kept; a text already
+    as the file has it is left alone; each text written gets its status row and one revision. A
+    handful of queries whatever the number of texts. Returns how many texts were written."""
+    entries = [(o, f, t.strip()) for o, f, t in entries if o is not None and isinstance(t, str) and t.strip()]
+    if not entries:
+        return 0
+    cts = {type(o): ContentType.objects.get_for_model(type(o)) for o, _f, _t in entries}
+    ids = {o.pk for o, _f, _t in entries}
+    existing = {
+        (s.content_type_id, s.object_id, s.field): s
+        for s in TranslationStatus.objects.filter(content_type__in=cts.values(), object_id__in=ids)
+    }
+    changed: dict[type[Model], dict[str, list[Model]]] = {}
+    written = []
+    for obj, field, text in entries:
+        row = existing.get((cts[type(obj)].pk, obj.pk, field))
+        if row is not None and (row.updated_by_id is not None or text_in(obj, field, "ru") == text):
+            continue
+        setattr(obj, column(field, "ru"), text)
+        changed.setdefault(type(obj), {}).setdefault(column(field, "ru"), []).append(obj)
+        written.append((obj, field, text, row))
+    with transaction.atomic():
+        for model, by_column in changed.items():
+            for name, objs in by_column.items():
+                model._default_manager.bulk_update(objs, [name], batch_size=500)
+        new_rows = TranslationStatus.objects.bulk_create(
+            [
+                TranslationStatus(content_type=cts[type(o)], object_id=o.pk, field=f, status=status)
+                for o, f, _t, row in written
+                if row is None
+            ]
+        )
+        rows = iter(new_rows)
+        now = timezone.now()
+        TranslationRevision.objects.bulk_create(
+            [
+                TranslationRevision(
+                    translation=row if row is not None else next(rows),
+                    at=now,
+                    text_en=text_in(o, f, "en"),
+                    text_ru=t,
+                    status=row.status if row is not None else status,
+                    source=source,
+                )
+                for o, f, t, row in written
+            ]
+        )
+    return len(written)

@@ -1,0 +1,15 @@
+"""Meeting titles and agenda items in English and Russian (django-modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import AgendaItem, Meeting
+
+
+@register(Meeting)
+class MeetingTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(AgendaItem)
+class AgendaItemTranslation(TranslationOptions):
+    fields = ("title",)
