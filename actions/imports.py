@@ -122,7 +122,10 @@ class _Lookups:
         self.partners = {o.acronym.upper(): o for o in PartnerOrganisation.objects.all()}
         self.sources = {}
         for s in FinancingSource.objects.order_by("order"):
-            self.sources[s.name.upper()] = s
+            # A source is named in either language of the plan, or by its number.
+            for name in (s.name_en, s.name_ru):
+                if name:
+                    self.sources.setdefault(" ".join(name.split()).upper(), s)
             self.sources.setdefault(str(s.order), s)
 
 
@@ -172,7 +175,7 @@ def _form_data(row: ImportRow, user, lookups: _Lookups) -> QueryDict:
             message = _("line %(n)s: expected “source | amount | currency | funder”") % {"n": number}
             row.errors.append(("financing", message))
             continue
-        source = lookups.sources.get(parts[0].upper())
+        source = lookups.sources.get(" ".join(parts[0].split()).upper())
         if source is None:
             message = _("line %(n)s: unknown source “%(s)s”") % {"n": number, "s": parts[0][:60]}
             row.errors.append(("financing", message))

@@ -252,3 +252,17 @@ def test_csv_import_preview_waits_in_the_default_storage_and_is_claimed_once(
     replay = client.post("/activities/import/", {"token": pending["token"], "confirm": "1"}, follow=True)
     assert "expired or was already done" in replay.content.decode()
     assert Activity.objects.count() == 1
+
+
+def test_csv_import_names_financing_sources_in_either_language(client_for, ncp_a):
+    """A ministry working in Russian writes the plan's source names in Russian; both are understood."""
+    row = {
+        **GOOD[0],
+        "financing": "средства Европейского союза | 1000 | EUR\n  NATIONAL funds of the Parties | 20 | EUR",
+    }
+    client = client_for(ncp_a)
+    preview = _upload(client, _csv_file([row]))
+    assert "1 row is ready to import." in preview.content.decode()
+    _confirm(client, preview)
+    names = sorted(FinancingLine.objects.values_list("source__name_en", flat=True))
+    assert names == ["European Union funds", "national funds of the Parties"]
