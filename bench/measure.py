@@ -7,6 +7,7 @@ so the whole stack (middleware, sessions, templates) is measured without a netwo
 
 from __future__ import annotations
 
+import copy
 import statistics
 import time
 from contextlib import contextmanager
@@ -152,6 +153,16 @@ def clients_for(users: dict) -> dict[str, Client]:
     return clients
 
 
+def _in_language(client: Client, language: str) -> Client:
+    """A client with the same session that asks for the interface in `language` (the language cookie)."""
+    from django.conf import settings
+
+    other = Client(raise_request_exception=False)
+    other.cookies = copy.deepcopy(client.cookies)
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return other
+
+
 def measure_url(
     client: Client,
     url: str,
@@ -214,6 +225,8 @@ def measure_pages(users: dict, *, requests: int, pages: list | None = None) -> d
         ).as_dict()
     for page in pages if pages is not None else page_list.PAGES:
         client = clients.get(page.role) or clients.get("secretariat") or clients["anonymous"]
+        if page.language != "en":
+            client = _in_language(client, page.language)
         try:
             url = fill(page.url)
         except NotAvailable as exc:

@@ -24,6 +24,7 @@ class Page:
     url: str
     role: str = "secretariat"  # who is signed in: anonymous, secretariat, reader, contact_point
     kind: str = "page"  # page, list, detail, dashboard: the bar of the issue depends on it
+    language: str = "en"  # the interface language the client asks for (its language cookie)
 
 
 FLOOR_URL = "/bench/floor"
@@ -54,6 +55,28 @@ PAGES: list[Page] = [
     Page("meeting", "Meeting page", "/meetings/{meeting}/", kind="detail"),
     Page("dashboard", "Dashboard", "/evaluation/dashboard/", role="reader", kind="dashboard"),
     Page("report", "Compiled report", "/evaluation/reports/{report}/", role="secretariat", kind="detail"),
+    # The same pages read in Russian: the content comes from the Russian columns beside the English.
+    Page("plan_ru", "Plan /plan/, in Russian", "/plan/", role="anonymous", language="ru"),
+    Page("action_ru", "Action page, in Russian", "{action}", role="anonymous", kind="detail", language="ru"),
+    Page(
+        "parties_ru",
+        "Parties /parties/, in Russian",
+        "/parties/",
+        role="anonymous",
+        kind="list",
+        language="ru",
+    ),
+    Page("party_ru", "Party page, in Russian", "/parties/{party}/", kind="detail", language="ru"),
+    Page("participation_ru", "Participation, in Russian", "/participation/", kind="list", language="ru"),
+    Page("meetings_ru", "Meetings /meetings/, in Russian", "/meetings/", kind="list", language="ru"),
+    Page(
+        "dashboard_ru",
+        "Dashboard, in Russian",
+        "/evaluation/dashboard/",
+        role="reader",
+        kind="dashboard",
+        language="ru",
+    ),
 ]
 
 # Django's own admin changelist over the same data and filter, signed in as the secretariat:
