@@ -109,6 +109,35 @@ class ActionItem(EnglishOriginal, TimeStampedModel):
         return f"{self.action.code} {self.letter}"
 
 
+class PartyName(EnglishOriginal, TimeStampedModel):
+    """A Party's name as one plan writes it, from that plan's adoption: the dated history of its names.
+
+    The Party keeps one identity (its code, people and records); its own `name`/`short_name` are
+    today's, those of the newest plan. A page about an older plan writes the names of that plan
+    (actions.selectors.party_names)."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="party_names", verbose_name=_("plan")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="plan_names", verbose_name=_("Party")
+    )
+    since = models.DateField(_("written so since"))
+    name = models.CharField(_("name as the plan writes it"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=80)
+
+    class Meta:
+        ordering = ["party", "since"]
+        verbose_name = _("Party's name in a plan")
+        verbose_name_plural = _("Parties' names in the plans")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "party"], name="actions_partyname_one_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.plan.slug})"
+
+
 class FinancingSource(EnglishOriginal, TimeStampedModel):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="financing_sources", verbose_name=_("plan")

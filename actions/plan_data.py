@@ -18,7 +18,7 @@ from core.models import TranslationStatus
 from core.translations import translations_load
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 
-from .models import Action, ActionItem, ActionPlan, FinancingSource, PriorityArea
+from .models import Action, ActionItem, ActionPlan, FinancingSource, PartyName, PriorityArea
 
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent / "data" / "prague-process-action-plan-2012-2016.json"
 
@@ -219,9 +219,17 @@ def _load_rows(data: dict, where: list[str]) -> LoadResult:
         },
         result,
     )
+    # Parties, groups and partner organisations are shared by every plan. Their own names are today's:
+    # only the newest plan writes them; each plan keeps the Party names it writes (PartyName).
+    newest = not ActionPlan.objects.exclude(pk=plan.pk).filter(start_year__gt=plan.start_year).exists()
     groups = {}
     for order, g in enumerate(data["groups"], 1):
         where[0] = f"group {g['code']}"
+        existing = GeographicGroup.objects.filter(code=g["code"]).first()
+        if existing is not None and not newest:
+            groups[g["code"]] = existing
+            result.unchanged += 1
+            continue
         groups[g["code"]] = _upsert(
             GeographicGroup,
             {"code": g["code"]},
@@ -246,16 +254,27 @@ def _load_rows(data: dict, where: list[str]) -> LoadResult:
                 )
     for order, party in enumerate(data["parties"], 1):
         where[0] = f"party {party['code']}"
+        existing = Party.objects.filter(code=party["code"]).first()
+        if existing is not None and not newest:
+            row = existing
+            result.unchanged += 1
+        else:
+            row = _upsert(
+                Party,
+                {"code": party["code"]},
+                {
+                    "name": party["name"],
+                    "short_name": party["short_name"],
+                    "kind": party["kind"],
+                    "group": groups[party["group"]],
+                    "order": order,
+                },
+                result,
+            )
         _upsert(
-            Party,
-            {"code": party["code"]},
-            {
-                "name": party["name"],
-                "short_name": party["short_name"],
-                "kind": party["kind"],
-                "group": groups[party["group"]],
-                "order": order,
-            },
+            PartyName,
+            {"plan": plan, "party": row},
+            {"name": party["name"], "short_name": party["short_name"], "since": plan.adopted_on},
             result,
         )
     for order, name in enumerate(data["financing_sources"], 1):
@@ -263,6 +282,9 @@ def _load_rows(data: dict, where: list[str]) -> LoadResult:
         _upsert(FinancingSource, {"plan": plan, "name": name}, {"order": order}, result)
     for org in data.get("partner_organisations", []):
         where[0] = f"partner organisation {org['acronym']}"
+        if not newest and PartnerOrganisation.objects.filter(acronym=org["acronym"]).exists():
+            result.unchanged += 1
+            continue
         _upsert(
             PartnerOrganisation,
             {"acronym": org["acronym"]},
@@ -276,10 +298,11 @@ def _load_translation(data: dict, ru: dict, *, source: str) -> int:
     """Write the Russian texts of a loaded plan with the file's status; returns how many were set."""
     entries = []
     plan = ActionPlan.objects.get(slug=data["plan"]["slug"])
+    newest = not ActionPlan.objects.exclude(pk=plan.pk).filter(start_year__gt=plan.start_year).exists()
     for field, text in (ru.get("plan") or {}).items():
         if field in ("process", "title", "adopted_at", "adopted_place", "conference_theme"):
             entries.append((plan, field, text))
-    groups = {g.code: g for g in GeographicGroup.objects.all()}
+    groups = {g.code: g for g in GeographicGroup.objects.all()} if newest else {}
     for code, entry in (ru.get("groups") or {}).items():
         entries += [(groups.get(code), field, entry.get(field)) for field in ("name", "description")]
     areas = {a.numeral: a for a in PriorityArea.objects.filter(plan=plan)}
@@ -296,13 +319,17 @@ def _load_translation(data: dict, ru: dict, *, source: str) -> int:
             entries.append((actions.get((numeral, int(number))), "text", action.get("text")))
             for letter, text in (action.get("items") or {}).items():
                 entries.append((items.get((numeral, int(number), letter)), "text", text))
-    parties = {p.code: p for p in Party.objects.all()}
+    names = {n.party.code: n for n in PartyName.objects.filter(plan=plan).select_related("party")}
     for code, entry in (ru.get("parties") or {}).items():
-        entries += [(parties.get(code), field, entry.get(field)) for field in ("name", "short_name")]
+        name = names.get(code)
+        for field in ("name", "short_name"):
+            entries.append((name, field, entry.get(field)))
+            if newest and name is not None:
+                entries.append((name.party, field, entry.get(field)))
     sources = {s.name_en: s for s in FinancingSource.objects.filter(plan=plan)}
     for english, text in (ru.get("financing_sources") or {}).items():
         entries.append((sources.get(english), "name", text))
-    orgs = {o.acronym: o for o in PartnerOrganisation.objects.all()}
+    orgs = {o.acronym: o for o in PartnerOrganisation.objects.all()} if newest else {}
     for acronym, entry in (ru.get("partner_organisations") or {}).items():
         entries.append((orgs.get(acronym), "name", entry.get("name")))
     return translations_load(
@@ -332,13 +359,15 @@ def plan_export(*, plan: ActionPlan) -> dict:
         ],
         "parties": [
             {
-                "name": p.name,
-                "short_name": p.short_name,
-                "code": p.code,
-                "kind": p.kind,
-                "group": p.group.name,
+                "name": n.name,
+                "short_name": n.short_name,
+                "code": n.party.code,
+                "kind": n.party.kind,
+                "group": n.party.group.name,
             }
-            for p in Party.objects.select_related("group").order_by("order", "code")
+            for n in PartyName.objects.filter(plan=plan)
+            .select_related("party__group")
+            .order_by("party__order", "party__code")
         ],
         "financing_sources": list(plan.financing_sources.order_by("order").values_list("name", flat=True)),
     }

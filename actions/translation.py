@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Action, ActionItem, ActionPlan, FinancingSource, PriorityArea
+from .models import Action, ActionItem, ActionPlan, FinancingSource, PartyName, PriorityArea
 
 
 @register(ActionPlan)
@@ -28,3 +28,8 @@ class ActionItemTranslation(TranslationOptions):
 @register(FinancingSource)
 class FinancingSourceTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(PartyName)
+class PartyNameTranslation(TranslationOptions):
+    fields = ("name", "short_name")
