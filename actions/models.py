@@ -22,7 +22,15 @@ class ActionPlan(EnglishOriginal, TimeStampedModel):
     adopted_on = models.DateField(_("adopted on"))
     conference_theme = models.CharField(_("conference theme"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("first year"))
-    end_year = models.PositiveSmallIntegerField(_("last year"))
+    end_year = models.PositiveSmallIntegerField(
+        _("last year"), help_text=_("Of the mandate, prolongations included.")
+    )
+    adopted_end_year = models.PositiveSmallIntegerField(
+        _("last year as adopted"),
+        null=True,
+        blank=True,
+        help_text=_("Before any prolongation of the mandate."),
+    )
 
     class Meta:
         ordering = ["-start_year"]
@@ -41,6 +49,10 @@ class ActionPlan(EnglishOriginal, TimeStampedModel):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+    @property
+    def is_prolonged(self) -> bool:
+        return self.adopted_end_year is not None and self.end_year > self.adopted_end_year
 
 
 class PriorityArea(EnglishOriginal, TimeStampedModel):

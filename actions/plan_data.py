@@ -204,6 +204,10 @@ def plan_load(*, data: dict, translation_data: dict | None = None, source: str =
 def _load_rows(data: dict, where: list[str]) -> LoadResult:
     result = LoadResult()
     p = data["plan"]
+    end_year = p["end_year"]
+    existing = ActionPlan.objects.filter(slug=p["slug"]).first()
+    if existing is not None and existing.is_prolonged and existing.adopted_end_year == end_year:
+        end_year = existing.end_year  # a prolonged mandate outlives its file
     plan = _upsert(
         ActionPlan,
         {"slug": p["slug"]},
@@ -215,7 +219,8 @@ def _load_rows(data: dict, where: list[str]) -> LoadResult:
             "adopted_on": date.fromisoformat(p["adopted_on"]),
             "conference_theme": p.get("conference_theme", ""),
             "start_year": p["start_year"],
-            "end_year": p["end_year"],
+            "end_year": end_year,
+            "adopted_end_year": p["end_year"],
         },
         result,
     )

@@ -383,3 +383,45 @@ class ReviewResponse(Versioned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.party} – {self.review}"
+
+
+class MandateProlongation(TimeStampedModel):
+    """A recorded decision prolonging a plan's mandate (the Bratislava conference of 20 September 2016
+    reconfirmed the six areas of the 2012-2016 plan for 2017-2021): the same areas and actions, more
+    years; reporting cycles, progress reports and reminders go on for them."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="prolongations", verbose_name=_("plan")
+    )
+    previous_end_year = models.PositiveSmallIntegerField(_("last year before"))
+    end_year = models.PositiveSmallIntegerField(_("new last year"))
+    decided_on = models.DateField(_("decided on"))
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided at"),
+        help_text=_("The meeting or conference that decided it, if it is in the portal."),
+    )
+    reference = models.CharField(
+        _("reference"), max_length=250, help_text=_("The declaration or decision, as it is cited.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "decided_on", "pk"]
+        verbose_name = _("prolongation of a mandate")
+        verbose_name_plural = _("prolongations of mandates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gt=models.F("previous_end_year")),
+                name="evaluation_mandateprolongation_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} → {self.end_year}"

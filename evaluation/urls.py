@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import mandate_views, views
 
 app_name = "evaluation"
 
 urlpatterns = [
     path("", views.cycle_list, name="cycles"),
     path("setup/", views.evaluation_setup, name="setup"),
+    path("mandate/", mandate_views.mandate, name="mandate"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard.pdf", views.dashboard_pdf, name="dashboard-pdf"),

@@ -75,6 +75,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "report.compile": {SECRETARIAT: ALL},
     "report.publish": {SECRETARIAT: ALL},
     "review.respond": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
+    "plan.prolong": {SECRETARIAT: ALL},
     # the site
     "admin.access": {SECRETARIAT: ALL},
     "two_factor.reset": {SECRETARIAT: ALL},

@@ -13,7 +13,9 @@ import datetime as dt
 import pytest
 from django.urls import get_resolver
 
+from actions.models import ActionPlan
 from evaluation.models import (
+    MandateProlongation,
     ProgressReport,
     ReportingCycle,
     ReportRequest,
@@ -47,6 +49,8 @@ def _data(name: str, world) -> dict:
         return {"comment": "Please add the figures."}
     if name == "evaluation:review-respond":
         return {"version": 1, "relevance_score": "4"}
+    if name == "evaluation:mandate":
+        return {"end_year": "2021", "decided_on": "2016-09-20", "reference": "Bratislava Joint Declaration"}
     return {}
 
 
@@ -63,6 +67,8 @@ def _evaluation_unchanged(world):
         list(ReportVersion.objects.order_by("pk").values_list("pk", "state")),
         list(ReportRequest.objects.order_by("pk").values_list("pk", "state")),
         list(ReviewResponse.objects.order_by("pk").values_list("pk", "state", "version")),
+        list(ActionPlan.objects.values_list("pk", "end_year")),
+        MandateProlongation.objects.count(),
     )
 
 
@@ -78,6 +84,8 @@ MATRIX = Matrix(
         page("evaluation:cycles", "post", "/evaluation/", NOT_ALLOWED),
         page("evaluation:setup", "post", "/evaluation/setup/", SECRETARIAT_WRITES),
         page("evaluation:setup", "get", "/evaluation/setup/", NOT_ALLOWED),
+        page("evaluation:mandate", "get", "/evaluation/mandate/", members(200)),
+        page("evaluation:mandate", "post", "/evaluation/mandate/", SECRETARIAT_WRITES),
         page("evaluation:dashboard", "get", "/evaluation/dashboard/", members(200)),
         page("evaluation:dashboard-print", "get", "/evaluation/dashboard/print/", members(200)),
         page("evaluation:dashboard-pdf", "get", "/evaluation/dashboard.pdf", members(200)),
