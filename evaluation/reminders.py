@@ -1,5 +1,5 @@
 """Reminders to the contact points of Parties that have not submitted: 4 weeks and 1 week before a
-deadline, and once when overdue. Queued into the outbox under a key naming the year, the deadline
+deadline, and once when overdue. Queued into the outbox under a key naming the plan, the year, the deadline
 and the kind, so each goes out exactly once; when the SOM moves, the deadline moves, the pending
 reminders of the old deadline are cancelled and the new ones are armed.
 """
@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from actions.models import Participation
+from actions.models import ActionPlan, Participation
 from core.mail import mail_render
 from parties.models import User
 from parties.notifications import notification_queue, notifications_cancel
 
 from .models import ProgressReport, ReviewResponse
-from .selectors import cycle_infos, plan_current
+from .selectors import cycle_infos
 
 KINDS = [("4w", timedelta(weeks=-4)), ("1w", timedelta(weeks=-1)), ("overdue", timedelta(days=1))]
 OVERDUE_WINDOW = timedelta(weeks=8)  # no "overdue" reminder for a year long gone
@@ -57,6 +57,15 @@ def _queue(prefix: str, deadline: date, kind: str, at: datetime, users, template
     return made
 
 
+def progress_prefix(cycle) -> str:
+    """The key prefix of a year's progress-report reminders: the plan's slug and the year."""
+    return f"progress:{cycle.plan.slug}:{cycle.year}"
+
+
+def review_prefix(review) -> str:
+    return f"review:{review.plan.slug}:{review.kind}"
+
+
 def _recipients(expected_party_ids: set[int], done_party_ids: set[int]):
     return User.objects.filter(
         role=User.Role.CONTACT_POINT,
@@ -72,20 +81,27 @@ def _cancel_other_deadlines(prefix: str, deadline: date) -> None:
 def queue_due(*, now: datetime | None = None) -> int:
     """Queue the progress-report and review reminders that are due; idempotent."""
     now = now or timezone.now()
-    plan = plan_current()
-    if plan is None:
-        return 0
     made = 0
+    # Every plan's cycles and reviews: a prolonged plan and its successor each keep their own rhythm,
+    # their keys scoped by the plan's slug.
+    for plan in ActionPlan.objects.order_by("start_year", "pk"):
+        made += _queue_plan(plan, now)
+    return made
+
+
+def _queue_plan(plan: ActionPlan, now: datetime) -> int:
+    made = 0
+    involved = Participation.objects.filter(action__area__plan=plan)
     for info in cycle_infos(plan, today=now.date()):
         if info.deadline is None or info.cycle.is_locked or info.cycle.opens_on > now.date():
             continue
-        prefix = f"progress:{info.cycle.year}"
+        prefix = progress_prefix(info.cycle)
         _cancel_other_deadlines(prefix, info.deadline)
         due = _due_kind(info.deadline, now)
         if due is None:
             continue
         year_end = date(info.cycle.year, 12, 31)
-        expected = set(Participation.objects.filter(since__lte=year_end).values_list("party_id", flat=True))
+        expected = set(involved.filter(since__lte=year_end).values_list("party_id", flat=True))
         done = set(
             ProgressReport.objects.filter(cycle=info.cycle, state__in=ProgressReport.SENT).values_list(
                 "party_id", flat=True
@@ -102,15 +118,13 @@ def queue_due(*, now: datetime | None = None) -> int:
     from .models import Review
 
     for review in Review.objects.filter(plan=plan, opens_on__lte=now.date()):
-        prefix = f"review:{review.kind}"
+        prefix = review_prefix(review)
         _cancel_other_deadlines(prefix, review.deadline)
         due = _due_kind(review.deadline, now)
         if due is None:
             continue
         expected = set(
-            Participation.objects.filter(since__lte=date(review.end_year, 12, 31)).values_list(
-                "party_id", flat=True
-            )
+            involved.filter(since__lte=date(review.end_year, 12, 31)).values_list("party_id", flat=True)
         )
         done = set(
             ReviewResponse.objects.filter(review=review, state=ReviewResponse.State.SUBMITTED).values_list(

@@ -22,6 +22,7 @@ from core.concurrency import StaleEdit, locked_for_edit
 from parties.models import Party, User
 from parties.notifications import notifications_cancel
 
+from . import reminders
 from .models import (
     CRITERIA,
     ProgressEntry,
@@ -106,7 +107,7 @@ def cycle_lock(*, cycle: ReportingCycle, user: User, som_held: bool) -> Reportin
         cycle.locked_by = user
         cycle.full_clean()
         cycle.save()
-        notifications_cancel(key_prefix=f"progress:{cycle.year}:")
+        notifications_cancel(key_prefix=f"{reminders.progress_prefix(cycle)}:")
     return cycle
 
 
@@ -201,7 +202,7 @@ def progress_report_submit(*, report: ProgressReport, user: User, version: int |
     report.submitted_at, report.submitted_by, report.updated_by = timezone.now(), user, user
     report.full_clean()
     report.save()
-    notifications_cancel(key_prefix=f"progress:{report.cycle.year}:", party_id=report.party_id)
+    notifications_cancel(key_prefix=f"{reminders.progress_prefix(report.cycle)}:", party_id=report.party_id)
     return report
 
 
@@ -260,7 +261,7 @@ def review_response_save(
         if missing:
             raise ValidationError({f"{c}_score": _("Give a score before submitting.") for c in missing})
         response.state, response.submitted_at = ReviewResponse.State.SUBMITTED, timezone.now()
-        notifications_cancel(key_prefix=f"review:{review.kind}:", party_id=party.pk)
+        notifications_cancel(key_prefix=f"{reminders.review_prefix(review)}:", party_id=party.pk)
     response.updated_by = user
     response.full_clean()
     response.save()

@@ -113,4 +113,24 @@ def test_progress_reports_and_their_reminders_go_on_after_the_original_end(
     reminders_run(now=dt.datetime.combine(deadline - dt.timedelta(days=28), dt.time(6), tzinfo=dt.UTC))
     assert [m.to for m in mail.outbox] == [[ncp_b.email]]
     assert "2018-05-04" in mail.outbox[0].body
-    assert Notification.objects.get().key.startswith("progress:2018:2018-05-04:4w")
+    assert Notification.objects.get().key.startswith("progress:prague-process-2012-2016:2018:2018-05-04:4w")
+
+
+def test_a_successor_plan_beside_it_does_not_stop_the_prolonged_plans_reminders(
+    secretariat, plan, party_a, party_b, ncp_a, ncp_b
+):
+    from tests.actions.test_plan_names import SUCCESSOR, load
+
+    plan_prolong(plan=plan, end_year=2021, decided_on=dt.date(2016, 9, 20), reference="x", user=secretariat)
+    load(SUCCESSOR)
+    successor = ActionPlan.objects.get(slug="prague-process-2023-2027")
+    evaluation_setup(plan=successor)
+    ParticipationFactory(party=party_b, action=action("I.1"))
+    som_on(dt.date(2018, 6, 15))
+    reminders_run(now=dt.datetime(2018, 4, 6, 6, tzinfo=dt.UTC))
+    assert [m.to for m in mail.outbox] == [[ncp_b.email]]
+    assert Notification.objects.get().key.startswith("progress:prague-process-2012-2016:2018:")
+    # Party A takes part in no action of the successor: its years ask nothing of it.
+    som_on(dt.date(2024, 6, 15))
+    reminders_run(now=dt.datetime(2024, 4, 6, 6, tzinfo=dt.UTC))
+    assert len(mail.outbox) == 1

@@ -50,7 +50,8 @@ def test_each_reminder_goes_out_once_only_to_parties_that_have_not_submitted(set
     assert mail.outbox[2].subject.startswith("Overdue")
     keys = sorted(Notification.objects.values_list("key", flat=True))
     assert keys == sorted(
-        f"progress:2013:2013-05-04:{kind}:user:{ncp_b.pk}" for kind in ("4w", "1w", "overdue")
+        f"progress:prague-process-2012-2016:2013:2013-05-04:{kind}:user:{ncp_b.pk}"
+        for kind in ("4w", "1w", "overdue")
     )
 
 
@@ -91,7 +92,9 @@ def test_a_moved_som_moves_the_deadline_and_rearms_the_reminders(setup, ncp_b):
     old.refresh_from_db()
     assert old.status == "cancelled"
     assert (
-        Notification.objects.filter(key__startswith=f"progress:2013:{new_deadline.isoformat()}:4w:").count()
+        Notification.objects.filter(
+            key__startswith=f"progress:prague-process-2012-2016:2013:{new_deadline.isoformat()}:4w:"
+        ).count()
         == 1
     )
 
