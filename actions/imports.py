@@ -23,7 +23,7 @@ from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
 from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
-from .exports import COLUMNS
+from .exports import COLUMNS, column_code
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
 from .services import PLAIN_FIELDS, ActivityWrite, activity_create
 
@@ -86,7 +86,7 @@ def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:
         except csv.Error as exc:
             raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
     raw = iter(raw)
-    header = [str(h).strip().lower() for h in next(raw, [])]
+    header = [column_code(h) for h in next(raw, [])]  # the export's header in either language
     missing = REQUIRED - set(header)
     if missing:
         raise ImportFileError(
@@ -122,7 +122,9 @@ class _Lookups:
         self.partners = {o.acronym.upper(): o for o in PartnerOrganisation.objects.all()}
         self.sources = {}
         for s in FinancingSource.objects.order_by("order"):
-            self.sources[s.name.upper()] = s
+            for name in (s.name_en, s.name_ru):  # an export names sources in its reader's language
+                if name:
+                    self.sources.setdefault(name.upper(), s)
             self.sources.setdefault(str(s.order), s)
 
 
