@@ -1,6 +1,8 @@
 # One image for web, worker and beat.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# pango for WeasyPrint; fonts-dejavu-core ("DejaVu Sans", "DejaVu Serif") is the Cyrillic font of the PDFs
+# (evaluation/pdf.css), needed by the Russian reports; gettext for the catalogue.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/*

@@ -143,7 +143,7 @@ def activity_list(request):
 @login_required
 def activity_export_csv(request):
     return csv_response(
-        f"activities-{timezone.now():%Y%m%d}.csv", exports.COLUMNS, exports.rows(_filtered(request).qs)
+        f"activities-{timezone.now():%Y%m%d}.csv", exports.header(), exports.rows(_filtered(request).qs)
     )
 
 

@@ -7,6 +7,11 @@ Columns (the documented export layout):
   "source | amount | currency | funder"), links (one per line), updated_at (UTC, ISO 8601).
 Kinds, statuses, states and partner roles are written as their codes (`training`, `ongoing`, ...).
 
+The export takes the reader's language: the header row names the columns in it (in English the
+codes above; `column_code` reads a header of either language back, so the import takes both), and
+financing sources are named in it (the English where a source has no Russian name). Party codes,
+action codes and partner acronyms are identifiers, the same in both languages.
+
 Cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage
 return) are written with a leading apostrophe; the import removes it again.
 """
@@ -19,8 +24,11 @@ from datetime import UTC
 from itertools import islice
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from core.downloads import csv_safe
+from core.translations import LANGUAGES, current_language
 
 from .models import Activity, ActivityPartner, FinancingLine
 
@@ -43,6 +51,44 @@ COLUMNS = [
     "links",
     "updated_at",
 ]
+# The header of each column in the reader's language; English keeps the documented codes.
+LABELS = {
+    "id": pgettext_lazy("export column", "id"),
+    "title": pgettext_lazy("export column", "title"),
+    "party": pgettext_lazy("export column", "party"),
+    "kind": pgettext_lazy("export column", "kind"),
+    "status": pgettext_lazy("export column", "status"),
+    "state": pgettext_lazy("export column", "state"),
+    "actions": pgettext_lazy("export column", "actions"),
+    "items": pgettext_lazy("export column", "items"),
+    "start_date": pgettext_lazy("export column", "start_date"),
+    "end_date": pgettext_lazy("export column", "end_date"),
+    "description": pgettext_lazy("export column", "description"),
+    "outputs": pgettext_lazy("export column", "outputs"),
+    "other_parties": pgettext_lazy("export column", "other_parties"),
+    "partners": pgettext_lazy("export column", "partners"),
+    "financing": pgettext_lazy("export column", "financing"),
+    "links": pgettext_lazy("export column", "links"),
+    "updated_at": pgettext_lazy("export column", "updated_at"),
+}
+
+
+def header() -> list[str]:
+    """The header row in the active language."""
+    return [str(LABELS[c]) for c in COLUMNS]
+
+
+def column_code(name: str) -> str:
+    """The column code of a header written in any of the languages (lowercase), else the name itself."""
+    name = str(name).strip().lower()
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            for code, label in LABELS.items():
+                if str(label).lower() == name:
+                    return code
+    return name
+
+
 CHUNK = 2000
 MAIN_FIELDS = (
     "pk",
@@ -72,6 +118,7 @@ def _related(ids: list[int]) -> dict[str, dict[int, list]]:
 
     Plain tuples rather than model instances and prefetches: an export of 100,000 rows spends its
     time writing, not building querysets per row."""
+    lang = current_language()
     through = Activity.actions.through.objects.filter(activity_id__in=ids)
     items = Activity.items.through.objects.filter(activity_id__in=ids)
     joint = Activity.other_parties.through.objects.filter(activity_id__in=ids)
@@ -100,7 +147,9 @@ def _related(ids: list[int]) -> dict[str, dict[int, list]]:
         "financing": _grouped(
             FinancingLine.objects.filter(activity_id__in=ids)
             .order_by("pk")
-            .values_list("activity_id", "source__name", "amount", "currency", "funder")
+            .values_list(
+                "activity_id", f"source__name_{lang}", "source__name_en", "amount", "currency", "funder"
+            )
         ),
     }
 
@@ -123,8 +172,8 @@ def _row(main: tuple, rel: dict[str, dict[int, list]]) -> list[str]:
         "; ".join(code for (code,) in rel["other_parties"].get(pk, ())),
         "; ".join(f"{acronym}: {role}" for acronym, role in rel["partners"].get(pk, ())),
         "\n".join(
-            " | ".join([name, f"{amount:.2f}", currency, *([funder] if funder else [])])
-            for name, amount, currency, funder in rel["financing"].get(pk, ())
+            " | ".join([name or english, f"{amount:.2f}", currency, *([funder] if funder else [])])
+            for name, english, amount, currency, funder in rel["financing"].get(pk, ())
         ),
         links,
         updated.astimezone(UTC).isoformat(timespec="seconds") if updated else "",
@@ -149,8 +198,8 @@ def xlsx_file(queryset: QuerySet[Activity]):
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("activities")
-    sheet.append(COLUMNS)
+    sheet = workbook.create_sheet(str(pgettext_lazy("export sheet", "activities")))
+    sheet.append(header())
     for row in rows(queryset):
         # Control characters have no place in an XLSX cell: drop them rather than fail.
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", csv_safe(v)) for v in row])

@@ -23,7 +23,7 @@ from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
 from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
-from .exports import COLUMNS
+from .exports import COLUMNS, column_code
 from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
 from .services import PLAIN_FIELDS, ActivityWrite, activity_create
 
@@ -86,7 +86,7 @@ def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:
         except csv.Error as exc:
             raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
     raw = iter(raw)
-    header = [str(h).strip().lower() for h in next(raw, [])]
+    header = [column_code(h) for h in next(raw, [])]  # the export's header in either language
     missing = REQUIRED - set(header)
     if missing:
         raise ImportFileError(

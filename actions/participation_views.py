@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.concurrency import StaleEdit, conflict_context, parse_version
@@ -76,13 +77,20 @@ def matrix(request):
 @require_GET
 def matrix_csv(request):
     _plan, _form, m = _matrix(request)
-    header = ["party_code", "party", "group", *[a.code for a in m.actions], "actions_taken_part_in"]
+    # headers and names in the reader's language (English headers: the column codes)
+    header = [
+        pgettext("export column", "party_code"),
+        pgettext("export column", "party"),
+        pgettext("export column", "group"),
+        *[a.code for a in m.actions],
+        pgettext("export column", "actions_taken_part_in"),
+    ]
     rows = [
         [party.code, party.name, group.name, *[c.role if c else "" for c in row], count]
         for group, members in m.groups
         for party, row, count in members
     ]
-    rows.append(["", "Parties per action", "", *m.action_counts, m.total])
+    rows.append(["", _("Parties per action"), "", *m.action_counts, m.total])
     # Small (a row per Party) and read whole by its tests and callers: not streamed.
     return attachment(
         HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8"), "participation.csv"

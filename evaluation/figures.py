@@ -20,6 +20,11 @@ Definitions (the dashboard states them beside its period):
   at least one action by the year's end) whose progress report is submitted or accepted.
 
 Every figure is aggregated in SQL: the number of queries does not grow with the data.
+
+The figures are computed once for every language of the report: each content label (area title,
+action text, Party name, financing source, meeting title, the plan) is read from both columns,
+English under its key and Russian beside it under `<key>_ru` (empty when there is none);
+`figures_in(data, lang)` picks one language's labels for rendering, numbers untouched.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
+from core.translations import label
 from meetings.models import Decision, Meeting
 from meetings.selectors import soms_took_place
 from parties.models import GeographicGroup, Party
@@ -176,7 +182,12 @@ def monitoring_figures(
     parts_by_action: dict[int, list[dict]] = defaultdict(list)
     for p in taking_part(plan, end_year).select_related("party").order_by("party__order"):
         parts_by_action[p.action_id].append(
-            {"code": p.party.code, "name": p.party.short_name, "role": p.role}
+            {
+                "code": p.party.code,
+                "name": p.party.short_name_en,
+                "name_ru": p.party.short_name_ru or "",
+                "role": p.role,
+            }
         )
 
     step(25, "activities")
@@ -198,7 +209,8 @@ def monitoring_figures(
             "status",
             "kind",
             "party__code",
-            "party__short_name",
+            "party__short_name_en",
+            "party__short_name_ru",
             "start_date",
             "end_date",
         )
@@ -210,7 +222,8 @@ def monitoring_figures(
                 "title": row["title"],
                 "status": row["status"],
                 "kind": row["kind"],
-                "party": row["party__short_name"],
+                "party": row["party__short_name_en"],
+                "party_ru": row["party__short_name_ru"] or "",
                 "party_code": row["party__code"],
                 "start": row["start_date"].isoformat(),
                 "end": row["end_date"].isoformat() if row["end_date"] else "",
@@ -226,17 +239,22 @@ def monitoring_figures(
 
     step(45, "financing")
     fin_action: dict[int, list[dict]] = defaultdict(list)
+    names = ("source_id", "source__name_en", "source__name_ru", "source__order", "currency")
     for row in (
         FinancingLine.objects.filter(activity__in=ids)
-        .values("activity__actions__id", "source__name", "source__order", "currency")
+        .values("activity__actions__id", *names)
         .annotate(total=Sum("amount"))
-        .order_by("source__order", "currency")
+        .order_by("source__order", "source_id", "currency")
     ):
-        fin_action[row["activity__actions__id"]].append(
-            {"source": row["source__name"], "currency": row["currency"], "total": _money(row["total"])}
-        )
-    by_source = financing_by_source(activities)
-    financing = [{**r, "total": _money(r["total"])} for r in by_source]
+        fin_action[row["activity__actions__id"]].append(_financing_row(row))
+    # the definition of financing_by_source, with the source's key and both its names
+    by_source = list(
+        FinancingLine.objects.filter(activity__in=ids)
+        .values(*names)
+        .annotate(total=Sum("amount"))
+        .order_by("source__order", "source_id", "currency")
+    )
+    financing = [_financing_row(r) for r in by_source]
     per_currency: dict[str, Decimal] = defaultdict(Decimal)
     for r in by_source:
         per_currency[r["currency"]] += r["total"]
@@ -257,7 +275,8 @@ def monitoring_figures(
         statements[e.action_id].append(
             {
                 "year": e.report.cycle.year,
-                "party": e.report.party.short_name,
+                "party": e.report.party.short_name_en,
+                "party_ru": e.report.party.short_name_ru or "",
                 "party_code": e.report.party.code,
                 "status": e.status,
                 "achieved": e.achieved,
@@ -281,10 +300,13 @@ def monitoring_figures(
     ):
         meetings.append(
             {
-                "title": m.title,
+                "id": m.pk,
+                "title": m.title_en,
+                "title_ru": m.title_ru or "",
                 "kind": m.kind,
                 "date": timezone.localdate(m.starts_at).isoformat(),
-                "host": m.host.short_name if m.host else "",
+                "host": m.host.short_name_en if m.host else "",
+                "host_ru": (m.host.short_name_ru or "") if m.host else "",
                 "status": m.status,
                 "decisions": [
                     {
@@ -308,13 +330,21 @@ def monitoring_figures(
     covered, untouched = [], []
     for a in actions:
         if not areas or areas[-1]["numeral"] != a.area.numeral:
-            areas.append({"numeral": a.area.numeral, "title": a.area.title, "actions": []})
+            areas.append(
+                {
+                    "numeral": a.area.numeral,
+                    "title": a.area.title_en,
+                    "title_ru": a.area.title_ru or "",
+                    "actions": [],
+                }
+            )
         n = sum(by_action_status[a.pk].values())
         (covered if n else untouched).append(a.code)
         areas[-1]["actions"].append(
             {
                 "code": a.code,
-                "text": a.text,
+                "text": a.text_en,
+                "text_ru": a.text_ru or "",
                 "parties": parts_by_action[a.pk],
                 "activity_count": n,
                 "by_status": by_action_status[a.pk],
@@ -326,7 +356,8 @@ def monitoring_figures(
             }
         )
     data = {
-        "plan": str(plan),
+        "plan": plan.title_en,
+        "plan_ru": plan.title_ru or "",
         "start_year": start_year,
         "end_year": end_year,
         "compiled_at": timezone.now().isoformat(),
@@ -362,6 +393,50 @@ def monitoring_figures(
     return data
 
 
+def _financing_row(row: dict) -> dict:
+    return {
+        "source_id": row["source_id"],
+        "source": row["source__name_en"],
+        "source_ru": row["source__name_ru"] or "",
+        "currency": row["currency"],
+        "total": _money(row["total"]),
+    }
+
+
+def _labels_in(value, lang: str):
+    if isinstance(value, list):
+        return [_labels_in(v, lang) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        if key.endswith("_ru") and key[:-3] in value:
+            continue  # folded into its English key below
+        ru = value.get(f"{key}_ru")
+        if isinstance(v, str) and isinstance(ru, str):
+            out[key] = label(v, ru, lang)
+        else:
+            out[key] = _labels_in(v, lang)
+    return out
+
+
+def figures_in(data: dict, lang: str) -> dict:
+    """One language's figures from `monitoring_figures`: each bilingual label becomes
+    `{"text", "lang"}` (English standing in, marked, where the Russian is missing), the labels of
+    statuses and kinds are those of `lang`, and every number is the same for every language."""
+    with translation.override(lang):
+        out = _labels_in(data, lang)
+        out["language"] = lang
+        out["status_labels"] = {k: str(v) for k, v in Activity.Status.choices}
+        out["kind_labels"] = {k: str(v) for k, v in Activity.Kind.choices}
+    return out
+
+
+def label_text(value) -> str:
+    """The words of a label (`{"text", "lang"}`) or of a plain string, for spreadsheets and e-mails."""
+    return value.get("text", "") if isinstance(value, dict) else ("" if value is None else str(value))
+
+
 def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
     """Average score, count and comments per criterion, and the questionnaire's response rate."""
     submitted = ReviewResponse.objects.filter(
@@ -382,7 +457,12 @@ def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
             text = getattr(r, f"{c}_comment")
             if text:
                 comments[c].append(
-                    {"party": r.party.short_name, "score": getattr(r, f"{c}_score"), "text": text}
+                    {
+                        "party": r.party.short_name_en,
+                        "party_ru": r.party.short_name_ru or "",
+                        "score": getattr(r, f"{c}_score"),
+                        "text": text,
+                    }
                 )
     return {
         "responses": agg["n"],

@@ -196,18 +196,26 @@ class ReportRequest(TimeStampedModel):
 
 
 class ReportVersion(TimeStampedModel):
-    """One compiled, numbered and immutable report: figures as JSON, HTML, PDF and XLSX."""
+    """One compiled, numbered and immutable report in one language: figures as JSON, HTML, PDF and XLSX.
+
+    A compile makes one version per language under the same number, all rendered from the same
+    figures computed once; only the labels (area titles, action texts, Party names...) differ."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft, for review")
         PUBLISHED = "published", _("Published")
 
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        RU = "ru", _("Russian")
+
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
     year = models.PositiveSmallIntegerField(_("year"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     number = models.PositiveIntegerField(_("version number"))
-    request = models.OneToOneField(
-        ReportRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="result"
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
+    request = models.ForeignKey(
+        ReportRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="results"
     )
     title = models.CharField(_("title"), max_length=250)
     data = models.JSONField(_("figures"))
@@ -230,15 +238,26 @@ class ReportVersion(TimeStampedModel):
         verbose_name_plural = _("report versions")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "number"], name="evaluation_reportversion_unique_number"
+                fields=["kind", "year", "number", "language"], name="evaluation_reportversion_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "language"],
+                condition=models.Q(request__isnull=False),
+                name="evaluation_reportversion_one_per_request_language",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.number}"
+        return f"{self.title} v{self.number} ({self.language})"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:report", args=[self.pk])
+
+    def siblings(self):
+        """The same number of the same report in the other languages."""
+        return ReportVersion.objects.filter(kind=self.kind, year=self.year, number=self.number).exclude(
+            pk=self.pk
+        )
 
     @property
     def is_published(self) -> bool:

@@ -1,5 +1,9 @@
 """Rendering compiled figures: the HTML fragment, the PDF (WeasyPrint) and the XLSX (openpyxl).
 
+Each is rendered from one language's figures (`figures.figures_in`) with that language active, so
+interface words and content labels are in the version's language. The PDF's fonts are DejaVu Sans
+and DejaVu Serif (Debian's fonts-dejavu-core), which cover Cyrillic: see pdf.css.
+
 WeasyPrint is imported inside the function that renders, so the rest of the portal needs none of
 its system libraries.
 """
@@ -14,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Decision
 
+from .figures import label_text as _t
 from .models import CRITERIA, CRITERIA_LABELS, ReportKind
 
 PDF_CSS = Path(__file__).with_name("pdf.css")
@@ -62,9 +67,11 @@ def change_labels() -> dict[str, str]:
 
 
 def report_html(*, title: str, data: dict, kind: str) -> str:
-    """The report's body as an HTML fragment: shown inside the portal's page and wrapped for the PDF."""
+    """The report's body as an HTML fragment: shown inside the portal's page and wrapped for the PDF;
+    its `lang` is the figures' language."""
     return render_to_string(
-        "evaluation/report_body.html", {"title": title, "d": data, "kind": kind, **report_context(data)}
+        "evaluation/report_body.html",
+        {"title": title, "d": data, "kind": kind, "lang": data.get("language", "en"), **report_context(data)},
     )
 
 
@@ -76,8 +83,11 @@ def html_to_pdf(html_document: str, base_url: str | None = None) -> bytes:
     )
 
 
-def report_pdf(*, title: str, html: str) -> bytes:
-    document = render_to_string("evaluation/pdf_document.html", {"title": title, "body": html})
+def report_pdf(*, title: str, html: str, lang: str | None = None) -> bytes:
+    from django.utils.translation import get_language
+
+    lang = lang or (get_language() or "en").split("-")[0]
+    document = render_to_string("evaluation/pdf_document.html", {"title": title, "body": html, "lang": lang})
     return html_to_pdf(document)
 
 
@@ -110,7 +120,7 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
     h = data["headline"]
     rr = data["response_rate"]
     ws = sheet(
-        "Summary",
+        _("Summary"),
         [_("Figure"), _("Value")],
         [
             (_("Title"), title),
@@ -132,7 +142,7 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
     sheet(
-        "Actions",
+        _("Actions"),
         [_("Area"), _("Action"), _("Parties"), _("Activities"), _("Covered")]
         + [ctx["status_labels"][k] for k in ctx["status_labels"]],
         [
@@ -141,7 +151,7 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
                 a["code"],
                 len(a["parties"]),
                 a["activity_count"],
-                "yes" if a["covered"] else "no",
+                _("yes") if a["covered"] else _("no"),
             )
             + tuple(a["by_status"].get(k, 0) for k in ctx["status_labels"])
             for area in data["areas"]
@@ -149,13 +159,13 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         ],
     )
     sheet(
-        "Activities",
+        _("Activities"),
         [_("Action"), _("Title"), _("Party"), _("Kind"), _("Status"), _("Start"), _("End")],
         [
             (
                 a["code"],
                 x["title"],
-                x["party"],
+                _t(x["party"]),
                 ctx["kind_labels"].get(x["kind"]),
                 ctx["status_labels"].get(x["status"]),
                 x["start"],
@@ -167,21 +177,21 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         ],
     )
     fin = sheet(
-        "Financing",
+        _("Financing"),
         [_("Source"), _("Currency"), _("Total")],
-        [(r["source"], r["currency"], float(r["total"])) for r in data["financing"]],
+        [(_t(r["source"]), r["currency"], float(r["total"])) for r in data["financing"]],
     )
     for row in fin.iter_rows(min_row=2, min_col=3, max_col=3):
         for c in row:
             c.number_format = "#,##0.00"
     sheet(
-        "Progress",
+        _("Progress"),
         [_("Year"), _("Action"), _("Party"), _("Status"), _("Achieved"), _("Difficulties"), _("Next steps")],
         [
             (
                 s["year"],
                 a["code"],
-                s["party"],
+                _t(s["party"]),
                 ctx["progress_labels"].get(s["status"]),
                 s["achieved"],
                 s["difficulties"],
@@ -193,13 +203,13 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         ],
     )
     sheet(
-        "Meetings",
+        _("Meetings"),
         [_("Date"), _("Meeting"), _("Host"), _("Decision"), _("Decision status")],
         [
             (
                 m["date"],
-                m["title"],
-                m["host"],
+                _t(m["title"]),
+                _t(m["host"]),
                 d["text"],
                 ctx["decision_labels"].get(d["status"], d["status"]),
             )
@@ -208,20 +218,20 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
         ],
     )
     sheet(
-        "Response rate",
+        _("Response rate"),
         [_("Year"), _("Expected"), _("Submitted"), _("Rate (%)")],
         [(r["year"], r["expected"], r["submitted"], r["rate"]) for r in data["response_rates"]],
     )
     if "questionnaire" in data:
         q = data["questionnaire"]
         sheet(
-            "Scores",
+            _("Scores"),
             [_("Criterion"), _("Average score (1-5)"), _("Answers")],
             [(ctx["criteria_labels"][c["key"]], c["average"], c["n"]) for c in q["criteria"]],
         )
     if "changes" in data:
         sheet(
-            "Changes",
+            _("Changes"),
             [_("Figure"), _("Mid-term"), _("Final"), _("Change")],
             [
                 (ctx["change_labels"].get(c["key"], c["key"]), c["before"], c["after"], c["delta"])

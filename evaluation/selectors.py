@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, Activity, Participation
 from actions.selectors import involving, plan_current
+from core.translations import current_language
 from meetings.models import Meeting
 from meetings.selectors import som_took_place
 from parties.models import Party
@@ -212,16 +213,31 @@ def progress_history(report: ProgressReport | None, limit: int = 30):
     return report.history.select_related("history_user").order_by("-history_date")[:limit]
 
 
-def versions_visible(user, *, kind: str | None = None, year: int | None = None) -> QuerySet[ReportVersion]:
-    """Published versions for everyone; drafts for those who may compile reports."""
-    qs = ReportVersion.objects.defer("data", "html", "pdf", "xlsx").order_by("kind", "-year", "-number")
+def versions_visible(
+    user, *, kind: str | None = None, year: int | None = None, language: str | None = None
+) -> QuerySet[ReportVersion]:
+    """Published versions for everyone; drafts for those who may compile reports. One row per
+    number: its version in `language` (the reader's by default), the English where it has none;
+    `other_pk` and `other_language` name the same number in the other language (one query)."""
+    language = language or current_language()
+    qs = ReportVersion.objects.defer("data", "html", "pdf", "xlsx")
     if not can(user, "report.compile"):
         qs = qs.filter(state=ReportVersion.State.PUBLISHED)
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(year=year)
-    return qs
+    other = qs.filter(kind=OuterRef("kind"), year=OuterRef("year"), number=OuterRef("number")).exclude(
+        language=OuterRef("language")
+    )
+    preferred = Case(When(language=language, then=0), When(language="en", then=1), default=2)
+    return (
+        qs.annotate(
+            other_pk=Subquery(other.values("pk")[:1]), other_language=Subquery(other.values("language")[:1])
+        )
+        .order_by("kind", "-year", "-number", preferred)
+        .distinct("kind", "year", "number")
+    )
 
 
 def report_for(user, pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.db.models import Case, F, Max, Q, When
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -372,11 +372,21 @@ def _finish(pk: int, version: ReportVersion) -> None:
     )
 
 
+def _english_first(request_pk: int) -> ReportVersion | None:
+    return (
+        ReportVersion.objects.filter(request_id=request_pk)
+        .defer("data", "html", "pdf", "xlsx")
+        .order_by(Case(When(language="en", then=0), default=1))
+        .first()
+    )
+
+
 def report_request_run(*, request_pk: int, now: datetime | None = None) -> ReportVersion | None:
-    """Compile one requested report; safe to run twice: one version per request, ever."""
+    """Compile one requested report; safe to run twice: one number per request, ever, with one
+    version per language. Returns the English version (its siblings: `version.siblings()`)."""
     now = now or timezone.now()
-    done = ReportVersion.objects.filter(request_id=request_pk).first()
-    if done is not None:  # a rerun after the version was saved: just close the request
+    done = _english_first(request_pk)
+    if done is not None:  # a rerun after the versions were saved: just close the request
         _finish(request_pk, done)
         return done
     if not _claim(request_pk, now):
@@ -400,9 +410,10 @@ def report_request_run(*, request_pk: int, now: datetime | None = None) -> Repor
 
 
 def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
-    """Figures, HTML, PDF and XLSX, then the version, created once per request."""
+    """The figures, computed once; then for each language its HTML, PDF and XLSX rendered from those
+    same figures; then the versions (one number, one per language), created once per request."""
     from . import rendering
-    from .figures import figures_changes, monitoring_figures, newly_covered
+    from .figures import figures_changes, figures_in, monitoring_figures, newly_covered
 
     data = monitoring_figures(
         plan=plan,
@@ -413,7 +424,7 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
     )
     if req.kind == ReportKind.FINAL:
         mid = (
-            ReportVersion.objects.filter(kind=ReportKind.MIDTERM)
+            ReportVersion.objects.filter(kind=ReportKind.MIDTERM, language=ReportVersion.Language.EN)
             .order_by("-number")
             .only("data", "number")
             .first()
@@ -426,35 +437,41 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
             }
             data["changes"] = figures_changes(mid.data, data)
             data["newly_covered"] = newly_covered(mid.data, data)
-    title = rendering.report_title(req.kind, req.start_year, req.year)
-    step(88, "HTML")
-    html = rendering.report_html(title=title, data=data, kind=req.kind)
-    step(92, "PDF")
-    pdf = rendering.report_pdf(title=title, html=html)
-    step(97, "XLSX")
-    xlsx = rendering.report_xlsx(title=title, data=data)
+    rendered = {}
+    languages = [code for code, _label in ReportVersion.Language.choices]
+    for i, lang in enumerate(languages):
+        figures = figures_in(data, lang)
+        pct = 88 + i * 10 // len(languages)
+        with translation.override(lang):
+            title = rendering.report_title(req.kind, req.start_year, req.year)
+            step(pct, f"HTML ({lang})")
+            html = rendering.report_html(title=title, data=figures, kind=req.kind)
+            step(pct + 2, f"PDF ({lang})")
+            pdf = rendering.report_pdf(title=title, html=html)
+            step(pct + 4, f"XLSX ({lang})")
+            xlsx = rendering.report_xlsx(title=title, data=figures)
+        rendered[lang] = {"title": title, "data": figures, "html": html, "pdf": pdf, "xlsx": xlsx}
     with transaction.atomic():
         # the request row is the lock that orders the numbering of one report's versions
         ReportRequest.objects.select_for_update().get(pk=req.pk)
         number = (
             ReportVersion.objects.filter(kind=req.kind, year=req.year).aggregate(n=Max("number"))["n"] or 0
         ) + 1
-        version, _created = ReportVersion.objects.get_or_create(
-            request=req,
-            defaults={
-                "kind": req.kind,
-                "year": req.year,
-                "start_year": req.start_year,
-                "number": number,
-                "title": title,
-                "data": data,
-                "html": html,
-                "pdf": pdf,
-                "xlsx": xlsx,
-                "created_by": req.requested_by,
-            },
-        )
-    return version
+        versions = {}
+        for lang in languages:
+            versions[lang], _created = ReportVersion.objects.get_or_create(
+                request=req,
+                language=lang,
+                defaults={
+                    "kind": req.kind,
+                    "year": req.year,
+                    "start_year": req.start_year,
+                    "number": number,
+                    "created_by": req.requested_by,
+                    **rendered[lang],
+                },
+            )
+    return versions["en"]
 
 
 def report_requests_resume(*, now: datetime | None = None) -> list[int]:
@@ -470,14 +487,22 @@ def report_requests_resume(*, now: datetime | None = None) -> list[int]:
 
 @transaction.atomic
 def report_publish(*, version: ReportVersion, user: User) -> ReportVersion:
-    """Publish a reviewed version: it becomes readable without signing in. Its content never changes."""
-    version = (
-        ReportVersion.objects.select_for_update().defer("data", "html", "pdf", "xlsx").get(pk=version.pk)
+    """Publish a reviewed version in every language (the same figures): it becomes readable without
+    signing in. Its content never changes."""
+    same_number = (
+        ReportVersion.objects.select_for_update()
+        .defer("data", "html", "pdf", "xlsx")
+        .filter(kind=version.kind, year=version.year, number=version.number)
+        .order_by("pk")
     )
-    if version.state != ReportVersion.State.PUBLISHED:
-        version.state = ReportVersion.State.PUBLISHED
-        version.published_at, version.published_by = timezone.now(), user
-        version.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+    now = timezone.now()
+    for each in same_number:
+        if each.state != ReportVersion.State.PUBLISHED:
+            each.state = ReportVersion.State.PUBLISHED
+            each.published_at, each.published_by = now, user
+            each.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+        if each.pk == version.pk:
+            version = each
     return version
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import attachment
 from core.security import log_denial
+from core.translations import current_language
 from parties.models import GeographicGroup, Party
 from parties.permissions import can, capability_required, deny, require
 
@@ -273,25 +275,46 @@ def report_compile(request, year: int):
 @require_GET
 @capability_required("report.compile", visible=False)
 def request_detail(request, pk: int):
-    """The compile's progress bar: the page refreshes itself until the version exists."""
+    """The compile's progress bar: the page refreshes itself until the versions exist (one per
+    language, the reader's first)."""
     req = get_object_or_404(ReportRequest.objects.select_related("requested_by"), pk=pk)
-    version = ReportVersion.objects.filter(request=req).only("pk", "number", "title").first()
-    return render(request, "evaluation/request_detail.html", {"req": req, "version": version})
+    versions = (
+        ReportVersion.objects.filter(request=req)
+        .only("pk", "number", "title", "language")
+        .order_by(Case(When(language=current_language(), then=0), default=1), "language")
+    )
+    return render(request, "evaluation/request_detail.html", {"req": req, "versions": list(versions)})
 
 
 @require_GET
 def report_detail(request, pk: int):
+    """One version in its language; the same number in the other language is a link away, and the
+    lists link each reader to the version in their language."""
     version = selectors.report_for(request.user, pk, fields=("html",))
     others = selectors.versions_visible(request.user, kind=version.kind, year=version.year)
+    translation = (
+        selectors.versions_visible(request.user, language=version.language)
+        .filter(kind=version.kind, year=version.year, number=version.number)
+        .first()
+    )
     return render(
         request,
         "evaluation/report_detail.html",
-        {"version": version, "others": others, "can_publish": can(request.user, "report.publish")},
+        {
+            "version": version,
+            "others": others,
+            "translation": (
+                {"pk": translation.other_pk, "language": translation.other_language}
+                if translation is not None and translation.other_pk
+                else None
+            ),
+            "can_publish": can(request.user, "report.publish"),
+        },
     )
 
 
 def _download(version: ReportVersion, content: bytes, ext: str, mimetype: str) -> HttpResponse:
-    name = f"prague-process-{version.kind}-{version.year}-v{version.number}.{ext}"
+    name = f"prague-process-{version.kind}-{version.year}-v{version.number}-{version.language}.{ext}"
     return attachment(HttpResponse(bytes(content), content_type=mimetype), name)
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.mail import mail_render
 from parties.models import Notification, User
@@ -120,14 +120,16 @@ def _render(meeting: Meeting, kind: str, recipient: Recipient, extra: dict) -> t
 
 def _queue(meeting, kind: str, key_kind: str, due: datetime, recipients, existing: set[str], extra=None):
     prefix = f"meeting:{meeting.pk}:cancelled:" if kind == "cancelled" else meeting_prefix(meeting)
-    ics = None
+    ics: dict[str, str] = {}  # the calendar entry in each recipient's language (its title, its name)
     made = 0
     for r in recipients:
         key = f"{prefix}{key_kind}:{r.key}" if kind != "cancelled" else f"{prefix}{r.key}"
         if key in existing:
             continue
         subject, body = _render(meeting, kind, r, extra or {})
-        ics = ics or meeting_ics(meeting).decode()
+        if r.language not in ics:
+            with translation.override(r.language):
+                ics[r.language] = meeting_ics(meeting).decode()
         _, created = notification_queue(
             key=key,
             kind=f"meeting.{kind.split('-')[0]}",
@@ -137,7 +139,7 @@ def _queue(meeting, kind: str, key_kind: str, due: datetime, recipients, existin
             subject=subject,
             body=body,
             due_at=due,
-            attachment=("meeting.ics", "text/calendar", ics),
+            attachment=("meeting.ics", "text/calendar", ics[r.language]),
         )
         made += created
     return made

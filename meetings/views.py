@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -468,7 +468,10 @@ def feed(request, token: str):
     if user is None:
         raise Http404
     meetings = selectors.user_meetings(user)
-    return _public_ics(calendars.calendar_build(meetings, name=_("Prague Process meetings")), "meetings.ics")
+    # fetched by a calendar program, not a browser: the feed is in its owner's language (titles too)
+    with translation.override(user.preferred_language or "en"):
+        feed = calendars.calendar_build(meetings, name=_("Prague Process meetings"))
+    return _public_ics(feed, "meetings.ics")
 
 
 @login_required

@@ -20,3 +20,17 @@ def money(value) -> str:
         return f"{float(value):,.2f}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def label_chars(value, chars):
+    """{{ a.text|label_chars:300 }}: a figures label (`{"text", "lang"}`) cut to `chars` characters,
+    still marked when it is English standing in for a missing translation (see the `content` filter)."""
+    from django.template.defaultfilters import truncatechars
+
+    from core.templatetags.content import content
+
+    if isinstance(value, dict) and "text" in value:
+        value = {**value, "text": truncatechars(value.get("text") or "", int(chars))}
+        return content(value)
+    return truncatechars(value or "", int(chars))
