@@ -24,6 +24,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Each test starts in English: a Russian page requested by an earlier test leaves its language
+    active in this thread, and content assigned by field name goes to the active language's column."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

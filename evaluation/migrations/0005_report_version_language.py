@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_review_closes_on'),
+        ('evaluation', '0004_reminder_keys_per_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
