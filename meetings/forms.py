@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from parties.forms import party_label
 from parties.models import Notification, PartnerOrganisation, Party
 
 from . import selectors
@@ -136,6 +137,7 @@ class MeetingForm(TimesMixin, forms.ModelForm):
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 10
         self.fields["host"].queryset = Party.objects.order_by("short_name")
+        self.fields["host"].label_from_instance = party_label
         self.fields["status"].choices = [
             c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED
         ]
@@ -235,6 +237,10 @@ class InvitationsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].label_from_instance = party_label
+
     def clean(self):
         cleaned = super().clean()
         mode = cleaned.get("invite_mode")
@@ -309,6 +315,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 8
         self.fields["follow_up_party"].queryset = Party.objects.order_by("short_name")
+        self.fields["follow_up_party"].label_from_instance = party_label
 
     def clean(self):
         cleaned = super().clean()

@@ -7,10 +7,17 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.translations import option_text
+
 from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, Party, User
 from .services import DETAIL_FIELDS, PARTNER_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def party_label(party: Party) -> str:
+    """A Party in a list of choices: its short name in the reader's language."""
+    return option_text(party, "short_name")
 
 
 class InvitationForm(forms.Form):
@@ -21,6 +28,10 @@ class InvitationForm(forms.Form):
         label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code"
     )
     kind = forms.ChoiceField(label=_("Role"), choices=ContactPointTerm.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].label_from_instance = party_label
 
 
 class InvitationAcceptForm(forms.Form):
@@ -126,6 +137,10 @@ class CoreGroupMembershipForm(forms.ModelForm):
         model = CoreGroupMembership
         fields = ["party", "started_on", "decided_on", "decision_reference"]
         widgets = {"started_on": DATE_WIDGET, "decided_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].label_from_instance = party_label
 
     def clean(self):
         data = super().clean()
