@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
@@ -100,6 +101,22 @@ class TimesMixin:
             self.add_error("deadline_local", _("The registration deadline must be before the meeting."))
 
 
+ENGLISH_FIRST = _("Enter the English title: English is the plan's language, the Russian is its translation.")
+
+
+def both_languages(form: forms.BaseForm, field: str, *, required: bool = True) -> None:
+    """A content field edited in both languages side by side: the English (required unless the whole
+    row is optional) and the Russian (optional; left empty, it is stored as missing)."""
+    en, ru = form.fields[f"{field}_en"], form.fields[f"{field}_ru"]
+    base = form._meta.model._meta.get_field(field).verbose_name
+    en.label = _("%(field)s (English)") % {"field": capfirst(base)}
+    ru.label = _("%(field)s (Russian)") % {"field": capfirst(base)}
+    en.required, ru.required = required, False
+    en.error_messages["required"] = ENGLISH_FIRST
+    en.widget.attrs["lang"], ru.widget.attrs["lang"] = "en", "ru"
+    ru.help_text = _("Leave empty while there is no translation: the English is shown, marked.")
+
+
 class MeetingForm(TimesMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="Europe/Brussels")
     starts_local = LocalDateTimeField(label=_("Starts (local time)"))
@@ -114,7 +131,8 @@ class MeetingForm(TimesMixin, forms.ModelForm):
         model = Meeting
         fields = [
             "kind",
-            "title",
+            "title_en",
+            "title_ru",
             "timezone",
             "starts_local",
             "ends_local",
@@ -134,6 +152,7 @@ class MeetingForm(TimesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        both_languages(self, "title")
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 10
         self.fields["host"].queryset = Party.objects.order_by("short_name")
@@ -197,11 +216,12 @@ class RescheduleForm(TimesMixin, forms.Form):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "time", "actions"]
+        fields = ["order", "title_en", "title_ru", "time", "actions"]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        both_languages(self, "title", required=False)
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].required = False
         self.fields["actions"].widget.attrs["size"] = 4
@@ -209,6 +229,12 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["order"].initial = None
         self.fields["order"].required = False
         self.fields["order"].help_text = _("Items are listed by this number.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title_ru") and not cleaned.get("title_en") and not cleaned.get("DELETE"):
+            self.add_error("title_en", ENGLISH_FIRST)
+        return cleaned
 
     def clean_order(self):
         order = self.cleaned_data.get("order")
