@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
-from parties.forms import party_label
+from parties.forms import both_languages, party_label
 from parties.models import Notification, PartnerOrganisation, Party
 
 from . import selectors
@@ -104,19 +103,6 @@ class TimesMixin:
 ENGLISH_FIRST = _("Enter the English title: English is the plan's language, the Russian is its translation.")
 
 
-def both_languages(form: forms.BaseForm, field: str, *, required: bool = True) -> None:
-    """A content field edited in both languages side by side: the English (required unless the whole
-    row is optional) and the Russian (optional; left empty, it is stored as missing)."""
-    en, ru = form.fields[f"{field}_en"], form.fields[f"{field}_ru"]
-    base = form._meta.model._meta.get_field(field).verbose_name
-    en.label = _("%(field)s (English)") % {"field": capfirst(base)}
-    ru.label = _("%(field)s (Russian)") % {"field": capfirst(base)}
-    en.required, ru.required = required, False
-    en.error_messages["required"] = ENGLISH_FIRST
-    en.widget.attrs["lang"], ru.widget.attrs["lang"] = "en", "ru"
-    ru.help_text = _("Leave empty while there is no translation: the English is shown, marked.")
-
-
 class MeetingForm(TimesMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="Europe/Brussels")
     starts_local = LocalDateTimeField(label=_("Starts (local time)"))
@@ -152,7 +138,7 @@ class MeetingForm(TimesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        both_languages(self, "title")
+        both_languages(self, "title", english_first=ENGLISH_FIRST)
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 10
         self.fields["host"].queryset = Party.objects.order_by("short_name")
@@ -221,7 +207,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        both_languages(self, "title", required=False)
+        both_languages(self, "title", required=False, english_first=ENGLISH_FIRST)
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].required = False
         self.fields["actions"].widget.attrs["size"] = 4
