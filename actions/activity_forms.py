@@ -17,7 +17,9 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import use_cached_choices
+from core.translations import option_text
 from core.uploads import document_kind
+from parties.forms import party_label as _party_label
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
 
@@ -152,17 +154,21 @@ class ActivityForm(forms.ModelForm):
             items = items.filter(action__area__plan=plan)
         self.fields["actions"].queryset = actions
         self.fields["actions"].required = False
-        self.fields["actions"].label_from_instance = lambda a: f"{a.code} – {_short(a.text)}"
+        self.fields["actions"].label_from_instance = lambda a: f"{a.code} – {_short(option_text(a, 'text'))}"
         self.fields["items"].queryset = items
-        self.fields["items"].label_from_instance = lambda i: f"{i.action.code} {i.letter}) {_short(i.text)}"
+        self.fields["items"].label_from_instance = lambda i: (
+            f"{i.action.code} {i.letter}) {_short(option_text(i, 'text'))}"
+        )
         self.fields["items"].help_text = _("Choosing an item also records its action.")
         self.fields["other_parties"].queryset = Party.objects.order_by("order")
         self.fields["other_parties"].required = False
+        self.fields["other_parties"].label_from_instance = _party_label
         if _is_own_scope_only(user, "activity.create"):
             # mass_assignment: a contact point's activity belongs to its Party whatever is posted.
             del self.fields["party"]
         else:
             self.fields["party"].queryset = Party.objects.order_by("order")
+            self.fields["party"].label_from_instance = _party_label
         # Archived is reached by deleting, never by a form; a submitted activity stays submitted.
         states = [Activity.State.DRAFT, Activity.State.SUBMITTED]
         if self.instance.pk and self.instance.state == Activity.State.SUBMITTED:
@@ -261,6 +267,7 @@ class FinancingLineForm(forms.ModelForm):
         if plan is not None:
             sources = sources.filter(plan=plan)
         self.fields["source"].queryset = sources
+        self.fields["source"].label_from_instance = lambda s: option_text(s, "name")
         use_cached_choices(self)
 
     def _get_validation_exclusions(self):

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import use_cached_choices
+from core.translations import option_text
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 from parties.permissions import can
 
@@ -125,7 +126,10 @@ class ActivityFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["action"].field.label_from_instance = lambda a: a.code
         self.filters["item"].field.label_from_instance = lambda i: f"{i.action.code} {i.letter}"
-        self.filters["area"].field.label_from_instance = lambda a: f"{a.numeral}. {a.title}"
+        self.filters["area"].field.label_from_instance = lambda a: f"{a.numeral}. {option_text(a, 'title')}"
+        self.filters["party"].field.label_from_instance = lambda p: option_text(p, "short_name")
+        self.filters["group"].field.label_from_instance = lambda g: option_text(g, "name")
+        self.filters["source"].field.label_from_instance = lambda s: option_text(s, "name")
         if self.request is not None and not can(self.request.user, "draft.view"):
             # Those who read only submitted activities have no states to choose from.
             del self.filters["state"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.translations import option_text
 from parties.models import GeographicGroup
 
 from .models import Action, ActionItem, ActionPlan, Participation
@@ -12,13 +13,15 @@ from .models import Action, ActionItem, ActionPlan, Participation
 
 class ActionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Action) -> str:
-        text = obj.text if len(obj.text) <= 90 else obj.text[:88] + "…"
+        text = option_text(obj, "text")
+        text = text if len(text) <= 90 else text[:88] + "…"
         return f"{obj.code} – {text}"
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: ActionItem) -> str:
-        text = obj.text if len(obj.text) <= 80 else obj.text[:78] + "…"
+        text = option_text(obj, "text")
+        text = text if len(text) <= 80 else text[:78] + "…"
         return f"{obj.action.code} {obj.letter}) {text}"
 
 
@@ -70,3 +73,7 @@ class MatrixFilterForm(forms.Form):
         required=False,
         empty_label=_("All groups"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].label_from_instance = lambda g: option_text(g, "name")

@@ -210,3 +210,14 @@ def translations_load(entries, *, status: str = TranslationStatus.Status.WORKING
             ]
         )
     return len(written)
+
+
+def option_text(obj: Model, field: str) -> str:
+    """A content text for an <option> or a choice label, where no markup can go: the reader's
+    language, or the English followed by the translated note "(not yet translated)"."""
+    from django.utils.translation import gettext
+
+    text = localized(obj, field)
+    if text.is_fallback and text.value:
+        return f"{text.value} ({gettext('not yet translated')})"
+    return text.value

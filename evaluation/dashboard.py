@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from actions.models import Action, ActionPlan, Activity
+from core.translations import current_language, localized, option_text
 from parties.models import GeographicGroup
 
 from . import charts
@@ -27,6 +28,13 @@ from .figures import (
     soms_held,
     taking_part,
 )
+
+
+def _plain(text: dict) -> str:
+    """A label as plain text for a chart, where no markup can go: English that stands in is noted."""
+    if text["lang"] != current_language() and text["text"]:
+        return f"{text['text']} ({_('not yet translated')})"
+    return text["text"]
 
 
 @dataclass
@@ -90,16 +98,19 @@ def dashboard_figures(
         .annotate(n=Count("pk", distinct=True))  # an activity under two actions of one area once
         .order_by()
     }
-    financing = financing_by_source(activities)
+    financing = financing_by_source(activities, labels=True)
     soms = soms_held(f.start_year, f.end_year, now=now)
     decisions_open = open_decisions(f.end_year)
 
     year_labels = [str(y) for y in years]
     action_codes = [a.code for a in actions]
     areas = list(dict.fromkeys(a.area.numeral for a in actions))
+    # labels in the reader's language (figures are cached per language); charts take plain text
+    area_titles = {a.area.numeral: localized(a.area, "title").as_label() for a in actions}
     heat_actions = {(a.code, str(y)): by_action_year.get((a.pk, y), 0) for a in actions for y in years}
     shown_groups = [f.group] if f.group else groups
-    heat_groups = {(n, g.name): by_area_group.get((n, g.pk), 0) for n in areas for g in shown_groups}
+    group_names = [option_text(g, "name") for g in shown_groups]
+    heat_groups = {(n, g.pk): by_area_group.get((n, g.pk), 0) for n in areas for g in shown_groups}
     status_series = [(str(label), [by_year_status.get((y, k), 0) for y in years]) for k, label in statuses]
     # the currency with the most money first; currencies are never added together
     currencies = sorted(
@@ -113,7 +124,7 @@ def dashboard_figures(
             "svg": charts.hbars(
                 f"fin-{cur}",
                 [
-                    (r["source"], float(r["total"]), f"{r['total']:,.0f} {cur}")
+                    (_plain(r["label"]), float(r["total"]), f"{r['total']:,.0f} {cur}")
                     for r in financing
                     if r["currency"] == cur
                 ],
@@ -142,7 +153,7 @@ def dashboard_figures(
         "areas": areas,
         "groups": shown_groups,
         "heat_actions": [(code, [heat_actions[(code, y)] for y in year_labels]) for code in action_codes],
-        "heat_groups": [(n, [heat_groups[(n, g.name)] for g in shown_groups]) for n in areas],
+        "heat_groups": [(n, area_titles[n], [heat_groups[(n, g.pk)] for g in shown_groups]) for n in areas],
         "status_series": status_series,
         "year_status_rows": [(y, [by_year_status.get((y, k), 0) for k, _l in statuses]) for y in years],
         "statuses": [str(label) for _k, label in statuses],
@@ -160,8 +171,12 @@ def dashboard_figures(
         "svg_heat_groups": charts.heatmap(
             "heat-groups",
             areas,
-            [g.name for g in shown_groups],
-            heat_groups,
+            group_names,
+            {
+                (n, name): heat_groups[(n, g.pk)]
+                for n in areas
+                for g, name in zip(shown_groups, group_names, strict=True)
+            },
             _("Activities per priority area and geographic group, %(period)s") % {"period": period},
             _(
                 "Number of submitted activities per priority area, by the geographic group of the reporting Party."

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import attachment
 from core.security import log_denial
-from core.translations import current_language
+from core.translations import current_language, option_text
 from parties.models import GeographicGroup, Party
 from parties.permissions import can, capability_required, deny, require
 
@@ -350,6 +350,7 @@ def _dashboard_context(request):
         "plan": plan,
         "f": f,
         "all_groups": groups,
+        "group_options": [(g, option_text(g, "name")) for g in groups],
         "years": list(plan.years),
         **dash.dashboard_figures_cached(plan, f, groups),
     }

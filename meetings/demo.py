@@ -1,6 +1,7 @@
 """Demo meetings: one Senior Officials' Meeting a year of the plan, held, with minutes, attendance
 and decisions; an upcoming SOM with invitations and some registrations; an expert meeting.
-Idempotent: rows are found by title and only created once."""
+Idempotent: rows are found by their English title and only created once. Meetings and agenda items
+have their Russian titles too."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from actions.models import Action
 from parties.models import Party
 
-from .models import Decision, Delegate, Invitation, Meeting
+from .models import AgendaItem, Decision, Delegate, Invitation, Meeting
 
 SOM_HOSTS = ["PL", "CZ", "HU", "SK", "RO", "DE"]
 CITIES = {
@@ -29,6 +30,15 @@ DECISIONS = [
     ("The core group prepares the draft monitoring report on the actions of area I.", "core_group", "done"),
     ("Pilot projects on readmission present their results at the next SOM.", "party", "open"),
     ("The secretariat circulates the template for the yearly progress report.", "secretariat", "in_progress"),
+]
+AGENDA = [
+    ("Opening and adoption of the agenda", "Открытие заседания и утверждение повестки дня", time(9, 30)),
+    ("Monitoring of the Action Plan", "Мониторинг выполнения Плана действий", time(10, 0)),
+    (
+        "Preparation of the Ministerial Conference",
+        "Подготовка министерской конференции",
+        time(14, 0),
+    ),
 ]
 NAMES = ["Anna Novak", "Jan Kowalski", "Elena Ivanova", "Tomas Horvat", "Sofia Rossi", "Mihai Popescu"]
 
@@ -50,8 +60,9 @@ def _som(
     )
     meeting, made = Meeting.objects.get_or_create(
         kind=Meeting.Kind.SOM,
-        title=f"Senior Officials' Meeting {year}",
+        title_en=f"Senior Officials' Meeting {year}",
         defaults={
+            "title_ru": f"Заседание старших должностных лиц {year} года",
             "starts_at": start,
             "ends_at": start + timedelta(days=1, hours=8),
             "timezone": zone,
@@ -101,8 +112,9 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
     start = start.replace(hour=9, minute=30, second=0, microsecond=0)
     upcoming, made = Meeting.objects.get_or_create(
         kind=Meeting.Kind.SOM,
-        title="Senior Officials' Meeting (next)",
+        title_en="Senior Officials' Meeting (next)",
         defaults={
+            "title_ru": "Заседание старших должностных лиц (следующее)",
             "starts_at": start,
             "ends_at": start + timedelta(days=1, hours=7, minutes=30),
             "timezone": "Europe/Warsaw",
@@ -119,6 +131,8 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
     created += made
     if made:
         upcoming.actions.set(actions[:2])
+        for order, (en, ru, at) in enumerate(AGENDA, start=1):
+            AgendaItem.objects.create(meeting=upcoming, order=order, title_en=en, title_ru=ru, time=at)
         _invite_all(upcoming, party_list)
         for n, code in enumerate(["CZ", "HU", "SK", "UA", "GE"]):
             inv = upcoming.invitations.filter(party__code=code).first()
@@ -141,8 +155,9 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
     start = datetime(first_year + 1, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Tbilisi"))
     expert, made = Meeting.objects.get_or_create(
         kind=Meeting.Kind.EXPERT,
-        title="Expert meeting on readmission and voluntary return",
+        title_en="Expert meeting on readmission and voluntary return",
         defaults={
+            "title_ru": "Совещание экспертов по вопросам реадмиссии и добровольного возвращения",
             "starts_at": start,
             "ends_at": start + timedelta(hours=7),
             "timezone": "Asia/Tbilisi",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from parties.forms import both_languages, party_label
 from parties.models import Notification, PartnerOrganisation, Party
 
 from . import selectors
@@ -99,6 +100,9 @@ class TimesMixin:
             self.add_error("deadline_local", _("The registration deadline must be before the meeting."))
 
 
+ENGLISH_FIRST = _("Enter the English title: English is the plan's language, the Russian is its translation.")
+
+
 class MeetingForm(TimesMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="Europe/Brussels")
     starts_local = LocalDateTimeField(label=_("Starts (local time)"))
@@ -113,7 +117,8 @@ class MeetingForm(TimesMixin, forms.ModelForm):
         model = Meeting
         fields = [
             "kind",
-            "title",
+            "title_en",
+            "title_ru",
             "timezone",
             "starts_local",
             "ends_local",
@@ -133,9 +138,11 @@ class MeetingForm(TimesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        both_languages(self, "title", english_first=ENGLISH_FIRST)
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 10
         self.fields["host"].queryset = Party.objects.order_by("short_name")
+        self.fields["host"].label_from_instance = party_label
         self.fields["status"].choices = [
             c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED
         ]
@@ -195,11 +202,12 @@ class RescheduleForm(TimesMixin, forms.Form):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "time", "actions"]
+        fields = ["order", "title_en", "title_ru", "time", "actions"]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        both_languages(self, "title", required=False, english_first=ENGLISH_FIRST)
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].required = False
         self.fields["actions"].widget.attrs["size"] = 4
@@ -207,6 +215,12 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["order"].initial = None
         self.fields["order"].required = False
         self.fields["order"].help_text = _("Items are listed by this number.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title_ru") and not cleaned.get("title_en") and not cleaned.get("DELETE"):
+            self.add_error("title_en", ENGLISH_FIRST)
+        return cleaned
 
     def clean_order(self):
         order = self.cleaned_data.get("order")
@@ -234,6 +248,10 @@ class InvitationsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].label_from_instance = party_label
 
     def clean(self):
         cleaned = super().clean()
@@ -309,6 +327,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["actions"].queryset = action_queryset()
         self.fields["actions"].widget.attrs["size"] = 8
         self.fields["follow_up_party"].queryset = Party.objects.order_by("short_name")
+        self.fields["follow_up_party"].label_from_instance = party_label
 
     def clean(self):
         cleaned = super().clean()

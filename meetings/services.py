@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.background import enqueue_on_commit
 from core.concurrency import StaleEdit, locked_for_edit
+from core.translations import translation_save
 from parties.models import Party, User
 from parties.notifications import notifications_cancel
 
@@ -26,6 +27,8 @@ from .models import Decision, Delegate, Document, Invitation, Meeting
 MEETING_FIELDS = [
     "kind",
     "title",
+    "title_en",
+    "title_ru",
     "timezone",
     "starts_at",
     "ends_at",
@@ -69,6 +72,7 @@ def meeting_create(
     meeting.scheduled_at = timezone.now()
     meeting.full_clean()
     meeting.save()
+    _record_russian(meeting, data, before=None, user=user)
     meeting.actions.set(actions)
     if meeting.kind in (Meeting.Kind.SOM, Meeting.Kind.MINISTERIAL):
         invitations_set(meeting=meeting, mode=Meeting.InviteMode.ALL, parties=(), partners=())
@@ -82,6 +86,7 @@ def meeting_update(
 ) -> Meeting:
     meeting = locked_for_edit(Meeting, meeting_pk, version)
     old_starts_at, old_deadline = meeting.starts_at, meeting.registration_deadline
+    russian_before = meeting.title_ru
     for field in MEETING_FIELDS:
         if field in data:
             setattr(meeting, field, data[field])
@@ -90,9 +95,21 @@ def meeting_update(
     _rearm(meeting, old_starts_at=old_starts_at, old_deadline=old_deadline)
     meeting.full_clean()
     meeting.save()
+    _record_russian(meeting, data, before=russian_before, user=user)
     meeting.actions.set(actions)
     _nudge(meeting.pk)
     return meeting
+
+
+def _record_russian(
+    obj, data: dict[str, Any], *, before: str | None, user: User, field: str = "title"
+) -> None:
+    """A Russian text written through a form keeps its translation status and history
+    (core.translations.translation_save); an unchanged one is left as it is."""
+    key = f"{field}_ru"
+    if key not in data or (data[key] or None) == (before or None):
+        return
+    translation_save(obj, field, ru=data[key], by=user)
 
 
 @transaction.atomic
@@ -217,6 +234,9 @@ def attendance_save(*, meeting: Meeting, values: dict[int, str], user: User) -> 
 def agenda_save(*, meeting: Meeting, formset, user: User) -> None:
     formset.instance = meeting
     formset.save()
+    for form in formset.forms:
+        if form.instance.pk and "title_ru" in form.changed_data and form not in formset.deleted_forms:
+            _record_russian(form.instance, form.cleaned_data, before=form.initial.get("title_ru"), user=user)
 
 
 @transaction.atomic

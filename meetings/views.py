@@ -126,7 +126,18 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
 
 
-CONFLICT_FIELDS = ["kind", "title", "timezone", "city", "country", "address", "online_url", "host", "chair"]
+CONFLICT_FIELDS = [
+    "kind",
+    "title_en",
+    "title_ru",
+    "timezone",
+    "city",
+    "country",
+    "address",
+    "online_url",
+    "host",
+    "chair",
+]
 CONFLICT_TIMES = {
     "starts_at": "starts_local",
     "ends_at": "ends_local",

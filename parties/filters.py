@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.translations import option_text
+
 from .models import ContactPointTerm, GeographicGroup, Party
 
 
@@ -26,12 +28,20 @@ class PartyFilter(django_filters.FilterSet):
         model = Party
         fields = ["q", "group", "kind"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].field.label_from_instance = lambda g: option_text(g, "name")
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(code__iexact=value)
+            Q(name_en__icontains=value)
+            | Q(name_ru__icontains=value)
+            | Q(short_name_en__icontains=value)
+            | Q(short_name_ru__icontains=value)
+            | Q(code__iexact=value)
         )
 
 
@@ -66,6 +76,11 @@ class ContactPointFilter(django_filters.FilterSet):
     class Meta:
         model = ContactPointTerm
         fields = ["party", "group", "action"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["party"].field.label_from_instance = lambda p: option_text(p, "short_name")
+        self.filters["group"].field.label_from_instance = lambda g: option_text(g, "name")
 
     def by_action(self, queryset, name, value):
         value = value.strip().upper()

@@ -5,12 +5,34 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from core.translations import option_text
 
 from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, Party, User
 from .services import DETAIL_FIELDS, PARTNER_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def party_label(party: Party) -> str:
+    """A Party in a list of choices: its short name in the reader's language."""
+    return option_text(party, "short_name")
+
+
+def both_languages(form: forms.BaseForm, field: str, *, required: bool = True, english_first=None) -> None:
+    """A content field edited in both languages side by side: the English (required unless the whole
+    row is optional) and the Russian (optional; left empty, it is stored as missing)."""
+    en, ru = form.fields[f"{field}_en"], form.fields[f"{field}_ru"]
+    base = form._meta.model._meta.get_field(field).verbose_name
+    en.label = _("%(field)s (English)") % {"field": capfirst(base)}
+    ru.label = _("%(field)s (Russian)") % {"field": capfirst(base)}
+    en.required, ru.required = required, False
+    if english_first:
+        en.error_messages["required"] = english_first
+    en.widget.attrs["lang"], ru.widget.attrs["lang"] = "en", "ru"
+    ru.help_text = _("Leave empty while there is no translation: the English is shown, marked.")
 
 
 class InvitationForm(forms.Form):
@@ -21,6 +43,10 @@ class InvitationForm(forms.Form):
         label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code"
     )
     kind = forms.ChoiceField(label=_("Role"), choices=ContactPointTerm.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].label_from_instance = party_label
 
 
 class InvitationAcceptForm(forms.Form):
@@ -127,6 +153,10 @@ class CoreGroupMembershipForm(forms.ModelForm):
         fields = ["party", "started_on", "decided_on", "decision_reference"]
         widgets = {"started_on": DATE_WIDGET, "decided_on": DATE_WIDGET}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].label_from_instance = party_label
+
     def clean(self):
         data = super().clean()
         if data.get("decided_on") and data.get("started_on") and data["decided_on"] > data["started_on"]:
@@ -156,3 +186,7 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = PartnerOrganisation
         fields = PARTNER_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        both_languages(self, "name")

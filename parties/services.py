@@ -22,6 +22,7 @@ from core.concurrency import locked_for_edit
 from core.mail import mail_render
 from core.models import SecurityEvent
 from core.security import log_event
+from core.translations import translation_save
 
 from .models import (
     ContactPointTerm,
@@ -39,7 +40,7 @@ from .tasks import send_due_notifications
 
 INVITATION_VALID_FOR = timedelta(days=7)
 DETAIL_FIELDS = ["first_name", "last_name", "title", "organisation", "email", "phone", "preferred_language"]
-PARTNER_FIELDS = ["acronym", "name", "kind", "website", "is_active"]
+PARTNER_FIELDS = ["acronym", "name_en", "name_ru", "kind", "website", "is_active"]
 
 
 def _hash(token: str) -> str:
@@ -353,7 +354,7 @@ def core_group_membership_end(*, membership: CoreGroupMembership, ended_on: date
 
 @transaction.atomic
 def partner_save(
-    *, data: dict, partner: PartnerOrganisation | None = None, version: int | None = None
+    *, data: dict, partner: PartnerOrganisation | None = None, version: int | None = None, by=None
 ) -> PartnerOrganisation:
     """Create a partner organisation, or update one unless it changed since the form was opened
     (StaleEdit)."""
@@ -361,8 +362,12 @@ def partner_save(
         partner = PartnerOrganisation()
     else:
         partner = locked_for_edit(PartnerOrganisation, partner.pk, version)
+    russian_before = partner.name_ru
     for name in PARTNER_FIELDS:
         setattr(partner, name, data[name])
     partner.full_clean()
     partner.save()
+    if (data["name_ru"] or None) != (russian_before or None):
+        # the Russian name keeps its translation status and history
+        translation_save(partner, "name", ru=data["name_ru"], by=by)
     return partner

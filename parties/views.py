@@ -359,7 +359,7 @@ def partner_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_save(
-                data=form.cleaned_data, partner=partner, version=form.cleaned_data["version"]
+                data=form.cleaned_data, partner=partner, version=form.cleaned_data["version"], by=request.user
             )
         except StaleEdit as stale:
             conflict = conflict_context(stale.current, form, services.PARTNER_FIELDS)

@@ -26,7 +26,7 @@ def test_broker_down_scheduling_a_meeting_succeeds_and_nothing_is_lost(
             "/meetings/new/",
             {
                 "kind": "som",
-                "title": "SOM with the broker down",
+                "title_en": "SOM with the broker down",
                 "timezone": "Europe/Warsaw",
                 "starts_local": "2031-05-12T09:30",
                 "ends_local": "2031-05-13T17:00",

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 MEETING_FIELDS = [
     "kind",
-    "title",
+    "title_en",
+    "title_ru",
     "timezone",
     "starts_local",
     "ends_local",

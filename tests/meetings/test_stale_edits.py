@@ -91,7 +91,7 @@ def test_an_admin_edit_after_the_form_was_opened_refuses_the_stale_form(
     meeting.refresh_from_db()
     assert meeting.title == "Changed in the admin" and meeting.version == opened + 1
 
-    response = portal.post(f"/meetings/{meeting.pk}/edit/", {**FORM, "title": "Mine", "version": opened})
+    response = portal.post(f"/meetings/{meeting.pk}/edit/", {**FORM, "title_en": "Mine", "version": opened})
     assert response.status_code == 409
     text = response.content.decode()
     assert "Changed by" in text and html.escape(str(colleague)) in text
@@ -109,7 +109,7 @@ def test_a_portal_save_after_the_admin_form_was_opened_refuses_the_stale_admin_s
     portal = client_for(secretariat)
     opened = portal.get(f"/meetings/{meeting.pk}/edit/").context["form"].initial["version"]
     response = portal.post(
-        f"/meetings/{meeting.pk}/edit/", {**FORM, "title": "Saved in the portal", "version": opened}
+        f"/meetings/{meeting.pk}/edit/", {**FORM, "title_en": "Saved in the portal", "version": opened}
     )
     assert response.status_code == 302
 
@@ -128,11 +128,11 @@ def test_the_conflict_partial_lets_the_person_save_their_version_deliberately(
     client = client_for(secretariat)
     url = f"/meetings/{meeting.pk}/edit/"
     opened = client.get(url).context["form"].initial["version"]
-    assert client.post(url, {**FORM, "title": "Theirs", "version": opened}).status_code == 302
-    response = client.post(url, {**FORM, "title": "Mine", "version": opened})
+    assert client.post(url, {**FORM, "title_en": "Theirs", "version": opened}).status_code == 302
+    response = client.post(url, {**FORM, "title_en": "Mine", "version": opened})
     assert response.status_code == 409
     again = response.context["form"]["version"].value()  # the form now carries the current version
-    assert client.post(url, {**FORM, "title": "Mine", "version": again}).status_code == 302
+    assert client.post(url, {**FORM, "title_en": "Mine", "version": again}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.title == "Mine"
 

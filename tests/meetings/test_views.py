@@ -19,7 +19,7 @@ from tests.factories import DecisionFactory, DelegateFactory, MeetingFactory
 
 FORM = {
     "kind": "som",
-    "title": "SOM in Warsaw",
+    "title_en": "SOM in Warsaw",
     "timezone": "Europe/Warsaw",
     "starts_local": "2031-05-12T09:30",
     "ends_local": "2031-05-13T17:00",
@@ -80,8 +80,8 @@ def test_lost_update_a_stale_save_shows_a_conflict_and_overwrites_nothing(client
     meeting = MeetingFactory(title="Original", timezone="Europe/Warsaw")
     client = client_for(secretariat)
     form = client.get(f"/meetings/{meeting.pk}/edit/").context["form"]
-    stale = {**FORM, "title": "Mine", "version": form.initial["version"]}
-    fresh = {**FORM, "title": "Theirs", "version": form.initial["version"]}
+    stale = {**FORM, "title_en": "Mine", "version": form.initial["version"]}
+    fresh = {**FORM, "title_en": "Theirs", "version": form.initial["version"]}
     assert client.post(f"/meetings/{meeting.pk}/edit/", fresh).status_code == 302
     response = client.post(f"/meetings/{meeting.pk}/edit/", stale)
     assert response.status_code == 409
@@ -90,7 +90,7 @@ def test_lost_update_a_stale_save_shows_a_conflict_and_overwrites_nothing(client
     meeting.refresh_from_db()
     assert meeting.title == "Theirs" and meeting.version == 2
     # A post without its version is treated as stale too.
-    no_version = {**FORM, "title": "Blind"}
+    no_version = {**FORM, "title_en": "Blind"}
     assert client.post(f"/meetings/{meeting.pk}/edit/", no_version).status_code == 409
     meeting.refresh_from_db()
     assert meeting.title == "Theirs"
@@ -224,8 +224,8 @@ def test_agenda_items_are_ordered_and_printable(client_for, client, invited_meet
         "items-MIN_NUM_FORMS": "0",
         "items-MAX_NUM_FORMS": "60",
     }
-    data.update({"items-0-order": "2", "items-0-title": "Monitoring of actions", "items-0-time": "11:00"})
-    data.update({"items-1-order": "1", "items-1-title": "Opening", "items-1-time": "09:30"})
+    data.update({"items-0-order": "2", "items-0-title_en": "Monitoring of actions", "items-0-time": "11:00"})
+    data.update({"items-1-order": "1", "items-1-title_en": "Opening", "items-1-time": "09:30"})
     response = client_for(secretariat).post(f"/meetings/{invited_meeting.pk}/agenda/edit/", data)
     assert response.status_code == 302, response.context["formset"].errors
     page = client.get(f"/meetings/{invited_meeting.pk}/agenda/").content.decode()

@@ -69,7 +69,7 @@ def _details(user, ctx):
 
 def _partner(user, ctx):
     p = ctx["partner"]
-    return {"acronym": "UNHCR", "name": "UN Refugee Agency", "kind": p.kind, "website": "", "is_active": "on",
+    return {"acronym": "UNHCR", "name_en": "UN Refugee Agency", "kind": p.kind, "website": "", "is_active": "on",
             "version": p.version}  # fmt: skip
 
 
@@ -190,7 +190,7 @@ MATRIX = Matrix(
             SECRETARIAT_WRITES,
             lambda u, c: {
                 "acronym": "MPI",
-                "name": "Migration Policy Institute",
+                "name_en": "Migration Policy Institute",
                 "kind": "ngo",
                 "website": "https://www.example.org",
                 "is_active": "on",

@@ -73,7 +73,7 @@ def test_partner_directory_by_kind_and_secretariat_edits_with_a_version(
     body = client.get("/parties/partners/").content.decode()
     assert "Non-governmental organisation" in body and "ZZNGO" in body and "Edit" not in body
     c = client_for(secretariat)
-    data = {"acronym": "ZZNGO", "name": "Renamed NGO", "kind": "ngo", "website": "", "is_active": "on",
+    data = {"acronym": "ZZNGO", "name_en": "Renamed NGO", "kind": "ngo", "website": "", "is_active": "on",
             "version": partner.version}  # fmt: skip
     PartnerOrganisation.objects.filter(pk=partner.pk).update(
         name="Changed meanwhile", version=F("version") + 1
@@ -91,7 +91,7 @@ def test_partner_directory_by_kind_and_secretariat_edits_with_a_version(
 def test_partner_form_bad_input_is_a_message_not_a_500(client_for, secretariat, plan):
     response = client_for(secretariat).post(
         "/parties/partners/new/",
-        {"acronym": "", "name": "x" * 500, "kind": "spaceship", "website": "not a url"},
+        {"acronym": "", "name_en": "x" * 500, "kind": "spaceship", "website": "not a url"},
     )
     assert response.status_code == 200 and response.content.decode().count('class="field-error"') >= 3
 

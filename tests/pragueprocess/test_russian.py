@@ -226,8 +226,9 @@ def test_language_switch_turns_public_pages_russian(client, plan):
     assert "Приоритетные области" in plan_page
     assert "Пражский процесс" in plan_page
     assert "Priority areas" not in plan_page
-    # the plan's own text is data, shown as adopted
-    assert "Strengthening capacities in the area of asylum and international protection" in plan_page
+    # the plan's own text is shown in its Russian translation
+    assert "Укрепление потенциала в области убежища и международной защиты" in plan_page
+    assert "Strengthening capacities in the area of asylum and international protection" not in plan_page
 
     parties = _body(client, "/parties/")
     assert "Стороны Пражского процесса: 51 государство и Европейская комиссия" in parties
