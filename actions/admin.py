@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin
@@ -20,30 +21,30 @@ from .models import (
 )
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(TranslationTabularInline):
     model = ActionItem
     extra = 0
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SecretariatAdmin):
+class ActionPlanAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["title", "process", "start_year", "end_year"]
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(SecretariatAdmin):
+class PriorityAreaAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["numeral", "title", "plan"]
 
 
 @admin.register(Action)
-class ActionAdmin(SecretariatAdmin):
+class ActionAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["__str__", "text"]
     list_select_related = ["area"]
     inlines = [ActionItemInline]
 
 
 @admin.register(FinancingSource)
-class FinancingSourceAdmin(SecretariatAdmin):
+class FinancingSourceAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["name", "plan", "order"]
 
 

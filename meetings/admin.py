@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin
@@ -10,7 +11,7 @@ from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meetin
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin, TranslationAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "starts_at", "status", "host"]
     list_filter = ["kind", "status"]
 
@@ -22,7 +23,7 @@ class DecisionAdmin(SecretariatAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SecretariatAdmin, SimpleHistoryAdmin):
+class AgendaItemAdmin(TranslationAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "order", "time"]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin
@@ -40,19 +41,19 @@ class SecretariatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(SecretariatAdmin):
+class PartyAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["code", "short_name", "name", "kind", "group"]
     list_filter = ["group", "kind"]
     search_fields = ["name", "short_name", "code"]
 
 
 @admin.register(GeographicGroup)
-class GeographicGroupAdmin(SecretariatAdmin):
+class GeographicGroupAdmin(TranslationAdmin, SecretariatAdmin):
     list_display = ["code", "name", "order"]
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin):
+class PartnerOrganisationAdmin(VersionedAdmin, TranslationAdmin, SecretariatAdmin, SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.background import enqueue_on_commit
@@ -112,15 +112,16 @@ def _invitation_mail(invitation: Invitation, link: str) -> dict[str, str]:
     the invited person has no preference stored yet."""
     former = User.objects.filter(email__iexact=invitation.email).order_by("-pk").first()
     language = former.preferred_language if former else settings.LANGUAGE_CODE
-    with translation.override(language):
-        kind = invitation.get_kind_display().lower()
-    context = {
-        "kind": kind,
-        "party": invitation.party.name,
-        "party_short": str(invitation.party),
-        "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
-        "link": link,
-    }
+
+    def context() -> dict:  # read in the mail's language: the Party's name is content in two languages
+        return {
+            "kind": invitation.get_kind_display().lower(),
+            "party": invitation.party.name,
+            "party_short": str(invitation.party),
+            "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+            "link": link,
+        }
+
     subject, body = mail_render("parties/email/invitation", context, language=language)
     return {"subject": subject, "body": body, "language": language}
 

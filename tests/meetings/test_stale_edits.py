@@ -85,7 +85,7 @@ def test_an_admin_edit_after_the_form_was_opened_refuses_the_stale_form(
     admin = client_for(colleague)
     url = f"/admin/meetings/meeting/{meeting.pk}/change/"
     data = admin_form(admin, url)
-    data["title"] = ["Changed in the admin"]
+    data["title_en"] = ["Changed in the admin"]
     response = admin.post(url, {**data, "_save": "Save"})
     assert response.status_code == 302, response.content.decode()[:3000]
     meeting.refresh_from_db()
@@ -113,7 +113,7 @@ def test_a_portal_save_after_the_admin_form_was_opened_refuses_the_stale_admin_s
     )
     assert response.status_code == 302
 
-    data["title"] = ["Stale admin title"]
+    data["title_en"] = ["Stale admin title"]
     response = admin.post(url, {**data, "_save": "Save"})
     assert response.status_code == 302 and response["Location"] == url  # back to the form, not saved
     messages = [str(m) for m in get_messages(response.wsgi_request)]

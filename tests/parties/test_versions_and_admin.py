@@ -105,11 +105,11 @@ def test_admin_edit_opened_before_the_person_saved_their_details_is_refused(clie
 def test_admin_save_of_a_partner_moves_its_version_and_refuses_the_open_portal_form(client_for, secretariat):
     partner = PartnerOrganisationFactory(acronym="ZZ", name="Before")
     c = client_for(secretariat)
-    portal = {"acronym": "ZZ", "name": "Portal's name", "kind": partner.kind, "website": "",
+    portal = {"acronym": "ZZ", "name_en": "Portal's name", "kind": partner.kind, "website": "",
               "is_active": "on", "version": partner.version}  # fmt: skip
     url = f"/admin/parties/partnerorganisation/{partner.pk}/change/"
     data = _admin_form(c, url)
-    data["name"] = ["Admin's name"]
+    data["name_en"] = ["Admin's name"]
     assert c.post(url, data).status_code == 302
     assert c.post(f"/parties/partners/{partner.pk}/edit/", portal).status_code == 409
     partner = PartnerOrganisation.objects.get(pk=partner.pk)
