@@ -6,6 +6,8 @@
     {% tr action "text" words=14 %}        truncated (truncatewords)
     {% tr meeting "description" lines=True %}  line breaks kept (linebreaksbr)
     {{ row.party|content }}                a label from cached or frozen figures ({"text", "lang"})
+    {% blocktranslate with p=party|tr:"short_name" %}…{% endblocktranslate %}   inside a sentence
+    {% block title %}{% blocktranslate with p=party|tr_plain:"short_name" %}…   bare, for <title>
 
 A text in the reader's language is written as it is. English shown on a Russian page is wrapped in
 `<span lang="en">` (so screen readers switch voice) followed by a visible note, never silently.
@@ -47,6 +49,19 @@ def _render(value: str, lang: str, *, chars=None, words=None, lines=False, plain
 def tr(obj, field, chars=None, words=None, lines=False, plain=False):
     text = localized(obj, field)
     return _render(text.value, text.lang, chars=chars, words=words, lines=lines, plain=plain)
+
+
+@register.filter(name="tr")
+def tr_filter(obj, field):
+    """`{% blocktranslate with p=party|tr:"short_name" %}`: the marked text, for use inside a sentence."""
+    text = localized(obj, field)
+    return _render(text.value, text.lang)
+
+
+@register.filter
+def tr_plain(obj, field):
+    """The bare text in the reader's language (English standing in), for <title> and attributes."""
+    return localized(obj, field).value
 
 
 @register.filter

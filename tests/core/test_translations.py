@@ -162,3 +162,17 @@ def test_saving_under_a_russian_interface_keeps_the_original_column_english(plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT short_name FROM parties_party WHERE id = %s", [party.pk])
         assert cursor.fetchone()[0] == party.short_name_en == "Czech Republic"
+
+
+def test_inside_a_sentence_the_english_standing_in_is_marked_and_bare_in_titles(plan):
+    party = Party.objects.get(code="CZ")
+    party.short_name_ru = None
+    sentence = (
+        '{% load i18n %}{% blocktranslate with p=party|tr:"short_name" %}Of {{ p }}{% endblocktranslate %}'
+    )
+    title = '{% load i18n %}{% blocktranslate with p=party|tr_plain:"short_name" %}Of {{ p }}{% endblocktranslate %}'
+    with translation.override("ru"):
+        assert '<span lang="en" class="untranslated">Czech Republic</span>' in render(sentence, party=party)
+        assert render(title, party=party) == "Of Czech Republic"
+        party.short_name_ru = "Чехия"
+        assert render(sentence, party=party) == "Of Чехия"
