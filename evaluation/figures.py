@@ -104,43 +104,24 @@ def soms_held(start_year: int, end_year: int, *, now: datetime | None = None) ->
     return {r["y"]: r["n"] for r in rows}
 
 
-def financing_by_source(activities: QuerySet[Activity], *, labels: bool = False) -> list[dict]:
+def financing_by_source(activities: QuerySet[Activity], *, labels: bool = True) -> list[dict]:
     """The financing lines of `activities` summed per source and currency (Decimal totals), in the
-    order of the sources, then by currency (one query). With `labels`, each source is named in the
-    reader's language, and `label` tells the language it is in (core.translations.label)."""
-    if labels:
-        rows = (
-            FinancingLine.objects.filter(activity__in=activities.values("pk"))
-            .values("source__name_en", "source__name_ru", "source__order", "currency")
-            .annotate(total=Sum("amount"))
-            .order_by("source__order", "currency")
-        )
-        return [
-            {
-                "source": (name := label(r["source__name_en"], r["source__name_ru"]))["text"],
-                "label": name,
-                "currency": r["currency"],
-                "total": r["total"],
-            }
-            for r in rows
-        ]
-    return [
-        {
-            "source": label(r["source__name_en"], r["source__name_ru"]),
-            "currency": r["currency"],
-            "total": r["total"],
-        }
-        for r in FinancingLine.objects.filter(activity__in=activities.values("pk"))
+    order of the sources, then by currency (one query). Each source is named in the reader's
+    language (`source`), and `label` tells the language it is in (core.translations.label)."""
+    rows = (
+        FinancingLine.objects.filter(activity__in=activities.values("pk"))
         .values("source__name_en", "source__name_ru", "source__order", "currency")
         .annotate(total=Sum("amount"))
         .order_by("source__order", "currency")
-    ]
+    )
     return [
-        {"source": r["source__name"], "currency": r["currency"], "total": r["total"]}
-        for r in FinancingLine.objects.filter(activity__in=activities.values("pk"))
-        .values("source__name", "source__order", "currency")
-        .annotate(total=Sum("amount"))
-        .order_by("source__order", "currency")
+        {
+            "source": (name := label(r["source__name_en"], r["source__name_ru"]))["text"],
+            "label": name,
+            "currency": r["currency"],
+            "total": r["total"],
+        }
+        for r in rows
     ]
 
 
