@@ -239,10 +239,10 @@ class TextForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=TranslationStatus.Status.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, model_field, **kwargs):
+    def __init__(self, *args, model_field, label, **kwargs):
         super().__init__(*args, **kwargs)
         ru = self.fields["ru"]
-        ru.label = _("%(field)s in Russian") % {"field": str(model_field.verbose_name).capitalize()}
+        ru.label = _("%(field)s in Russian") % {"field": label}
         if model_field.max_length:
             ru.max_length = model_field.max_length
             ru.validators.append(MaxLengthValidator(model_field.max_length))
@@ -277,7 +277,11 @@ def _forms(kind, obj, statuses, data=None):
             "version": text_version(row),
         }
         form = TextForm(
-            data, prefix=field, initial=initial, model_field=kind.model._meta.get_field(f"{field}_ru")
+            data,
+            prefix=field,
+            initial=initial,
+            model_field=kind.model._meta.get_field(f"{field}_ru"),
+            label=kind.field_label(field).capitalize(),
         )
         result.append({"field": field, "form": form, "initial": initial, "row": row})
     return result

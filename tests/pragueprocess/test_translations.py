@@ -253,7 +253,8 @@ def test_the_editor_in_russian_is_translated(sec, plan):
     assert '<html lang="ru">' in body
     for english in ("History", "Save", "Status", "Working translation", "in Russian"):
         assert f">{english}<" not in body and f"{english}</" not in body, english
-    assert "История" in body and "Сохранить" in body
+    assert "История" in body and "Сохранить" in body and "Текст на русском языке" in body
+    assert ">Английский<" in body and "Рабочий перевод" in body
     status_page = sec.get("/translations/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Тексты действий" in status_page
 
