@@ -404,7 +404,8 @@ def translations_edit(obj: Model, changes: dict[str, dict], *, by) -> list[Trans
     """Save a person's edits of several texts of one record at once: `changes` is
     {field: {"ru", "status", "version"}}, only the texts the person changed. Each text's status row
     is locked and its version compared (core.concurrency.locked_for_edit): when any text changed
-    since the editor was opened, StaleEdits is raised and nothing is written. Each text saved keeps
+    since the editor was opened, core.concurrency's StaleEdit is raised (its `texts`:
+    {field: that text's status row now}) and nothing is written. Each text saved keeps
     its revision (`translation_save`)."""
     from core.concurrency import StaleEdit, locked_for_edit
 
@@ -420,16 +421,10 @@ def translations_edit(obj: Model, changes: dict[str, dict], *, by) -> list[Trans
             except StaleEdit as error:
                 stale[field] = error.current
         if stale:
-            raise StaleEdits(stale)
+            error = StaleEdit(next(iter(stale.values())))
+            error.texts = stale
+            raise error
         return [
             translation_save(obj, field, ru=change["ru"], status=change["status"], by=by)
             for field, change in changes.items()
         ]
-
-
-class StaleEdits(Exception):
-    """Texts of a record changed after the editor was opened: {field: its status row now}."""
-
-    def __init__(self, current: dict[str, TranslationStatus]):
-        super().__init__(", ".join(current))
-        self.current = current

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.models import ActionPlan
-from core.concurrency import conflict_context
+from core.concurrency import StaleEdit, conflict_context
 from core.models import TranslationRevision, TranslationStatus
 from core.translations import (
     MISSING,
@@ -31,7 +31,6 @@ from core.translations import (
     REVIEW,
     SOURCE,
     WORKING,
-    StaleEdits,
     counts,
     kind_of,
     kinds,
@@ -313,8 +312,8 @@ def edit(request, kind: str, pk: int):
             }
             try:
                 translations_edit(obj, changes, by=request.user)
-            except StaleEdits as stale:
-                conflict, status = _conflict(kind, obj, entries, stale.current), 409
+            except StaleEdit as stale:
+                conflict, status = _conflict(kind, obj, entries, stale.texts), 409
             else:
                 if changes:
                     messages.success(request, _("Translation saved."))
