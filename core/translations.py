@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -221,3 +221,223 @@ def option_text(obj: Model, field: str) -> str:
     if text.is_fallback and text.value:
         return f"{text.value} ({gettext('not yet translated')})"
     return text.value
+
+
+# --- kinds of content: what the secretariat translates, counted and listed per kind -------------
+
+MISSING, WORKING, REVIEW, OFFICIAL = "missing", "working", "review", "official"
+STATES = (MISSING, WORKING, REVIEW, OFFICIAL)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of translated content: its model, a stable slug for addresses, a readable label, the
+    path from a record to its Action Plan (None for what the plans share), the order of a list and
+    what a list reads beside each record (`select`) to name it (`ref`) without a query per row."""
+
+    slug: str
+    label: object  # a lazy translated string
+    model_path: str  # "app_label.ModelName"
+    plan_path: str | None
+    order: tuple[str, ...]
+    select: tuple[str, ...] = ()
+    ref: object = None  # callable(record) -> str
+
+    @property
+    def model(self) -> type[Model]:
+        from django.apps import apps
+
+        return apps.get_model(self.model_path)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return translated_fields(self.model)
+
+    def field_label(self, field: str) -> str:
+        return str(self.model._meta.get_field(field).verbose_name)
+
+    def name(self, obj: Model) -> str:
+        return self.ref(obj) if self.ref else str(obj.pk)
+
+    def records(self, plan=None):
+        qs = self.model._default_manager.all()
+        if self.select:
+            qs = qs.select_related(*self.select)
+        if plan is not None and self.plan_path:
+            qs = qs.filter(**{self.plan_path: plan})
+        return qs.order_by(*self.order, "pk")
+
+
+def _kinds() -> dict[str, Kind]:
+    from django.utils.translation import gettext_lazy as _
+
+    kinds = [
+        Kind("plan", _("Action Plan"), "actions.ActionPlan", "pk", ("-start_year",),
+             ref=lambda o: o.slug),
+        Kind("areas", _("Priority area titles"), "actions.PriorityArea", "plan", ("plan", "order"),
+             ref=lambda o: o.numeral),
+        Kind("actions", _("Action texts"), "actions.Action", "area__plan",
+             ("area__plan", "area__order", "number"), select=("area",), ref=lambda o: o.code),
+        Kind("items", _("Action item texts"), "actions.ActionItem", "action__area__plan",
+             ("action__area__plan", "action__area__order", "action__number", "letter"),
+             select=("action__area",), ref=lambda o: f"{o.action.code} {o.letter}"),
+        Kind("financing", _("Financing sources"), "actions.FinancingSource", "plan", ("plan", "order"),
+             ref=lambda o: str(o.order)),
+        Kind("party-names", _("Party names as the plan writes them"), "actions.PartyName", "plan",
+             ("plan", "party__order", "party__code"), select=("party",), ref=lambda o: o.party.code),
+        Kind("groups", _("Geographic groups"), "parties.GeographicGroup", None, ("code",),
+             ref=lambda o: o.code),
+        Kind("parties", _("Parties (today's names)"), "parties.Party", None, ("code",), ref=lambda o: o.code),
+        Kind("partners", _("Partner organisations"), "parties.PartnerOrganisation", None, ("acronym",),
+             ref=lambda o: o.acronym),
+        Kind("meetings", _("Meeting titles"), "meetings.Meeting", None, ("-starts_at",),
+             ref=lambda o: f"{o.starts_at:%Y-%m-%d}"),
+        Kind("agenda", _("Agenda items"), "meetings.AgendaItem", None,
+             ("-meeting__starts_at", "meeting", "order"), select=("meeting",),
+             ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d} #{o.order}"),
+    ]  # fmt: skip
+    return {k.slug: k for k in kinds}
+
+
+_KINDS: dict[str, Kind] | None = None
+
+
+def kinds() -> dict[str, Kind]:
+    """{slug: Kind} for every translated model, in the order the status page shows them."""
+    global _KINDS
+    if _KINDS is None:
+        _KINDS = _kinds()
+    return _KINDS
+
+
+def kind_of(slug: str) -> Kind | None:
+    return kinds().get(slug)
+
+
+def _status_subquery(kind: Kind, field: str):
+    from django.db.models import OuterRef, Subquery
+
+    ct = ContentType.objects.get_for_model(kind.model)
+    return Subquery(
+        TranslationStatus.objects.filter(content_type=ct, object_id=OuterRef("pk"), field=field).values(
+            "status"
+        )[:1]
+    )
+
+
+def _has(field: str, lang: str):
+    from django.db.models import Q
+
+    name = column(field, lang)
+    return Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""})
+
+
+def state_q(kind: Kind, field: str, state: str):
+    """Records whose text of `field` is in `state` (a text with no English is not a text). Needs the
+    alias `_st_<field>` (`with_states`)."""
+    from django.db.models import Q
+
+    english = _has(field, SOURCE)
+    russian = _has(field, "ru")
+    st = f"_st_{field}"
+    if state == MISSING:
+        return english & ~russian
+    if state == OFFICIAL:
+        return english & russian & Q(**{st: TranslationStatus.Status.OFFICIAL})
+    if state == REVIEW:
+        return english & russian & Q(**{st: TranslationStatus.Status.REVIEW})
+    if state == WORKING:
+        return (
+            english & russian & (Q(**{f"{st}__isnull": True}) | Q(**{st: TranslationStatus.Status.WORKING}))
+        )
+    if state == "unreviewed":
+        return (
+            english & russian & (Q(**{f"{st}__isnull": True}) | ~Q(**{st: TranslationStatus.Status.OFFICIAL}))
+        )
+    return english
+
+
+def with_states(kind: Kind, queryset):
+    """The queryset with each field's status read beside each record (`_st_<field>`), not selected."""
+    return queryset.alias(**{f"_st_{f}": _status_subquery(kind, f) for f in kind.fields})
+
+
+def records_in_state(kind: Kind, state: str, plan=None):
+    """The records of a kind with at least one text in `state` ("all": every record with a text)."""
+    from django.db.models import Q
+
+    any_field = Q()
+    for field in kind.fields:
+        any_field |= state_q(kind, field, state)
+    return with_states(kind, kind.records(plan)).filter(any_field)
+
+
+def counts(kind: Kind) -> dict:
+    """{plan id or None: {"texts", "missing", "working", "review", "official"}} for one kind, in one
+    aggregate query whatever the number of records: a text is one field of one record with English."""
+    from django.db.models import Count, F
+
+    aggregates = {}
+    for field in kind.fields:
+        aggregates[f"{field}__texts"] = Count("pk", filter=state_q(kind, field, "all"))
+        for state in STATES:
+            aggregates[f"{field}__{state}"] = Count("pk", filter=state_q(kind, field, state))
+    # A plain QuerySet: modeltranslation's own `values()` selects every column, splitting the groups.
+    qs = with_states(kind, QuerySet(kind.model))
+    if kind.plan_path:
+        rows = qs.values(_plan=F(kind.plan_path)).annotate(**aggregates).order_by()
+    else:
+        rows = [qs.aggregate(**aggregates)]
+    result = {}
+    for row in rows:
+        plan = row.get("_plan") if kind.plan_path else None
+        total = dict.fromkeys(("texts", *STATES), 0)
+        for field in kind.fields:
+            for key in total:
+                total[key] += row[f"{field}__{key}"] or 0
+        result[plan] = total
+    return result
+
+
+def text_state(obj: Model, field: str, status: str | None) -> str | None:
+    """The state of one text: missing, working, review or official; None when it has no English."""
+    if not text_in(obj, field, SOURCE):
+        return None
+    if not text_in(obj, field, "ru"):
+        return MISSING
+    return status or WORKING
+
+
+def text_version(state: TranslationStatus | None) -> int:
+    """The version an editor carries for a text: its status row's, or the one a new row starts at."""
+    return state.version if state is not None else TranslationStatus._meta.get_field("version").default
+
+
+def translations_edit(obj: Model, changes: dict[str, dict], *, by) -> list[TranslationStatus]:
+    """Save a person's edits of several texts of one record at once: `changes` is
+    {field: {"ru", "status", "version"}}, only the texts the person changed. Each text's status row
+    is locked and its version compared (core.concurrency.locked_for_edit): when any text changed
+    since the editor was opened, core.concurrency's StaleEdit is raised (its `texts`:
+    {field: that text's status row now}) and nothing is written. Each text saved keeps
+    its revision (`translation_save`)."""
+    from core.concurrency import StaleEdit, locked_for_edit
+
+    ct = ContentType.objects.get_for_model(type(obj))
+    with transaction.atomic():
+        stale = {}
+        for field, change in changes.items():
+            state, _created = TranslationStatus.objects.get_or_create(
+                content_type=ct, object_id=obj.pk, field=field
+            )
+            try:
+                locked_for_edit(TranslationStatus, state.pk, change["version"], bump=False)
+            except StaleEdit as error:
+                stale[field] = error.current
+        if stale:
+            error = StaleEdit(next(iter(stale.values())))
+            error.texts = stale
+            raise error
+        return [
+            translation_save(obj, field, ru=change["ru"], status=change["status"], by=by)
+            for field, change in changes.items()
+        ]

@@ -80,6 +80,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "admin.access": {SECRETARIAT: ALL},
     "two_factor.reset": {SECRETARIAT: ALL},
     "audit.view": {SECRETARIAT: ALL},
+    # the Russian of the portal's content: its status page, lists and editor
+    "translation.edit": {SECRETARIAT: ALL},
 }
 
 

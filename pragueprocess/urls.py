@@ -7,7 +7,7 @@ from django.urls import include, path
 from parties import two_factor_views
 from parties.urls import urlpatterns as party_patterns
 
-from . import accounts, audit, personal_data, views
+from . import accounts, audit, personal_data, translations, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
@@ -19,6 +19,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("audit/", audit.audit, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),
+    path("translations/", translations.status_page, name="translations"),
+    path("translations/<slug:kind>/", translations.kind_list, name="translations-kind"),
+    path("translations/<slug:kind>/official/", translations.mark_official, name="translations-official"),
+    path("translations/<slug:kind>/<int:pk>/", translations.edit, name="translations-edit"),
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
     path("meetings/", include("meetings.urls")),
