@@ -244,8 +244,8 @@ def versions_visible(
         qs.annotate(
             other_pk=Subquery(other.values("pk")[:1]), other_language=Subquery(other.values("language")[:1])
         )
-        .order_by("plan", "kind", "-year", "-number", preferred)
-        .distinct("plan", "kind", "year", "number")
+        .order_by("plan_id", "kind", "-year", "-number", preferred)
+        .distinct("plan_id", "kind", "year", "number")
     )
 
 

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -26,20 +28,19 @@ def as_of(party, names):
 @register.inclusion_tag("actions/_plan_switcher.html", takes_context=True)
 def plan_switcher(context, plan):
     """The plan a page is about, and a link to the same page of each other plan (the plan's index
-    where the page has no counterpart, a year the other plan does not have for instance)."""
+    where the page has no counterpart: an action, a year the other plan does not have)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
+    kwargs = dict(match.kwargs) if match is not None else {}
     others = []
     for other in plans_all():
         if other.pk == plan.pk:
             continue
-        url = None
-        if match is not None and "plan" in match.kwargs:
-            try:
-                url = reverse(match.view_name, kwargs={**match.kwargs, "plan": other.url_slug})
-            except NoReverseMatch:
-                url = None
-        if url is None or ("year" in match.kwargs and match.kwargs["year"] not in other.years):
-            url = other.get_absolute_url()
+        url = other.get_absolute_url()
+        # a year or an action of one plan is not the other's: its index instead
+        same_page = "plan" in kwargs and "numeral" not in kwargs
+        if same_page and kwargs.get("year", other.start_year) in other.years:
+            with contextlib.suppress(NoReverseMatch):
+                url = reverse(match.view_name, kwargs={**kwargs, "plan": other.url_slug})
         others.append((other, url))
     return {"plan": plan, "others": others}
