@@ -202,7 +202,7 @@ def monitoring_figures(
     ids = activities.values("pk")
 
     step(10, "actions and participations")
-    names = plan_party_names(plan)
+    plan_names = plan_party_names(plan)
     actions = list(
         Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
     )
@@ -211,7 +211,7 @@ def monitoring_figures(
         parts_by_action[p.action_id].append(
             {
                 "code": p.party.code,
-                **_party_label(names, p.party, "name"),
+                **_party_label(plan_names, p.party, "name"),
                 "role": p.role,
             }
         )
@@ -250,7 +250,7 @@ def monitoring_figures(
                 "status": row["status"],
                 "kind": row["kind"],
                 **_party_label(
-                    names,
+                    plan_names,
                     None,
                     "party",
                     row["party_id"],
@@ -308,7 +308,7 @@ def monitoring_figures(
         statements[e.action_id].append(
             {
                 "year": e.report.cycle.year,
-                **_party_label(names, e.report.party, "party"),
+                **_party_label(plan_names, e.report.party, "party"),
                 "party_code": e.report.party.code,
                 "status": e.status,
                 "achieved": e.achieved,
@@ -482,7 +482,7 @@ def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
     from .models import Review
 
     review = Review.objects.filter(plan=plan, kind=kind).first()
-    names = plan_party_names(plan)
+    plan_names = plan_party_names(plan)
     expected = expected_parties(date(review.end_year, 12, 31)).count() if review else 0
     comments = defaultdict(list)
     for r in submitted.select_related("party").order_by("party__order"):
@@ -491,7 +491,7 @@ def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
             if text:
                 comments[c].append(
                     {
-                        **_party_label(names, r.party, "party"),
+                        **_party_label(plan_names, r.party, "party"),
                         "score": getattr(r, f"{c}_score"),
                         "text": text,
                     }

@@ -125,5 +125,5 @@ def test_a_reminder_is_written_in_the_recipients_language(setup, ncp_b):
     reminders_run(now=at(DEADLINE - dt.timedelta(days=28)))
     [message] = mail.outbox
     assert message.subject == "Напоминание: доклад вашей Стороны о ходе выполнения за 2013 год"
-    assert "2013-05-04" in message.body and "/plans/2012-2016/evaluation/2013/" in message.body
+    assert "2013-05-04" in message.body and "/evaluation/2013/" in message.body
     assert "The progress report" not in message.body

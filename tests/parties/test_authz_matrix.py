@@ -27,6 +27,7 @@ from tests.factories import (
     action,
 )
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
+from tests.test_permission_coverage import _url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -245,8 +246,9 @@ def _section_url_names() -> set[str]:
         if getattr(ns_pattern, "namespace", None) == "parties":
             names |= {f"parties:{p.name}" for p in ns_pattern.url_patterns}
         if getattr(ns_pattern, "namespace", None) == "actions":
+            # the participation pages sit in an include, once per plan and once for the current plan
             names |= {
-                f"actions:{p.name}" for p in ns_pattern.url_patterns if p.name.startswith("participation")
+                n for n in _url_names(ns_pattern.url_patterns, "actions:") if n.startswith("actions:part")
             }
     return names
 
