@@ -12,6 +12,37 @@ from simple_history.models import HistoricalRecords
 from core.models import EnglishOriginal, TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
+SLUG_PREFIX = "prague-process-"
+
+
+def url_slug_of(slug: str) -> str:
+    return slug.removeprefix(SLUG_PREFIX)
+
+
+def slugs_for_url(url_slug: str) -> list[str]:
+    """The slugs a plan's URL slug may stand for (the short form, or the full slug itself)."""
+    return [url_slug, SLUG_PREFIX + url_slug]
+
+
+_URL_SLUGS: dict[int, str] = {}
+
+
+def plan_url_slug(plan_id: int) -> str:
+    """A plan's URL slug by its id, read once per process (plans are few and their slugs never
+    change): links to a plan's pages from lists that hold only the plan's id cost no query each."""
+    if plan_id not in _URL_SLUGS:
+        _URL_SLUGS.update(
+            (pk, url_slug_of(slug)) for pk, slug in ActionPlan.objects.values_list("pk", "slug")
+        )
+    return _URL_SLUGS[plan_id]
+
+
+def plan_url_slug_from(obj, field: str, plan_id: int) -> str:
+    """The URL slug of the plan `obj.<field>` when it is loaded already, else by its id."""
+    if obj._meta.get_field(field).is_cached(obj):
+        return getattr(obj, field).url_slug
+    return plan_url_slug(plan_id)
+
 
 class ActionPlan(EnglishOriginal, TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -49,6 +80,17 @@ class ActionPlan(EnglishOriginal, TimeStampedModel):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+    @property
+    def url_slug(self) -> str:
+        """The plan in its pages' URLs: "2012-2016" for the slug "prague-process-2012-2016".
+
+        Derived, not stored: the slug is unique and never changes, and every plan of the process
+        shares its prefix, which would only lengthen each URL."""
+        return url_slug_of(self.slug)
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:plan", args=[self.url_slug])
 
     @property
     def is_prolonged(self) -> bool:
@@ -99,7 +141,10 @@ class Action(EnglishOriginal, TimeStampedModel):
         return f"{self.area.numeral}.{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("actions:action", args=[self.area.numeral, self.number])
+        area = self.area
+        return reverse(
+            "actions:action", args=[plan_url_slug_from(area, "plan", area.plan_id), area.numeral, self.number]
+        )
 
 
 class ActionItem(EnglishOriginal, TimeStampedModel):

@@ -30,7 +30,8 @@ def participation_matrix(plan: ActionPlan, *, group: GeographicGroup | None = No
         .prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("number")))
     )
     actions = [a for area in areas for a in area.actions.all()]
-    for area in areas:  # Action.code reads area: give it the one already loaded
+    for area in areas:  # Action.code reads area, its link area.plan: give them the ones already loaded
+        area.plan = plan
         for a in area.actions.all():
             a.area = area
     parties = Party.objects.select_related("group").order_by("group__order", "order")
@@ -65,11 +66,14 @@ def participation_matrix(plan: ActionPlan, *, group: GeographicGroup | None = No
     )
 
 
-def party_participations(party: Party) -> QuerySet[Participation]:
-    """A Party's declarations with the action, its area, the items and who declared."""
+def party_participations(party: Party, plan: ActionPlan | None = None) -> QuerySet[Participation]:
+    """A Party's declarations (in the plan's actions when a plan is given) with the action, its area
+    and plan, the items and who declared."""
+    qs = Participation.objects.filter(party=party)
+    if plan is not None:
+        qs = qs.filter(action__area__plan=plan)
     return (
-        Participation.objects.filter(party=party)
-        .select_related("action__area", "declared_by")
+        qs.select_related("action__area__plan", "declared_by")
         .prefetch_related(Prefetch("items", queryset=ActionItem.objects.order_by("letter")))
         .order_by("action__area__order", "action__number")
     )

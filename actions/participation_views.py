@@ -23,12 +23,11 @@ from . import participation_selectors as selectors
 from .models import Action, Participation
 from .participation_forms import MatrixFilterForm, ParticipationForm
 from .participation_services import participation_declare, participation_withdraw
-from .selectors import activity_counts_by_party_action
-from .views import _plan_or_404
+from .plans import plan_page
+from .selectors import activity_counts_by_party_action, party_names
 
 
-def _matrix(request):
-    plan = _plan_or_404()
+def _matrix(request, plan):
     form = MatrixFilterForm(request.GET or None)
     group = form.cleaned_data["group"] if form.is_valid() else None
     return plan, form, selectors.participation_matrix(plan, group=group)
@@ -51,9 +50,10 @@ def _matrix_cell(cell: Participation | None, n: int, words: dict[str, str]) -> s
     return f'<td class="{css}">{mark}{count}</td>'
 
 
+@plan_page
 @require_GET
-def matrix(request):
-    plan, form, table = _matrix(request)
+def matrix(request, plan):
+    plan, form, table = _matrix(request, plan)
     # Activities the visitor may read, per (Party, action): one query whatever the data size.
     counts = activity_counts_by_party_action(request.user)
     activity_totals = [0] * len(table.actions)
@@ -70,13 +70,21 @@ def matrix(request):
                 activity_totals[j] += n
                 cells.append(_matrix_cell(cell, n, words))
             members[i] = (party, mark_safe("".join(cells)), declared)
-    context = {"plan": plan, "form": form, "m": table, "activity_totals": activity_totals}
+    context = {
+        "plan": plan,
+        "form": form,
+        "m": table,
+        "activity_totals": activity_totals,
+        "party_names": party_names(plan),
+    }
     return render(request, "actions/participation_matrix.html", context)
 
 
+@plan_page
 @require_GET
-def matrix_csv(request):
-    _plan, _form, m = _matrix(request)
+def matrix_csv(request, plan):
+    _plan, _form, m = _matrix(request, plan)
+    names = party_names(plan)
     # headers and names in the reader's language (English headers: the column codes)
     header = [
         pgettext("export column", "party_code"),
@@ -86,7 +94,7 @@ def matrix_csv(request):
         pgettext("export column", "actions_taken_part_in"),
     ]
     rows = [
-        [party.code, party.name, group.name, *[c.role if c else "" for c in row], count]
+        [party.code, names.get(party.pk, party).name, group.name, *[c.role if c else "" for c in row], count]
         for group, members in m.groups
         for party, row, count in members
     ]
@@ -117,10 +125,10 @@ def _initial(request, party) -> dict:
     return initial
 
 
+@plan_page
 @require_http_methods(["GET", "POST"])
-def party_participation(request, code: str):
+def party_participation(request, code: str, plan):
     party = party_selectors.party_get(code)
-    plan = _plan_or_404()
     can_edit = can(request.user, "participation.edit", party)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -145,7 +153,7 @@ def party_participation(request, code: str):
             messages.success(
                 request, _("%(party)s: %(what)s saved.") % {"party": party, "what": participation}
             )
-            return redirect("actions:participation-party", code=party.code.lower())
+            return redirect("actions:participation-party", plan=plan.url_slug, code=party.code.lower())
     return render(
         request,
         "actions/participation_party.html",
@@ -155,7 +163,8 @@ def party_participation(request, code: str):
             "form": form if can_edit else None,
             "can_edit": can_edit,
             "conflict": conflict,
-            "participations": selectors.party_participations(party),
+            "participations": selectors.party_participations(party, plan),
+            "party_name": party_names(plan).get(party.pk, party),
             "history": selectors.party_participation_history(party)
             if can(request.user, "member.view")
             else None,
@@ -164,18 +173,21 @@ def party_participation(request, code: str):
     )
 
 
+@plan_page
 @require_POST
 @login_required
-def withdraw(request, code: str):
+def withdraw(request, code: str, plan):
     party = party_selectors.party_get(code)
     require(request.user, "participation.edit", party)
     action_pk = request.POST.get("action", "")
     action = (
-        Action.objects.select_related("area").filter(pk=action_pk).first() if action_pk.isdigit() else None
+        Action.objects.select_related("area").filter(pk=action_pk, area__plan=plan).first()
+        if action_pk.isdigit()
+        else None
     )
     if action is None:
         messages.error(request, _("Choose the action to withdraw from."))
-        return redirect("actions:participation-party", code=party.code.lower())
+        return redirect("actions:participation-party", plan=plan.url_slug, code=party.code.lower())
     try:
         withdrawn = participation_withdraw(
             party=party, action=action, by=request.user, version=parse_version(request.POST.get("version"))
@@ -197,4 +209,4 @@ def withdraw(request, code: str):
                 _("%(party)s was not taking part in action %(code)s.")
                 % {"party": party, "code": action.code},
             )
-    return redirect("actions:participation-party", code=party.code.lower())
+    return redirect("actions:participation-party", plan=plan.url_slug, code=party.code.lower())

@@ -18,6 +18,7 @@ from .models import (
     ActivityPartner,
     FinancingLine,
     Participation,
+    PartyName,
     PriorityArea,
 )
 
@@ -25,6 +26,18 @@ from .models import (
 def plan_current() -> ActionPlan | None:
     """The plan the portal shows by default: the latest loaded."""
     return ActionPlan.objects.order_by("-start_year", "-pk").first()
+
+
+def plans_all() -> list[ActionPlan]:
+    """Every plan, newest first: the plan switcher's choices."""
+    return list(ActionPlan.objects.order_by("-start_year", "-pk"))
+
+
+def party_names(plan: ActionPlan) -> dict[int, PartyName]:
+    """{party id: the Party's names as the plan writes them}, in one query, for the pages of a plan
+    (`{% tr party|as_of:party_names "short_name" %}`, actions/templatetags/plans.py). A Party the
+    plan does not name keeps today's name."""
+    return {n.party_id: n for n in PartyName.objects.filter(plan=plan)}
 
 
 def plan_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
@@ -36,7 +49,7 @@ def plan_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
             Prefetch(
                 "actions",
                 queryset=Action.objects.order_by("number")
-                .select_related("area")
+                .select_related("area__plan")
                 .annotate(
                     party_count=Count("participations", distinct=True),
                     lead_count=Count(
@@ -129,7 +142,8 @@ def activity_list(user) -> QuerySet[Activity]:
         .select_related("party__group")
         .prefetch_related(
             Prefetch(
-                "actions", queryset=Action.objects.select_related("area").order_by("area__order", "number")
+                "actions",
+                queryset=Action.objects.select_related("area__plan").order_by("area__order", "number"),
             ),
             Prefetch("items", queryset=ActionItem.objects.select_related("action__area")),
         )

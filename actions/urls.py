@@ -1,19 +1,31 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path, register_converter
 
 from . import activity_views, participation_views, views
+from .converters import NumeralConverter
+
+register_converter(NumeralConverter, "numeral")
 
 app_name = "actions"
 
+# participation
+participation_patterns = [
+    path("", participation_views.matrix, name="participation"),
+    path("export.csv", participation_views.matrix_csv, name="participation-csv"),
+    path("<str:code>/", participation_views.party_participation, name="participation-party"),
+    path("<str:code>/withdraw/", participation_views.withdraw, name="participation-withdraw"),
+]
+
+# The pages of one plan, `/plans/<url slug>/...`; the same names without the plan are the current
+# plan's addresses, which redirect there (actions/plans.py).
 urlpatterns = [
+    path("plans/<str:plan>/", views.plan_index, name="plan"),
+    path("plans/<str:plan>/participation/", include(participation_patterns)),
+    path("plans/<str:plan>/<numeral:numeral>/<int:number>/", views.action_detail, name="action"),
     path("plan/", views.plan_index, name="plan"),
     path("plan/<str:numeral>/<int:number>/", views.action_detail, name="action"),
-    # participation
-    path("participation/", participation_views.matrix, name="participation"),
-    path("participation/export.csv", participation_views.matrix_csv, name="participation-csv"),
-    path("participation/<str:code>/", participation_views.party_participation, name="participation-party"),
-    path("participation/<str:code>/withdraw/", participation_views.withdraw, name="participation-withdraw"),
+    path("participation/", include(participation_patterns)),
 ]
 
 # activities

@@ -1,26 +1,19 @@
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import render
 
 from . import selectors
 from .models import Participation
+from .plans import plan_page
 
 
-def _plan_or_404():
-    plan = selectors.plan_current()
-    if plan is None:
-        raise Http404("No plan has been loaded.")
-    return plan
-
-
-def plan_index(request):
-    plan = _plan_or_404()
+@plan_page
+def plan_index(request, plan):
     return render(request, "actions/plan_index.html", {"plan": plan, "areas": selectors.plan_areas(plan)})
 
 
-def action_detail(request, numeral: str, number: int):
-    plan = _plan_or_404()
+@plan_page
+def action_detail(request, numeral: str, number: int, plan):
     action = selectors.action_get(plan, numeral, number)
     participations = list(selectors.action_participations(action))
     return render(
@@ -32,5 +25,6 @@ def action_detail(request, numeral: str, number: int):
             "leads": [p for p in participations if p.role == Participation.Role.LEAD],
             "participants": [p for p in participations if p.role != Participation.Role.LEAD],
             "action_activities": selectors.action_activities(request.user, action),
+            "party_names": selectors.party_names(plan),
         },
     )

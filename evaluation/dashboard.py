@@ -201,5 +201,13 @@ def dashboard_figures_cached(plan: ActionPlan, f: DashboardFilter, groups: list[
 
     from core.caching import cached
 
-    parts = ("dashboard", plan.pk, f.start_year, f.end_year, f.group.pk if f.group else "all", get_language())
+    parts = (
+        "dashboard",
+        plan.pk,
+        plan.slug,
+        f.start_year,
+        f.end_year,
+        f.group.pk if f.group else "all",
+        get_language(),
+    )
     return cached(parts, lambda: dashboard_figures(plan, f, groups))

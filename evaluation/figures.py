@@ -38,13 +38,30 @@ from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone, translation
 
-from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation
+from actions.models import Action, ActionPlan, Activity, FinancingLine, Participation, PartyName
 from core.translations import label
 from meetings.models import Decision, Meeting
 from meetings.selectors import soms_took_place
 from parties.models import GeographicGroup, Party
 
 from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
+
+
+def plan_party_names(plan: ActionPlan) -> dict[int, tuple[str, str]]:
+    """{party id: (English, Russian) short name as the plan writes it}, one query: a report of a plan
+    names the Parties as that plan does (actions.PartyName), whichever plan is current."""
+    return {
+        n["party_id"]: (n["short_name_en"], n["short_name_ru"] or "")
+        for n in PartyName.objects.filter(plan=plan).values("party_id", "short_name_en", "short_name_ru")
+    }
+
+
+def _party_label(names, party, key: str, party_id=None, en: str = "", ru: str | None = "") -> dict:
+    """A Party's name under `key` (English) and `key`_ru, as the plan writes it, today's otherwise."""
+    if party is not None:
+        party_id, en, ru = party.pk, party.short_name_en, party.short_name_ru
+    en, ru = names.get(party_id, (en, ru or ""))
+    return {key: en, f"{key}_ru": ru or ""}
 
 
 def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
@@ -185,6 +202,7 @@ def monitoring_figures(
     ids = activities.values("pk")
 
     step(10, "actions and participations")
+    plan_names = plan_party_names(plan)
     actions = list(
         Action.objects.filter(area__plan=plan).select_related("area").order_by("area__order", "number")
     )
@@ -193,8 +211,7 @@ def monitoring_figures(
         parts_by_action[p.action_id].append(
             {
                 "code": p.party.code,
-                "name": p.party.short_name_en,
-                "name_ru": p.party.short_name_ru or "",
+                **_party_label(plan_names, p.party, "name"),
                 "role": p.role,
             }
         )
@@ -218,6 +235,7 @@ def monitoring_figures(
             "status",
             "kind",
             "party__code",
+            "party_id",
             "party__short_name_en",
             "party__short_name_ru",
             "start_date",
@@ -231,8 +249,14 @@ def monitoring_figures(
                 "title": row["title"],
                 "status": row["status"],
                 "kind": row["kind"],
-                "party": row["party__short_name_en"],
-                "party_ru": row["party__short_name_ru"] or "",
+                **_party_label(
+                    plan_names,
+                    None,
+                    "party",
+                    row["party_id"],
+                    row["party__short_name_en"],
+                    row["party__short_name_ru"],
+                ),
                 "party_code": row["party__code"],
                 "start": row["start_date"].isoformat(),
                 "end": row["end_date"].isoformat() if row["end_date"] else "",
@@ -284,8 +308,7 @@ def monitoring_figures(
         statements[e.action_id].append(
             {
                 "year": e.report.cycle.year,
-                "party": e.report.party.short_name_en,
-                "party_ru": e.report.party.short_name_ru or "",
+                **_party_label(plan_names, e.report.party, "party"),
                 "party_code": e.report.party.code,
                 "status": e.status,
                 "achieved": e.achieved,
@@ -459,6 +482,7 @@ def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
     from .models import Review
 
     review = Review.objects.filter(plan=plan, kind=kind).first()
+    plan_names = plan_party_names(plan)
     expected = expected_parties(date(review.end_year, 12, 31)).count() if review else 0
     comments = defaultdict(list)
     for r in submitted.select_related("party").order_by("party__order"):
@@ -467,8 +491,7 @@ def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
             if text:
                 comments[c].append(
                     {
-                        "party": r.party.short_name_en,
-                        "party_ru": r.party.short_name_ru or "",
+                        **_party_label(plan_names, r.party, "party"),
                         "score": getattr(r, f"{c}_score"),
                         "text": text,
                     }

@@ -8,17 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from actions.plans import plan_page
 from parties.permissions import can, capability_required, require
 
-from . import selectors
 from .mandate import ProlongationForm, plan_prolong
 from .models import MandateProlongation
 
 
+@plan_page
 @require_http_methods(["GET", "POST"])
 @capability_required("member.view", visible=False)
-def mandate(request):
-    plan = selectors.current_plan()
+def mandate(request, plan):
     form = None
     if request.method == "POST":
         require(request.user, "plan.prolong")
@@ -36,7 +36,7 @@ def mandate(request):
                     _("The mandate now runs to %(year)s; reporting cycles are open for the new years.")
                     % {"year": record.end_year},
                 )
-                return redirect("evaluation:mandate")
+                return redirect("evaluation:mandate", plan=plan.url_slug)
         status = 400
     else:
         status = 200

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, ActionPlan
+from actions.models import Action, ActionPlan, plan_url_slug_from
 from core.models import TimeStampedModel, Versioned
 from parties.models import Party
 
@@ -47,7 +47,7 @@ class ReportingCycle(TimeStampedModel):
         return str(self.year)
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:cycle", args=[self.year])
+        return reverse("evaluation:cycle", args=[plan_url_slug_from(self, "plan", self.plan_id), self.year])
 
     @property
     def is_locked(self) -> bool:
@@ -98,7 +98,9 @@ class ProgressReport(Versioned, TimeStampedModel):
         return f"{self.party} {self.cycle.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:progress", args=[self.cycle.year, self.party.code.lower()])
+        cycle = self.cycle
+        plan = plan_url_slug_from(cycle, "plan", cycle.plan_id)
+        return reverse("evaluation:progress", args=[plan, cycle.year, self.party.code.lower()])
 
     @property
     def is_sent(self) -> bool:
@@ -145,7 +147,7 @@ class ReportKind(models.TextChoices):
 class ReportRequest(TimeStampedModel):
     """A request to compile a report: the database row is the truth, the Celery task a fast path.
 
-    At most one request per (kind, year) is pending or running (a partial unique constraint); a
+    At most one request per (plan, kind, year) is pending or running (a partial unique constraint); a
     worker claims it with a conditional update, and a request left running by a dead worker is
     claimed again once its heartbeat is stale.
     """
@@ -156,6 +158,9 @@ class ReportRequest(TimeStampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="report_requests", verbose_name=_("plan")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year, or a review's last year."))
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -179,7 +184,7 @@ class ReportRequest(TimeStampedModel):
         verbose_name_plural = _("report requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year"],
+                fields=["plan", "kind", "year"],
                 condition=models.Q(state__in=["pending", "running"]),
                 name="evaluation_reportrequest_one_active",
             ),
@@ -209,6 +214,9 @@ class ReportVersion(TimeStampedModel):
         EN = "en", _("English")
         RU = "ru", _("Russian")
 
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="report_versions", verbose_name=_("plan")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
     year = models.PositiveSmallIntegerField(_("year"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -238,7 +246,8 @@ class ReportVersion(TimeStampedModel):
         verbose_name_plural = _("report versions")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "number", "language"], name="evaluation_reportversion_unique_number"
+                fields=["plan", "kind", "year", "number", "language"],
+                name="evaluation_reportversion_unique_number",
             ),
             models.UniqueConstraint(
                 fields=["request", "language"],
@@ -255,9 +264,9 @@ class ReportVersion(TimeStampedModel):
 
     def siblings(self):
         """The same number of the same report in the other languages."""
-        return ReportVersion.objects.filter(kind=self.kind, year=self.year, number=self.number).exclude(
-            pk=self.pk
-        )
+        return ReportVersion.objects.filter(
+            plan_id=self.plan_id, kind=self.kind, year=self.year, number=self.number
+        ).exclude(pk=self.pk)
 
     @property
     def is_published(self) -> bool:
@@ -320,7 +329,7 @@ class Review(TimeStampedModel):
         return f"{self.get_kind_display()} {self.start_year}–{self.end_year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:review", args=[self.kind])
+        return reverse("evaluation:review", args=[plan_url_slug_from(self, "plan", self.plan_id), self.kind])
 
     @property
     def closing_day(self) -> date:

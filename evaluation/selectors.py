@@ -95,9 +95,10 @@ def cycle_infos(plan: ActionPlan, today: date | None = None) -> list[CycleInfo]:
     return [cycle_info(c, soms.get(c.year), today) for c in cycles]
 
 
-def cycle_get(year: int) -> CycleInfo:
+def cycle_get(year: int, plan: ActionPlan | None = None) -> CycleInfo:
+    """The plan's year (the current plan's when none is given)."""
     cycle = get_object_or_404(
-        ReportingCycle.objects.select_related("plan", "locked_by"), plan=current_plan(), year=year
+        ReportingCycle.objects.select_related("plan", "locked_by"), plan=plan or current_plan(), year=year
     )
     return cycle_info(cycle, soms_by_year([year]).get(year))
 
@@ -154,12 +155,12 @@ def progress_visible(user, party: Party, report: ProgressReport | None) -> bool:
 
 
 def progress_report_for(
-    user, year: int, code: str, capability: str | None = None
+    user, year: int, code: str, capability: str | None = None, *, plan: ActionPlan | None = None
 ) -> tuple[CycleInfo, Party, ProgressReport | None]:
     """The year, the Party and its report (None before it is written) when the user may see it, and
     holds `capability` for that Party when one is named; otherwise denied and logged: a hiding 404
     where the report is out of the user's sight, 403 where it is seen but not theirs to change."""
-    info = cycle_get(year)
+    info = cycle_get(year, plan)
     party, report = progress_report_get(info, code)
     if not progress_visible(user, party, report):
         deny(user, capability or "draft.view", party, visible=False)
@@ -168,21 +169,22 @@ def progress_report_for(
     return info, party, report
 
 
-def party_actions(party: Party, year: int) -> QuerySet[Participation]:
-    return (
-        Participation.objects.filter(party=party, since__lte=date(year, 12, 31))
-        .select_related("action__area")
-        .order_by("action__area__order", "action__number")
-    )
+def party_actions(party: Party, year: int, plan: ActionPlan | None = None) -> QuerySet[Participation]:
+    """The Party's participations by the end of the year, in the plan's actions when a plan is given."""
+    qs = Participation.objects.filter(party=party, since__lte=date(year, 12, 31))
+    if plan is not None:
+        qs = qs.filter(action__area__plan=plan)
+    return qs.select_related("action__area__plan").order_by("action__area__order", "action__number")
 
 
-def party_year_activities(party: Party, year: int) -> QuerySet[Activity]:
-    """The Party's submitted activities (its own and joint ones) overlapping the year."""
+def party_year_activities(party: Party, year: int, plan: ActionPlan | None = None) -> QuerySet[Activity]:
+    """The Party's submitted activities (its own and joint ones) overlapping the year, under the
+    plan's actions when a plan is given."""
     return (
-        period_activities(year, year)
+        period_activities(year, year, plan=plan)
         .filter(involving(party))
         .select_related("party")
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("area")))
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("area__plan")))
         .order_by("start_date", "pk")
     )
 
@@ -214,7 +216,12 @@ def progress_history(report: ProgressReport | None, limit: int = 30):
 
 
 def versions_visible(
-    user, *, kind: str | None = None, year: int | None = None, language: str | None = None
+    user,
+    *,
+    plan: ActionPlan | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    language: str | None = None,
 ) -> QuerySet[ReportVersion]:
     """Published versions for everyone; drafts for those who may compile reports. One row per
     number: its version in `language` (the reader's by default), the English where it has none;
@@ -223,20 +230,22 @@ def versions_visible(
     qs = ReportVersion.objects.defer("data", "html", "pdf", "xlsx")
     if not can(user, "report.compile"):
         qs = qs.filter(state=ReportVersion.State.PUBLISHED)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(year=year)
-    other = qs.filter(kind=OuterRef("kind"), year=OuterRef("year"), number=OuterRef("number")).exclude(
-        language=OuterRef("language")
-    )
+    other = qs.filter(
+        plan=OuterRef("plan"), kind=OuterRef("kind"), year=OuterRef("year"), number=OuterRef("number")
+    ).exclude(language=OuterRef("language"))
     preferred = Case(When(language=language, then=0), When(language="en", then=1), default=2)
     return (
         qs.annotate(
             other_pk=Subquery(other.values("pk")[:1]), other_language=Subquery(other.values("language")[:1])
         )
-        .order_by("kind", "-year", "-number", preferred)
-        .distinct("kind", "year", "number")
+        .order_by("plan_id", "kind", "-year", "-number", preferred)
+        .distinct("plan_id", "kind", "year", "number")
     )
 
 
@@ -244,37 +253,48 @@ def report_for(user, pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:
     """A compiled version the user may read (published ones: everyone; drafts: those who compile),
     with only the heavy `fields` asked for loaded; a draft out of sight is a hiding 404, logged."""
     heavy = {"data", "html", "pdf", "xlsx"} - set(fields)
-    every = ReportVersion.objects.defer(*heavy)
+    every = ReportVersion.objects.defer(*heavy).select_related("plan")
     seen = every if can(user, "report.compile") else every.filter(state=ReportVersion.State.PUBLISHED)
     return visible_or_deny(user, "report.compile", seen, every, pk=pk)
 
 
-def active_request(kind: str, year: int) -> ReportRequest | None:
-    return ReportRequest.objects.filter(kind=kind, year=year, state__in=ReportRequest.ACTIVE).first()
+def active_request(plan: ActionPlan, kind: str, year: int) -> ReportRequest | None:
+    return ReportRequest.objects.filter(
+        plan=plan, kind=kind, year=year, state__in=ReportRequest.ACTIVE
+    ).first()
 
 
-def recent_requests(kind: str, year: int, limit: int = 5) -> QuerySet[ReportRequest]:
-    return ReportRequest.objects.filter(kind=kind, year=year).select_related("requested_by")[:limit]
+def recent_requests(plan: ActionPlan, kind: str, year: int, limit: int = 5) -> QuerySet[ReportRequest]:
+    return ReportRequest.objects.filter(plan=plan, kind=kind, year=year).select_related("requested_by")[
+        :limit
+    ]
 
 
-def review_get(kind: str) -> Review:
-    return get_object_or_404(Review.objects.select_related("plan"), plan=current_plan(), kind=kind)
+def review_get(kind: str, plan: ActionPlan | None = None) -> Review:
+    """The plan's review of that kind (the current plan's when none is given)."""
+    return get_object_or_404(Review.objects.select_related("plan"), plan=plan or current_plan(), kind=kind)
 
 
 def party_progress_reports(party: Party, user) -> list[ProgressReport]:
     """A Party's progress reports for its page: all of them to those who read its drafts, sent ones to members."""
     if not can(user, "member.view"):
         return []
-    qs = ProgressReport.objects.filter(party=party).select_related("cycle", "party").order_by("-cycle__year")
+    qs = (
+        ProgressReport.objects.filter(party=party)
+        .select_related("cycle__plan", "party")
+        .order_by("-cycle__year", "-cycle__plan__start_year")
+    )
     if not can(user, "draft.view", party):
         qs = qs.filter(state__in=ProgressReport.SENT)
     return list(qs)
 
 
-def review_response_for(user, kind: str, code: str) -> tuple[Review, Party, ReviewResponse | None]:
+def review_response_for(
+    user, kind: str, code: str, plan: ActionPlan | None = None
+) -> tuple[Review, Party, ReviewResponse | None]:
     """The review, the Party and its answer (None before it is written) for one who may answer for
     that Party; another Party's questionnaire is a hiding 404, a visible one not theirs a 403."""
-    review = review_get(kind)
+    review = review_get(kind, plan)
     party = get_object_or_404(Party, code__iexact=code)
     require(user, "review.respond", party, visible=can(user, "draft.view", party))
     return review, party, ReviewResponse.objects.filter(review=review, party=party).first()

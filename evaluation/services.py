@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import ActionPlan
-from actions.selectors import plan_current
 from core.background import enqueue_on_commit
 from core.concurrency import StaleEdit, locked_for_edit
 from parties.models import Party, User
@@ -282,16 +281,17 @@ def report_request(
     """Ask for a compile; while one for the same report is waiting or running, that one is returned."""
     if not plan.start_year <= year <= plan.end_year:
         raise ValidationError(_("The year is outside the plan."))
-    existing = ReportRequest.objects.filter(kind=kind, year=year, state__in=ReportRequest.ACTIVE).first()
+    active = ReportRequest.objects.filter(plan=plan, kind=kind, year=year, state__in=ReportRequest.ACTIVE)
+    existing = active.first()
     if existing:
         return existing, False
     try:
         with transaction.atomic():
             req = ReportRequest.objects.create(
-                kind=kind, year=year, start_year=_period(plan, kind, year), requested_by=user
+                plan=plan, kind=kind, year=year, start_year=_period(plan, kind, year), requested_by=user
             )
     except IntegrityError:  # asked at the same instant by someone else: theirs stands
-        return ReportRequest.objects.get(kind=kind, year=year, state__in=ReportRequest.ACTIVE), False
+        return active.get(), False
     if enqueue:
         _enqueue(req.pk)
     return req, True
@@ -391,8 +391,8 @@ def report_request_run(*, request_pk: int, now: datetime | None = None) -> Repor
         return done
     if not _claim(request_pk, now):
         return None
-    req = ReportRequest.objects.select_related("requested_by").get(pk=request_pk)
-    plan = plan_current()
+    req = ReportRequest.objects.select_related("requested_by", "plan").get(pk=request_pk)
+    plan = req.plan  # the plan the report was asked for, not the one current when it runs
     step = _progress(req.pk)
     try:
         with _heartbeat(req.pk):
@@ -424,7 +424,9 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
     )
     if req.kind == ReportKind.FINAL:
         mid = (
-            ReportVersion.objects.filter(kind=ReportKind.MIDTERM, language=ReportVersion.Language.EN)
+            ReportVersion.objects.filter(
+                plan=plan, kind=ReportKind.MIDTERM, language=ReportVersion.Language.EN
+            )
             .order_by("-number")
             .only("data", "number")
             .first()
@@ -455,7 +457,10 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
         # the request row is the lock that orders the numbering of one report's versions
         ReportRequest.objects.select_for_update().get(pk=req.pk)
         number = (
-            ReportVersion.objects.filter(kind=req.kind, year=req.year).aggregate(n=Max("number"))["n"] or 0
+            ReportVersion.objects.filter(plan=plan, kind=req.kind, year=req.year).aggregate(n=Max("number"))[
+                "n"
+            ]
+            or 0
         ) + 1
         versions = {}
         for lang in languages:
@@ -463,6 +468,7 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
                 request=req,
                 language=lang,
                 defaults={
+                    "plan": plan,
                     "kind": req.kind,
                     "year": req.year,
                     "start_year": req.start_year,
@@ -492,7 +498,7 @@ def report_publish(*, version: ReportVersion, user: User) -> ReportVersion:
     same_number = (
         ReportVersion.objects.select_for_update()
         .defer("data", "html", "pdf", "xlsx")
-        .filter(kind=version.kind, year=version.year, number=version.number)
+        .filter(plan_id=version.plan_id, kind=version.kind, year=version.year, number=version.number)
         .order_by("pk")
     )
     now = timezone.now()

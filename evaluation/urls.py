@@ -1,23 +1,20 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import mandate_views, views
 
 app_name = "evaluation"
 
-urlpatterns = [
+# The pages of one plan's evaluation: `/plans/<url slug>/evaluation/...`; the same names under
+# `/evaluation/` are the current plan's addresses, which redirect there (actions/plans.py).
+plan_patterns = [
     path("", views.cycle_list, name="cycles"),
     path("setup/", views.evaluation_setup, name="setup"),
     path("mandate/", mandate_views.mandate, name="mandate"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard.pdf", views.dashboard_pdf, name="dashboard-pdf"),
-    path("reports/<int:pk>/", views.report_detail, name="report"),
-    path("reports/<int:pk>.pdf", views.report_pdf, name="report-pdf"),
-    path("reports/<int:pk>.xlsx", views.report_xlsx, name="report-xlsx"),
-    path("reports/<int:pk>/publish/", views.report_publish, name="report-publish"),
-    path("compiles/<int:pk>/", views.request_detail, name="request"),
     path("reviews/<str:kind>/", views.review_detail, name="review"),
     path("reviews/<str:kind>/compile/", views.review_compile, name="review-compile"),
     path("reviews/<str:kind>/<str:code>/", views.review_respond, name="review-respond"),
@@ -29,4 +26,19 @@ urlpatterns = [
     path("<int:year>/<str:code>/submit/", views.progress_submit, name="progress-submit"),
     path("<int:year>/<str:code>/return/", views.progress_return, name="progress-return"),
     path("<int:year>/<str:code>/accept/", views.progress_accept, name="progress-accept"),
+]
+
+# Compiled reports and their compiles are keyed by their own number, whatever their plan.
+report_patterns = [
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>.pdf", views.report_pdf, name="report-pdf"),
+    path("reports/<int:pk>.xlsx", views.report_xlsx, name="report-xlsx"),
+    path("reports/<int:pk>/publish/", views.report_publish, name="report-publish"),
+    path("compiles/<int:pk>/", views.request_detail, name="request"),
+]
+
+urlpatterns = [
+    path("plans/<str:plan>/evaluation/", include(plan_patterns)),
+    path("evaluation/", include(report_patterns)),
+    path("evaluation/", include(plan_patterns)),
 ]

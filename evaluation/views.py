@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.plans import plan_page
+from actions.selectors import party_names
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import attachment
 from core.security import log_denial
@@ -42,58 +44,65 @@ def _refused(request, exc: services.NotAllowed, capability: str, party=None):
     deny(request.user, capability, party, reason=str(exc))
 
 
+@plan_page
 @require_GET
-def cycle_list(request):
-    plan = selectors.current_plan()
+def cycle_list(request, plan):
     return render(
         request,
         "evaluation/cycle_list.html",
         {
             "plan": plan,
             "infos": selectors.cycle_infos(plan),
-            "versions": selectors.versions_visible(request.user),
-            "reviews": Review.objects.filter(plan=plan),
+            "versions": selectors.versions_visible(request.user, plan=plan),
+            "reviews": Review.objects.filter(plan=plan).select_related("plan"),
             "can_manage": can(request.user, "progress.review"),
         },
     )
 
 
+@plan_page
 @require_POST
 @capability_required("progress.review")
-def evaluation_setup(request):
-    made = services.evaluation_setup(plan=selectors.current_plan())
+def evaluation_setup(request, plan):
+    made = services.evaluation_setup(plan=plan)
     messages.success(request, _("%(n)s reporting cycles and reviews opened.") % {"n": made})
-    return redirect("evaluation:cycles")
+    return redirect("evaluation:cycles", plan=plan.url_slug)
 
 
+@plan_page
 @require_GET
 @member_required
-def cycle_detail(request, year: int):
-    info = selectors.cycle_get(year)
+def cycle_detail(request, year: int, plan):
+    info = selectors.cycle_get(year, plan)
     rows = selectors.cycle_party_status(info)
     counts = {k: sum(1 for r in rows if r.category == k) for k in ("submitted", "late", "due", "nothing")}
     return render(
         request,
         "evaluation/cycle_detail.html",
         {
+            "plan": plan,
+            "party_names": party_names(plan),
             "info": info,
             "rows": rows,
             "counts": counts,
             "own_party": request.user.party
             if can(request.user, "progress.edit", request.user.party_id)
             else None,
-            "versions": selectors.versions_visible(request.user, kind=ReportKind.YEARLY, year=year),
-            "active": selectors.active_request(ReportKind.YEARLY, year),
+            "versions": selectors.versions_visible(
+                request.user, plan=plan, kind=ReportKind.YEARLY, year=year
+            ),
+            "active": selectors.active_request(plan, ReportKind.YEARLY, year),
             "can_compile": can(request.user, "report.compile"),
             "can_review": can(request.user, "progress.review"),
         },
     )
 
 
+@plan_page
 @require_POST
 @capability_required("progress.review")
-def cycle_lock(request, year: int):
-    info = selectors.cycle_get(year)
+def cycle_lock(request, year: int, plan):
+    info = selectors.cycle_get(year, plan)
     try:
         services.cycle_lock(cycle=info.cycle, user=request.user, som_held=info.som_held)
         messages.success(request, _("The year %(year)s is locked.") % {"year": year})
@@ -103,11 +112,16 @@ def cycle_lock(request, year: int):
 
 
 def _progress_context(info, party, report, user):
-    participations = list(selectors.party_actions(party, info.cycle.year))
+    plan = info.cycle.plan
+    participations = list(selectors.party_actions(party, info.cycle.year, plan))
     by_action, others = selectors.activities_by_action(
-        selectors.party_year_activities(party, info.cycle.year), {p.action_id for p in participations}
+        selectors.party_year_activities(party, info.cycle.year, plan), {p.action_id for p in participations}
     )
+    names = party_names(plan)
     return {
+        "plan": plan,
+        "party_names": names,
+        "party_name": names.get(party.pk, party),
         "info": info,
         "party": party,
         "report": report,
@@ -120,18 +134,19 @@ def _progress_context(info, party, report, user):
     }
 
 
+@plan_page
 @require_GET
 @member_required
-def progress_detail(request, year: int, code: str):
-    info, party, report = selectors.progress_report_for(request.user, year, code)
+def progress_detail(request, year: int, code: str, plan):
+    info, party, report = selectors.progress_report_for(request.user, year, code, plan=plan)
     context = _progress_context(info, party, report, request.user)
     context["history"] = selectors.progress_history(report) if can(request.user, "draft.view", party) else []
     context["review_form"] = ReviewStepForm()
     return render(request, "evaluation/progress_detail.html", context)
 
 
-def _progress_for_write(request, year: int, code: str):
-    info, party, report = selectors.progress_report_for(request.user, year, code, "progress.edit")
+def _progress_for_write(request, plan, year: int, code: str):
+    info, party, report = selectors.progress_report_for(request.user, year, code, "progress.edit", plan=plan)
     if info.cycle.is_locked:
         _refused(request, services.YearLocked(), "progress.edit", party)
     if info.cycle.opens_on > info.today and not can(request.user, "progress.review"):
@@ -159,10 +174,11 @@ def _entry_rows(form: ProgressReportForm, current) -> list[dict]:
     return rows
 
 
+@plan_page
 @require_http_methods(["GET", "POST"])
 @member_required
-def progress_edit(request, year: int, code: str):
-    info, party, report = _progress_for_write(request, year, code)
+def progress_edit(request, year: int, code: str, plan):
+    info, party, report = _progress_for_write(request, plan, year, code)
     if report is not None and report.is_sent:
         _refused(request, services.ReportSent(), "progress.edit", party)
     context = _progress_context(info, party, report, request.user)
@@ -183,7 +199,7 @@ def progress_edit(request, year: int, code: str):
                 entries=form.entries(),
             )
             messages.success(request, _("Progress report saved."))
-            return redirect("evaluation:progress", year=year, code=party.code.lower())
+            return redirect("evaluation:progress", plan=plan.url_slug, year=year, code=party.code.lower())
         except StaleEdit as stale:
             status = 409
             context["conflict"] = conflict_context(
@@ -197,14 +213,15 @@ def progress_edit(request, year: int, code: str):
     return render(request, "evaluation/progress_edit.html", context, status=status)
 
 
+@plan_page
 @require_POST
 @member_required
-def progress_submit(request, year: int, code: str):
-    info, party, report = _progress_for_write(request, year, code)
+def progress_submit(request, year: int, code: str, plan):
+    info, party, report = _progress_for_write(request, plan, year, code)
     form = VersionForm(request.POST)
     if report is None or not form.is_valid():
         messages.error(request, _("Save the report before submitting it."))
-        return redirect("evaluation:progress-edit", year=year, code=party.code.lower())
+        return redirect("evaluation:progress-edit", plan=plan.url_slug, year=year, code=party.code.lower())
     try:
         services.progress_report_submit(
             report=report, user=request.user, version=form.cleaned_data["version"]
@@ -216,11 +233,13 @@ def progress_submit(request, year: int, code: str):
         _refused(request, exc, "progress.edit", party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("evaluation:progress", year=year, code=party.code.lower())
+    return redirect("evaluation:progress", plan=plan.url_slug, year=year, code=party.code.lower())
 
 
-def _review_step(request, year: int, code: str, step):
-    _info, party, report = selectors.progress_report_for(request.user, year, code, "progress.review")
+def _review_step(request, plan, year: int, code: str, step):
+    _info, party, report = selectors.progress_report_for(
+        request.user, year, code, "progress.review", plan=plan
+    )
     if report is None:
         raise Http404
     form = ReviewStepForm(request.POST)
@@ -242,34 +261,35 @@ def _review_step(request, year: int, code: str, step):
     return redirect(report)
 
 
+@plan_page
 @require_POST
 @member_required
-def progress_return(request, year: int, code: str):
-    return _review_step(request, year, code, services.progress_report_return)
+def progress_return(request, year: int, code: str, plan):
+    return _review_step(request, plan, year, code, services.progress_report_return)
 
 
+@plan_page
 @require_POST
 @member_required
-def progress_accept(request, year: int, code: str):
-    return _review_step(request, year, code, services.progress_report_accept)
+def progress_accept(request, year: int, code: str, plan):
+    return _review_step(request, plan, year, code, services.progress_report_accept)
 
 
-def _compile(request, kind: str, year: int):
+def _compile(request, plan, kind: str, year: int):
     try:
-        req, _created = services.report_request(
-            plan=selectors.current_plan(), kind=kind, year=year, user=request.user
-        )
+        req, _created = services.report_request(plan=plan, kind=kind, year=year, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("evaluation:cycles")
+        return redirect("evaluation:cycles", plan=plan.url_slug)
     return redirect(req)
 
 
+@plan_page
 @require_POST
 @capability_required("report.compile")
-def report_compile(request, year: int):
-    selectors.cycle_get(year)
-    return _compile(request, ReportKind.YEARLY, year)
+def report_compile(request, year: int, plan):
+    selectors.cycle_get(year, plan)
+    return _compile(request, plan, ReportKind.YEARLY, year)
 
 
 @require_GET
@@ -277,7 +297,7 @@ def report_compile(request, year: int):
 def request_detail(request, pk: int):
     """The compile's progress bar: the page refreshes itself until the versions exist (one per
     language, the reader's first)."""
-    req = get_object_or_404(ReportRequest.objects.select_related("requested_by"), pk=pk)
+    req = get_object_or_404(ReportRequest.objects.select_related("requested_by", "plan"), pk=pk)
     versions = (
         ReportVersion.objects.filter(request=req)
         .only("pk", "number", "title", "language")
@@ -291,9 +311,10 @@ def report_detail(request, pk: int):
     """One version in its language; the same number in the other language is a link away, and the
     lists link each reader to the version in their language."""
     version = selectors.report_for(request.user, pk, fields=("html",))
-    others = selectors.versions_visible(request.user, kind=version.kind, year=version.year)
+    plan = version.plan
+    others = selectors.versions_visible(request.user, plan=plan, kind=version.kind, year=version.year)
     translation = (
-        selectors.versions_visible(request.user, language=version.language)
+        selectors.versions_visible(request.user, plan=plan, language=version.language)
         .filter(kind=version.kind, year=version.year, number=version.number)
         .first()
     )
@@ -302,6 +323,7 @@ def report_detail(request, pk: int):
         "evaluation/report_detail.html",
         {
             "version": version,
+            "plan": plan,
             "others": others,
             "translation": (
                 {"pk": translation.other_pk, "language": translation.other_language}
@@ -342,8 +364,7 @@ def report_publish(request, pk: int):
     return redirect(version)
 
 
-def _dashboard_context(request):
-    plan = selectors.current_plan()
+def _dashboard_context(request, plan):
     groups = list(GeographicGroup.objects.order_by("order"))
     f = dash.dashboard_filter(plan, request.GET, groups)
     return {
@@ -356,22 +377,25 @@ def _dashboard_context(request):
     }
 
 
+@plan_page
 @require_GET
 @capability_required("dashboard.view", visible=False)
-def dashboard(request):
-    return render(request, "evaluation/dashboard.html", _dashboard_context(request))
+def dashboard(request, plan):
+    return render(request, "evaluation/dashboard.html", _dashboard_context(request, plan))
 
 
+@plan_page
 @require_GET
 @capability_required("dashboard.view", visible=False)
-def dashboard_print(request):
-    return render(request, "evaluation/dashboard_print.html", _dashboard_context(request))
+def dashboard_print(request, plan):
+    return render(request, "evaluation/dashboard_print.html", _dashboard_context(request, plan))
 
 
+@plan_page
 @require_GET
 @capability_required("dashboard.view", visible=False)
-def dashboard_pdf(request):
-    context = _dashboard_context(request)
+def dashboard_pdf(request, plan):
+    context = _dashboard_context(request, plan)
     body = render_to_string("evaluation/_dashboard_body.html", {**context, "for_pdf": True}, request=request)
     title = _("Prague Process Action Plan: dashboard %(a)s–%(b)s") % {
         "a": context["f"].start_year,
@@ -383,43 +407,48 @@ def dashboard_pdf(request):
     return attachment(HttpResponse(pdf, content_type="application/pdf"), "prague-process-dashboard.pdf")
 
 
+@plan_page
 @require_GET
 @member_required
-def review_detail(request, kind: str):
-    review = selectors.review_get(kind)
+def review_detail(request, kind: str, plan):
+    review = selectors.review_get(kind, plan)
     responses = {r.party_id: r for r in ReviewResponse.objects.filter(review=review)}
     see_all = can(request.user, "progress.review")
     return render(
         request,
         "evaluation/review_detail.html",
         {
+            "plan": plan,
+            "party_names": party_names(plan),
             "review": review,
             "rows": [(p, responses.get(p.pk)) for p in Party.objects.order_by("order")] if see_all else [],
             "submitted": sum(1 for r in responses.values() if r.state == ReviewResponse.State.SUBMITTED),
             "own_party": request.user.party
             if can(request.user, "review.respond", request.user.party_id)
             else None,
-            "versions": selectors.versions_visible(request.user, kind=kind),
-            "active": selectors.active_request(kind, review.end_year),
+            "versions": selectors.versions_visible(request.user, plan=plan, kind=kind),
+            "active": selectors.active_request(plan, kind, review.end_year),
             "can_compile": can(request.user, "report.compile"),
         },
     )
 
 
+@plan_page
 @require_POST
 @capability_required("report.compile")
-def review_compile(request, kind: str):
-    review = selectors.review_get(kind)
-    return _compile(request, review.kind, review.end_year)
+def review_compile(request, kind: str, plan):
+    review = selectors.review_get(kind, plan)
+    return _compile(request, plan, review.kind, review.end_year)
 
 
 REVIEW_FIELDS = [f"{c}_{part}" for c in CRITERIA for part in ("score", "comment")]
 
 
+@plan_page
 @require_http_methods(["GET", "POST"])
 @member_required
-def review_respond(request, kind: str, code: str):
-    review, party, response = selectors.review_response_for(request.user, kind, code)
+def review_respond(request, kind: str, code: str, plan):
+    review, party, response = selectors.review_response_for(request.user, kind, code, plan)
     form = QuestionnaireForm(
         request.POST or None, response=response, initial={"version": response.version if response else 1}
     )
@@ -438,7 +467,9 @@ def review_respond(request, kind: str, code: str):
                 submit="submit" in request.POST,
             )
             messages.success(request, _("Questionnaire saved."))
-            return redirect("evaluation:review-respond", kind=kind, code=party.code.lower())
+            return redirect(
+                "evaluation:review-respond", plan=plan.url_slug, kind=kind, code=party.code.lower()
+            )
         except StaleEdit as stale:
             status, response = 409, stale.current
             conflict = conflict_context(stale.current, form, REVIEW_FIELDS)
@@ -464,6 +495,8 @@ def review_respond(request, kind: str, code: str):
         request,
         "evaluation/review_respond.html",
         {
+            "plan": plan,
+            "party_name": party_names(plan).get(party.pk, party),
             "review": review,
             "party": party,
             "response": response,

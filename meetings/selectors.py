@@ -46,7 +46,9 @@ def meeting_for(user, pk: int, capability: str, *, queryset: QuerySet[Meeting] |
 
 
 def _actions_prefetch(path: str = "actions") -> Prefetch:
-    return Prefetch(path, queryset=Action.objects.select_related("area").order_by("area__order", "number"))
+    return Prefetch(
+        path, queryset=Action.objects.select_related("area__plan").order_by("area__order", "number")
+    )
 
 
 def meeting_list() -> QuerySet[Meeting]:

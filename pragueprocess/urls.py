@@ -23,10 +23,10 @@ urlpatterns = [
     path("translations/<slug:kind>/", translations.kind_list, name="translations-kind"),
     path("translations/<slug:kind>/official/", translations.mark_official, name="translations-official"),
     path("translations/<slug:kind>/<int:pk>/", translations.edit, name="translations-edit"),
+    path("", include("evaluation.urls")),  # before the plan's pages: /plans/<plan>/evaluation/
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
     path("meetings/", include("meetings.urls")),
-    path("evaluation/", include("evaluation.urls")),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/my-data.json", personal_data.my_data, name="my-data"),

@@ -27,9 +27,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def action(code: str) -> Action:
-    """Action by its plan code, 'I.2'."""
+    """Action by its plan code, 'I.2' (of the first plan when a successor is loaded too)."""
     numeral, number = code.split(".")
-    return Action.objects.select_related("area").get(area__numeral=numeral, number=int(number))
+    return (
+        Action.objects.select_related("area")
+        .filter(area__numeral=numeral, number=int(number))
+        .order_by("area__plan__start_year")
+        .first()
+    )
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):
@@ -163,7 +168,7 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
 def _plan():
     from actions.models import ActionPlan
 
-    return ActionPlan.objects.get()
+    return ActionPlan.objects.order_by("start_year").first()  # the first plan
 
 
 class ReportingCycleFactory(factory.django.DjangoModelFactory):

@@ -306,7 +306,7 @@ def test_drafts_are_seen_only_by_their_party_and_the_secretariat(client_for, cas
             "/activities/?q=draft or work",
             "/activities/export.csv",
             "/parties/cz/",
-            "/plan/I/1/",
+            "/plans/2012-2016/I/1/",
         ):
             response = client.get(url)
             body = b"".join(response.streaming_content) if response.streaming else response.content

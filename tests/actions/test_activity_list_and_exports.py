@@ -166,7 +166,14 @@ def _count(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    "url", ["/activities/", "/activities/export.csv", "/activities/export.xlsx", "/parties/cz/", "/plan/I/2/"]
+    "url",
+    [
+        "/activities/",
+        "/activities/export.csv",
+        "/activities/export.xlsx",
+        "/parties/cz/",
+        "/plans/2012-2016/I/2/",
+    ],
 )
 def test_query_budget_equal_at_5_and_50_activities(client_for, secretariat, party_a, url):
     client = client_for(secretariat)

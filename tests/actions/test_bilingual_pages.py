@@ -61,7 +61,7 @@ def note() -> str:
 
 def test_action_page_in_russian_shows_the_action_and_its_items_in_russian(client, plan):
     ru = RU["areas"]["I"]["actions"]["2"]
-    body = page(russian(client), "/plan/I/2/")
+    body = page(russian(client), "/plans/2012-2016/I/2/")
     assert ru["text"] in body
     assert ru["items"] and all(text in body for text in ru["items"].values())
     assert RU["areas"]["I"]["title"] in body and RU["plan"]["title"] in body
@@ -72,7 +72,7 @@ def test_action_page_in_russian_shows_the_action_and_its_items_in_russian(client
 
 
 def test_plan_index_in_russian(client, plan):
-    body = page(russian(client), "/plan/")
+    body = page(russian(client), "/plans/2012-2016/")
     for area in RU["areas"].values():
         assert area["title"] in body
     assert RU["areas"]["VI"]["actions"]["1"]["text"] in body
@@ -82,12 +82,12 @@ def test_plan_index_in_russian(client, plan):
 def test_a_missing_russian_text_shows_the_english_marked_with_a_note(client, plan):
     act = action("I.2")
     Action.objects.filter(pk=act.pk).update(text_ru=None)
-    body = page(russian(client), "/plan/I/2/")
+    body = page(russian(client), "/plans/2012-2016/I/2/")
     marked = f'<span lang="en" class="untranslated">{act.text_en}</span> <small class="untranslated-note">('
     assert marked in body
     assert body.count('class="untranslated-note"') == 1
     # the plan index marks it the same way; the English elsewhere is not there unmarked
-    plan_page = page(client, "/plan/")
+    plan_page = page(client, "/plans/2012-2016/")
     assert marked in plan_page and act.text_en not in unmarked(plan_page)
 
 
@@ -107,10 +107,10 @@ def test_a_party_without_its_russian_name_is_marked_and_noted_in_the_lists_of_ch
 
 def test_english_pages_are_unchanged(client, plan):
     act = action("I.2")
-    body = page(client, "/plan/I/2/")
+    body = page(client, "/plans/2012-2016/I/2/")
     assert act.text_en in body and "untranslated" not in body
     assert RU["areas"]["I"]["actions"]["2"]["text"] not in body
-    for url in ["/plan/", "/parties/", "/parties/cz/", "/participation/"]:
+    for url in ["/plans/2012-2016/", "/parties/", "/parties/cz/", "/plans/2012-2016/participation/"]:
         body = page(client, url)
         assert "untranslated" not in body and "not yet translated" not in body, url
     assert "Czech Republic" in page(client, "/parties/cz/")
@@ -133,14 +133,14 @@ def test_party_pages_in_russian(client, plan):
 
 def test_participation_matrix_in_russian(client, plan):
     ParticipationFactory(party=Party.objects.get(code="CZ"), action=action("I.1"))
-    body = page(russian(client), "/participation/")
+    body = page(russian(client), "/plans/2012-2016/participation/")
     assert RU["parties"]["CZ"]["short_name"] in body and RU["groups"]["eu"]["name"] in body
     assert "Czech Republic" not in body
 
 
 def test_dashboard_in_russian(client_for, reader, plan):
     build(8, seed=3)
-    body = page(russian(client_for(reader)), "/evaluation/dashboard/")
+    body = page(russian(client_for(reader)), "/plans/2012-2016/evaluation/dashboard/")
     for area in RU["areas"].values():
         assert area["title"] in body
     assert RU["groups"]["eu"]["name"] in body and RU["groups"]["central-asia"]["name"] in body
@@ -159,19 +159,19 @@ def test_a_russian_page_never_shows_english_content_unmarked(client_for, reader,
     english = english_content()
     assert len(english) > 80
     for url in [
-        "/plan/",
-        "/plan/I/2/",
-        "/plan/II/1/",
-        "/evaluation/dashboard/",
+        "/plans/2012-2016/",
+        "/plans/2012-2016/I/2/",
+        "/plans/2012-2016/II/1/",
+        "/plans/2012-2016/evaluation/dashboard/",
         "/parties/",
         "/parties/cz/",
-        "/participation/",
+        "/plans/2012-2016/participation/",
         "/meetings/",
     ]:
         body = unmarked(page(client, url))
         shown = [text for text in english if text in body]
         assert not shown, (url, shown[:3])
-    assert action("II.1").text_en in page(client, "/plan/II/1/")  # it is there, marked
+    assert action("II.1").text_en in page(client, "/plans/2012-2016/II/1/")  # it is there, marked
 
 
 def count(client, url: str) -> int:
@@ -185,7 +185,14 @@ def test_query_counts_of_the_lists_are_flat_in_both_languages(client_for, reader
     client = client_for(reader)
     if language == "ru":
         russian(client)
-    urls = ["/activities/", "/parties/", "/meetings/", "/participation/", "/evaluation/dashboard/", "/plan/"]
+    urls = [
+        "/activities/",
+        "/parties/",
+        "/meetings/",
+        "/plans/2012-2016/participation/",
+        "/plans/2012-2016/evaluation/dashboard/",
+        "/plans/2012-2016/",
+    ]
     build(3, seed=5)
     MeetingFactory()
     for url in urls:  # warm the caches (choices, figures) as a reader's second visit would

@@ -78,10 +78,10 @@ def test_a_russian_export_imports_back_in_english(client_for, secretariat, finan
 
 def test_the_participation_export_names_parties_in_the_readers_language(client, party_a):
     ParticipationFactory(party=party_a, action=action("I.1"))
-    russian = _csv(client.get("/participation/export.csv", HTTP_ACCEPT_LANGUAGE="ru"))
+    russian = _csv(client.get("/plans/2012-2016/participation/export.csv", HTTP_ACCEPT_LANGUAGE="ru"))
     assert russian[0][:3] == ["код Стороны", "Сторона", "группа"]
     assert next(r for r in russian if r[0] == "CZ")[:2] == ["CZ", CZ_RU]
-    english = _csv(client.get("/participation/export.csv", HTTP_ACCEPT_LANGUAGE="en"))
+    english = _csv(client.get("/plans/2012-2016/participation/export.csv", HTTP_ACCEPT_LANGUAGE="en"))
     assert english[0][:3] == ["party_code", "party", "group"]
     assert next(r for r in english if r[0] == "CZ")[:2] == ["CZ", "the Czech Republic"]
 

@@ -35,5 +35,5 @@ def test_an_activity_field_error_stands_next_to_its_field(client_for, ncp_a):
 
 
 def test_the_participation_forms_help_text_is_linked_to_its_field(client_for, ncp_a):
-    body = client_for(ncp_a).get("/participation/cz/").content.decode()
+    body = client_for(ncp_a).get("/plans/2012-2016/participation/cz/").content.decode()
     assert _described(body, "since") == "id_since_helptext"

@@ -101,7 +101,7 @@ def test_archiving_from_a_page_opened_before_an_edit_does_nothing(client_for, nc
 def test_an_admin_edit_makes_an_open_participation_form_stale(client_for, ncp_a, secretariat, party_a):
     participation = ParticipationFactory(party=party_a, action=action("III.2"), role="participant")
     c = client_for(ncp_a)
-    page = c.get("/participation/cz/", {"action": action("III.2").pk}).content.decode()
+    page = c.get("/plans/2012-2016/participation/cz/", {"action": action("III.2").pk}).content.decode()
     assert f'name="version" value="{participation.version}"' in page
     admin = client_for(secretariat)
     url = f"/admin/actions/participation/{participation.pk}/change/"
@@ -109,14 +109,14 @@ def test_an_admin_edit_makes_an_open_participation_form_stale(client_for, ncp_a,
     participation.refresh_from_db()
     assert participation.version == 2
     mine = {"action": action("III.2").pk, "role": "lead", "note": "My note", "version": "1"}
-    response = c.post("/participation/cz/", mine)
+    response = c.post("/plans/2012-2016/participation/cz/", mine)
     assert response.status_code == 409
     body = response.content.decode()
     assert "nothing was overwritten" in body and "My note" in body and 'name="version" value="2"' in body
     participation.refresh_from_db()
     assert (participation.role, participation.note) == ("participant", "The secretariat's note")
     # saving again from the conflict screen is a deliberate overwrite
-    assert c.post("/participation/cz/", {**mine, "version": "2"}).status_code == 302
+    assert c.post("/plans/2012-2016/participation/cz/", {**mine, "version": "2"}).status_code == 302
     participation.refresh_from_db()
     assert (participation.role, participation.version) == ("lead", 3)
 
@@ -124,17 +124,22 @@ def test_an_admin_edit_makes_an_open_participation_form_stale(client_for, ncp_a,
 def test_withdrawing_from_a_page_opened_before_a_change_withdraws_nothing(client_for, ncp_a, party_a):
     participation = ParticipationFactory(party=party_a, action=action("I.2"), role="participant")
     c = client_for(ncp_a)
-    page = c.get("/participation/cz/").content.decode()
+    page = c.get("/plans/2012-2016/participation/cz/").content.decode()
     assert f'name="version" value="{participation.version}"' in page
     change = {"action": action("I.2").pk, "role": "lead", "note": "", "version": str(participation.version)}
-    assert c.post("/participation/cz/", change).status_code == 302
+    assert c.post("/plans/2012-2016/participation/cz/", change).status_code == 302
     response = c.post(
-        "/participation/cz/withdraw/", {"action": action("I.2").pk, "version": "1"}, follow=True
+        "/plans/2012-2016/participation/cz/withdraw/",
+        {"action": action("I.2").pk, "version": "1"},
+        follow=True,
     )
     assert "nothing was withdrawn" in response.content.decode()
     assert Participation.objects.get(party=party_a, action=action("I.2")).role == "lead"
     assert (
-        c.post("/participation/cz/withdraw/", {"action": action("I.2").pk, "version": "2"}).status_code == 302
+        c.post(
+            "/plans/2012-2016/participation/cz/withdraw/", {"action": action("I.2").pk, "version": "2"}
+        ).status_code
+        == 302
     )
     assert not Participation.objects.filter(party=party_a).exists()
 
@@ -150,10 +155,13 @@ def test_changing_a_declaration_withdrawn_meanwhile_is_a_conflict_then_a_new_dec
         "note": "Still ours",
         "version": str(participation.version),
     }
-    assert c.post("/participation/cz/withdraw/", {"action": action("II.2").pk}).status_code == 302
-    response = c.post("/participation/cz/", mine)
+    assert (
+        c.post("/plans/2012-2016/participation/cz/withdraw/", {"action": action("II.2").pk}).status_code
+        == 302
+    )
+    response = c.post("/plans/2012-2016/participation/cz/", mine)
     assert response.status_code == 409
     assert 'name="version" value="0"' in response.content.decode()
     assert not Participation.objects.filter(party=party_a).exists()
-    assert c.post("/participation/cz/", {**mine, "version": "0"}).status_code == 302
+    assert c.post("/plans/2012-2016/participation/cz/", {**mine, "version": "0"}).status_code == 302
     assert Participation.objects.get(party=party_a, action=action("II.2")).role == "lead"

@@ -42,7 +42,7 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
 
     # the contact point of Czechia writes and submits the 2013 report
     sign_in(page, "ncp-cz")
-    page.goto("/evaluation/2013/cz/")
+    page.goto("/plans/2012-2016/evaluation/2013/cz/")
     assert page.get_by_role("heading", level=1).inner_text() == "Progress report of Czech Republic, 2013"
     i1 = page.locator("article", has=page.get_by_role("heading", name=re.compile("Action I.1")))
     assert "Training of border guards in Brno" in i1.inner_text()  # the year's activities beside the action
@@ -59,7 +59,7 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
 
     # the secretariat compiles the 2013 report and watches the progress bar
     sign_in(page, "secretariat")
-    page.goto("/evaluation/2013/")
+    page.goto("/plans/2012-2016/evaluation/2013/")
     assert "Submitted" in page.get_by_role("row", name=re.compile("Czech Republic")).inner_text()
     page.get_by_role("button", name="Compile the 2013 report").click()
     page.wait_for_url(re.compile(r"/evaluation/compiles/\d+/$"))
@@ -100,7 +100,7 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
     reading = browser.new_context(base_url=live_server.url)
     rp = reading.new_page()
     sign_in(rp, "reader")
-    rp.goto("/evaluation/dashboard/")
+    rp.goto("/plans/2012-2016/evaluation/dashboard/")
     assert rp.get_by_role("heading", level=1).inner_text() == "The Action Plan at a glance"
     assert rp.locator("figure svg[role=img]").count() >= 4
     rp.get_by_label("From year").select_option("2013")

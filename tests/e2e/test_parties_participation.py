@@ -39,7 +39,7 @@ def test_ncp_de_declares_germany_in_iii_2_and_ncp_fr_cannot_change_it(page, e2e_
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "ncp-fr")
     page.wait_for_url("**/parties/fr/")
-    page.goto("/participation/de/")
+    page.goto("/plans/2012-2016/participation/de/")
     assert page.get_by_role("button", name="Save participation").count() == 0
     assert page.get_by_role("button", name="Withdraw").count() == 0
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
@@ -47,10 +47,13 @@ def test_ncp_de_declares_germany_in_iii_2_and_ncp_fr_cannot_change_it(page, e2e_
 
     action_pk = Action.objects.get(area__numeral="III", number=2).pk
     for url, form in (
-        ("/participation/de/", {"action": str(action_pk), "role": "lead", "note": "", "fingerprint": ""}),
-        ("/participation/de/withdraw/", {"action": str(action_pk)}),
+        (
+            "/plans/2012-2016/participation/de/",
+            {"action": str(action_pk), "role": "lead", "note": "", "fingerprint": ""},
+        ),
+        ("/plans/2012-2016/participation/de/withdraw/", {"action": str(action_pk)}),
     ):
         response = page.request.post(url, form={**form, "csrfmiddlewaretoken": csrf}, max_redirects=0)
         assert response.status == 403
-    page.goto("/participation/")
+    page.goto("/plans/2012-2016/participation/")
     assert _matrix_cell(page, "Germany", "III.2") == "P"

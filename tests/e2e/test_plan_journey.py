@@ -4,12 +4,12 @@ from tests.e2e.conftest import sign_in
 
 
 def test_visitor_reads_the_plan_follows_an_action_then_ncp_signs_in_and_out(page, e2e_plan):
-    page.goto("/plan/")
+    page.goto("/plans/2012-2016/")
     assert (
         page.get_by_role("heading", level=1).inner_text().startswith("Prague Process Action Plan 2012-2016")
     )
     page.get_by_role("link", name="Action I.2").click()
-    page.wait_for_url("**/plan/I/2/")
+    page.wait_for_url("**/plans/2012-2016/I/2/")
     assert page.get_by_role("heading", level=1).inner_text() == "Action I.2"
     assert "Integrated Border Management" in page.content()
 

@@ -163,7 +163,7 @@ def test_compile_view_enqueues_after_commit_and_the_page_shows_a_progress_bar(
 ):
     client = client_for(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/evaluation/2013/compile/")
+        response = client.post("/plans/2012-2016/evaluation/2013/compile/")
     req = ReportRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/evaluation/compiles/{req.pk}/"
     assert _no_broker == [req.pk]
@@ -171,7 +171,7 @@ def test_compile_view_enqueues_after_commit_and_the_page_shows_a_progress_bar(
     page = client.get(response["Location"])
     assert b'<progress id="compile-progress" max="100" value="40">' in page.content
     assert b'http-equiv="refresh"' in page.content
-    client.post("/evaluation/2013/compile/")  # asked again while running: the same request
+    client.post("/plans/2012-2016/evaluation/2013/compile/")  # asked again while running: the same request
     assert ReportRequest.objects.count() == 1
 
 

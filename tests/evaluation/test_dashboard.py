@@ -45,7 +45,7 @@ def build(n: int, seed: int = 1) -> None:
 
 def count_queries(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/evaluation/dashboard/?start=2012&end=2016")
+        response = client.get("/plans/2012-2016/evaluation/dashboard/?start=2012&end=2016")
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -97,7 +97,7 @@ def test_headline_figures_and_per_currency_financing(plan, party_a, party_b, rea
     d2 = dashboard_figures(plan, only_group, groups)
     assert d2["headline"]["activities_total"] == 1 and d2["years"] == [2013]
 
-    page = client_for(reader).get("/evaluation/dashboard/").content.decode()
+    page = client_for(reader).get("/plans/2012-2016/evaluation/dashboard/").content.decode()
     assert page.count("<figure") == page.count("<figcaption>") >= 4
     assert 'role="img"' in page and "<title id=" in page and "<desc id=" in page
     assert "<caption" in page and 'scope="col"' in page
@@ -108,11 +108,13 @@ def test_filters_survive_nonsense_and_the_print_view_and_pdf_show_the_same(reade
 
     build(5)
     client = client_for(reader)
-    assert client.get("/evaluation/dashboard/?start=abc&end=1900&group=<x>").status_code == 200
-    printed = client.get("/evaluation/dashboard/print/?start=2013&end=2014")
+    assert (
+        client.get("/plans/2012-2016/evaluation/dashboard/?start=abc&end=1900&group=<x>").status_code == 200
+    )
+    printed = client.get("/plans/2012-2016/evaluation/dashboard/print/?start=2013&end=2014")
     assert printed.status_code == 200 and b"Period 2013\xe2\x80\x932014" in printed.content
     assert b"main-nav" not in printed.content
-    pdf = client.get("/evaluation/dashboard.pdf?start=2013&end=2014")
+    pdf = client.get("/plans/2012-2016/evaluation/dashboard.pdf?start=2013&end=2014")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     path = tmp_path / "d.pdf"
     path.write_bytes(pdf.content)
@@ -137,7 +139,12 @@ def test_query_budget_year_progress_and_cycle_pages_do_not_grow_with_the_data(
     cycle = ReportingCycleFactory(plan=plan, year=2013)
     som_on(dt.date(2013, 6, 1))
     client = client_for(secretariat)
-    urls = ["/evaluation/", "/evaluation/2013/", "/evaluation/2013/cz/", "/evaluation/2013/cz/edit/"]
+    urls = [
+        "/plans/2012-2016/evaluation/",
+        "/plans/2012-2016/evaluation/2013/",
+        "/plans/2012-2016/evaluation/2013/cz/",
+        "/plans/2012-2016/evaluation/2013/cz/edit/",
+    ]
 
     def grow(n: int) -> None:
         parties = list(Party.objects.exclude(progress_reports__cycle=cycle).exclude(code="CZ")[:n])
@@ -170,16 +177,16 @@ def test_dashboard_figures_are_cached_until_the_data_changes(plan, party_a, read
     first = count_queries(client)
     again = count_queries(client)
     assert again < first  # served from the cache: the aggregates are not run again
-    before = client.get("/evaluation/dashboard/").context["headline"]["activities_total"]
+    before = client.get("/plans/2012-2016/evaluation/dashboard/").context["headline"]["activities_total"]
     ActivityFactory(party=party_a, start_date=dt.date(2014, 5, 1))  # a write moves the generation on
-    after = client.get("/evaluation/dashboard/").context["headline"]["activities_total"]
+    after = client.get("/plans/2012-2016/evaluation/dashboard/").context["headline"]["activities_total"]
     assert after == before + 1
 
 
 def test_dashboard_cache_is_per_language(plan, reader, client_for):
     client = client_for(reader)
     build(2, seed=4)
-    english = client.get("/evaluation/dashboard/").content.decode()
-    russian = client.get("/evaluation/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    english = client.get("/plans/2012-2016/evaluation/dashboard/").content.decode()
+    russian = client.get("/plans/2012-2016/evaluation/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Headline figures" in english
     assert "Headline figures" not in russian

@@ -21,6 +21,7 @@ def year(plan, party_a, party_b):
     ProgressReportFactory(cycle=cycle, party=party_a, state="draft")
     ProgressReportFactory(cycle=cycle, party=party_b, state="submitted")
     draft = ReportVersion.objects.create(
+        plan=plan,
         kind="yearly",
         year=2013,
         start_year=2013,
@@ -56,7 +57,9 @@ def test_an_unpublished_report_is_a_hiding_404_with_one_log_line(
     assert lines[0]["capability"] == "report.compile"
 
 
-@pytest.mark.parametrize("url", ["/evaluation/2013/cz/", "/evaluation/2013/cz/edit/"])
+@pytest.mark.parametrize(
+    "url", ["/plans/2012-2016/evaluation/2013/cz/", "/plans/2012-2016/evaluation/2013/cz/edit/"]
+)
 def test_another_partys_draft_progress_report_is_a_hiding_404_with_one_log_line(
     url, year, ncp_b, party_a, client_for, caplog
 ):
@@ -69,7 +72,7 @@ def test_another_partys_draft_progress_report_is_a_hiding_404_with_one_log_line(
 
 
 def test_a_reader_opening_a_report_edit_form_is_a_403_with_one_log_line(year, reader, client_for, caplog):
-    response = _get(client_for(reader), "/evaluation/2013/de/edit/", caplog)
+    response = _get(client_for(reader), "/plans/2012-2016/evaluation/2013/de/edit/", caplog)
     assert response.status_code == 403
     assert [(line["event"], line["capability"]) for line in _lines(caplog)] == [
         ("forbidden_403", "progress.edit")
@@ -77,7 +80,7 @@ def test_a_reader_opening_a_report_edit_form_is_a_403_with_one_log_line(year, re
 
 
 def test_a_submitted_report_refuses_edits_with_a_403_and_one_log_line(year, ncp_b, client_for, caplog):
-    response = _get(client_for(ncp_b), "/evaluation/2013/de/edit/", caplog)
+    response = _get(client_for(ncp_b), "/plans/2012-2016/evaluation/2013/de/edit/", caplog)
     assert response.status_code == 403
     lines = _lines(caplog)
     assert [line["event"] for line in lines] == ["forbidden_403"]
@@ -93,7 +96,7 @@ def test_a_locked_year_refuses_a_save_with_a_403_and_one_log_line(year, ncp_a, c
     client = client_for(ncp_a)
     caplog.set_level(logging.INFO, logger="pragueprocess.security")
     caplog.clear()
-    response = client.post("/evaluation/2013/cz/submit/", {"version": 1})
+    response = client.post("/plans/2012-2016/evaluation/2013/cz/submit/", {"version": 1})
     assert response.status_code == 403
     lines = _lines(caplog)
     assert [line["event"] for line in lines] == ["forbidden_403"]
@@ -104,7 +107,7 @@ def test_a_contact_point_compiling_a_report_is_a_403_with_one_log_line(year, ncp
     client = client_for(ncp_a)
     caplog.set_level(logging.INFO, logger="pragueprocess.security")
     caplog.clear()
-    response = client.post("/evaluation/2013/compile/")
+    response = client.post("/plans/2012-2016/evaluation/2013/compile/")
     assert response.status_code == 403
     assert [(line["event"], line["capability"]) for line in _lines(caplog)] == [
         ("forbidden_403", "report.compile")

@@ -44,7 +44,7 @@ def setup(plan, party_a, ncp_a, client_for):
 def test_progress_form_never_fails(setup, data):
     pk = str(action("I.1").pk)
     posted = {k.replace("X", pk): v for k, v in data.items()}
-    response = setup.post("/evaluation/2013/cz/edit/", posted)
+    response = setup.post("/plans/2012-2016/evaluation/2013/cz/edit/", posted)
     assert response.status_code in (302, 400, 403, 409)
 
 
@@ -56,5 +56,5 @@ def test_progress_form_never_fails(setup, data):
 )
 def test_questionnaire_form_never_fails(setup, data):
     posted = dict(data)
-    response = setup.post("/evaluation/reviews/midterm/cz/", posted)
+    response = setup.post("/plans/2012-2016/evaluation/reviews/midterm/cz/", posted)
     assert response.status_code in (302, 400, 403, 409)

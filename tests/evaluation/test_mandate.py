@@ -33,9 +33,9 @@ def test_the_secretariat_prolongs_the_mandate_and_cycles_open_for_the_new_years(
         city="Bratislava",
     )
     client = client_for(secretariat)
-    page = client.get("/evaluation/mandate/")
+    page = client.get("/plans/2012-2016/evaluation/mandate/")
     assert "The mandate has not been prolonged." in page.content.decode()
-    response = client.post("/evaluation/mandate/", {**BRATISLAVA, "meeting": conference.pk})
+    response = client.post("/plans/2012-2016/evaluation/mandate/", {**BRATISLAVA, "meeting": conference.pk})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.start_year, plan.end_year, plan.adopted_end_year, plan.is_prolonged) == (
@@ -54,7 +54,7 @@ def test_the_secretariat_prolongs_the_mandate_and_cycles_open_for_the_new_years(
         conference,
         secretariat,
     )
-    shown = client.get("/evaluation/mandate/").content.decode()
+    shown = client.get("/plans/2012-2016/evaluation/mandate/").content.decode()
     assert "Bratislava Joint Declaration" in shown and "3rd Ministerial Conference" in shown
     assert "As adopted, it ran to 2016." in shown
     # The same areas and actions: nothing of the plan's structure moves.
@@ -74,7 +74,7 @@ def test_the_secretariat_prolongs_the_mandate_and_cycles_open_for_the_new_years(
 def test_bad_input_is_answered_beside_the_field_and_nothing_changes(
     client_for, secretariat, plan, change, field, message
 ):
-    response = client_for(secretariat).post("/evaluation/mandate/", {**BRATISLAVA, **change})
+    response = client_for(secretariat).post("/plans/2012-2016/evaluation/mandate/", {**BRATISLAVA, **change})
     assert response.status_code == 400
     body = response.content.decode()
     assert f'id="id_{field}_error"' in body or f"id_{field}" in body

@@ -144,7 +144,7 @@ def test_the_compiled_report_and_the_dashboard_page_agree(plan, year2014, reader
     from evaluation.services import report_compile_now
 
     version = report_compile_now(plan=plan, year=2014)
-    page = client_for(reader).get("/evaluation/dashboard/?start=2014&end=2014")
+    page = client_for(reader).get("/plans/2012-2016/evaluation/dashboard/?start=2014&end=2014")
     dashboard = page.context["headline"]
     for key in ("parties_taking_part", "actions_covered", "activities_total", "soms_held", "open_decisions"):
         assert dashboard[key] == version.data["headline"][key], key

@@ -25,6 +25,7 @@ from evaluation.models import (
 )
 from tests.factories import ParticipationFactory, ProgressReportFactory, ReportingCycleFactory, action, som_on
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
+from tests.test_permission_coverage import _url_names
 
 pytestmark = pytest.mark.django_db
 OPEN_UNTIL = dt.date.today() + dt.timedelta(days=365)  # the questionnaires these tests answer are open
@@ -76,19 +77,52 @@ def _party_b_report(world):
     return ProgressReport.objects.filter(pk=world["reports"][1].pk).values("state", "version").get()
 
 
+def _to_the_current_plan(response, role, world):
+    assert response["Location"].startswith("/plans/2012-2016/evaluation/"), response["Location"]
+
+
+# The addresses without a plan are the current plan's: a GET is redirected there, whoever asks.
+CURRENT_PLAN_ADDRESSES = [
+    Row(name, "get", url, everyone(302), case="current-plan", then=_to_the_current_plan)
+    for name, url in (
+        ("evaluation:cycles", "/evaluation/"),
+        ("evaluation:setup", "/evaluation/setup/"),
+        ("evaluation:mandate", "/evaluation/mandate/"),
+        ("evaluation:dashboard", "/evaluation/dashboard/"),
+        ("evaluation:dashboard-print", "/evaluation/dashboard/print/"),
+        ("evaluation:dashboard-pdf", "/evaluation/dashboard.pdf"),
+        ("evaluation:review", "/evaluation/reviews/midterm/"),
+        ("evaluation:review-compile", "/evaluation/reviews/midterm/compile/"),
+        ("evaluation:review-respond", "/evaluation/reviews/midterm/cz/"),
+        ("evaluation:cycle", "/evaluation/2013/"),
+        ("evaluation:cycle-lock", "/evaluation/2013/lock/"),
+        ("evaluation:compile", "/evaluation/2013/compile/"),
+        ("evaluation:progress", "/evaluation/2013/cz/"),
+        ("evaluation:progress-edit", "/evaluation/2013/cz/edit/"),
+        ("evaluation:progress-submit", "/evaluation/2013/cz/submit/"),
+        ("evaluation:progress-return", "/evaluation/2013/de/return/"),
+        ("evaluation:progress-accept", "/evaluation/2013/de/accept/"),
+    )
+]
+
 # Party A (CZ) has a DRAFT report, Party B (DE) a SUBMITTED one; {pub} is a published report
 # version, {draft} an unpublished one, {req} a compile request.
 MATRIX = Matrix(
     rows=[
-        page("evaluation:cycles", "get", "/evaluation/", everyone(200)),
-        page("evaluation:cycles", "post", "/evaluation/", NOT_ALLOWED),
-        page("evaluation:setup", "post", "/evaluation/setup/", SECRETARIAT_WRITES),
-        page("evaluation:setup", "get", "/evaluation/setup/", NOT_ALLOWED),
-        page("evaluation:mandate", "get", "/evaluation/mandate/", members(200)),
-        page("evaluation:mandate", "post", "/evaluation/mandate/", SECRETARIAT_WRITES),
-        page("evaluation:dashboard", "get", "/evaluation/dashboard/", members(200)),
-        page("evaluation:dashboard-print", "get", "/evaluation/dashboard/print/", members(200)),
-        page("evaluation:dashboard-pdf", "get", "/evaluation/dashboard.pdf", members(200)),
+        *CURRENT_PLAN_ADDRESSES,
+        # a form of the current plan's address still acts on the current plan
+        page("evaluation:setup", "post", "/evaluation/setup/", SECRETARIAT_WRITES, "current-plan"),
+        page("evaluation:cycles", "get", "/plans/2012-2016/evaluation/", everyone(200)),
+        page("evaluation:cycles", "post", "/plans/2012-2016/evaluation/", NOT_ALLOWED),
+        page("evaluation:setup", "post", "/plans/2012-2016/evaluation/setup/", SECRETARIAT_WRITES),
+        page("evaluation:setup", "get", "/plans/2012-2016/evaluation/setup/", NOT_ALLOWED),
+        page("evaluation:mandate", "get", "/plans/2012-2016/evaluation/mandate/", members(200)),
+        page("evaluation:mandate", "post", "/plans/2012-2016/evaluation/mandate/", SECRETARIAT_WRITES),
+        page("evaluation:dashboard", "get", "/plans/2012-2016/evaluation/dashboard/", members(200)),
+        page(
+            "evaluation:dashboard-print", "get", "/plans/2012-2016/evaluation/dashboard/print/", members(200)
+        ),
+        page("evaluation:dashboard-pdf", "get", "/plans/2012-2016/evaluation/dashboard.pdf", members(200)),
         page("evaluation:report", "get", "/evaluation/reports/{pub}/", everyone(200), "published"),
         page("evaluation:report", "get", "/evaluation/reports/{draft}/", DRAFT_REPORT, "draft"),
         page("evaluation:report-pdf", "get", "/evaluation/reports/{pub}.pdf", everyone(200), "published"),
@@ -105,41 +139,92 @@ MATRIX = Matrix(
         page(
             "evaluation:request", "get", "/evaluation/compiles/{req}/", expect(LOGIN, 404, 404, 404, 404, 200)
         ),
-        page("evaluation:review", "get", "/evaluation/reviews/midterm/", members(200)),
-        page("evaluation:review-compile", "post", "/evaluation/reviews/midterm/compile/", SECRETARIAT_WRITES),
-        page("evaluation:review-compile", "get", "/evaluation/reviews/midterm/compile/", NOT_ALLOWED),
-        page("evaluation:review-respond", "get", "/evaluation/reviews/midterm/cz/", OWN_DRAFT),
-        page("evaluation:review-respond", "post", "/evaluation/reviews/midterm/cz/", OWN_DRAFT_WRITES),
-        page("evaluation:cycle", "get", "/evaluation/2013/", members(200)),
-        page("evaluation:cycle-lock", "post", "/evaluation/2013/lock/", SECRETARIAT_WRITES),
-        page("evaluation:cycle-lock", "get", "/evaluation/2013/lock/", NOT_ALLOWED),
-        page("evaluation:compile", "post", "/evaluation/2013/compile/", SECRETARIAT_WRITES),
-        page("evaluation:compile", "get", "/evaluation/2013/compile/", NOT_ALLOWED),
-        page("evaluation:progress", "get", "/evaluation/2013/cz/", OWN_DRAFT, "own-draft"),
-        page("evaluation:progress", "get", "/evaluation/2013/de/", members(200), "other-submitted"),
-        page("evaluation:progress", "post", "/evaluation/2013/cz/", NOT_ALLOWED),
-        page("evaluation:progress-edit", "get", "/evaluation/2013/cz/edit/", OWN_DRAFT, "own-draft"),
-        page("evaluation:progress-edit", "post", "/evaluation/2013/cz/edit/", OWN_DRAFT_WRITES, "own-draft"),
-        page("evaluation:progress-edit", "get", "/evaluation/2013/de/edit/", members(403), "other-submitted"),
-        page("evaluation:progress-submit", "post", "/evaluation/2013/cz/submit/", OWN_DRAFT_WRITES),
-        page("evaluation:progress-submit", "get", "/evaluation/2013/cz/submit/", NOT_ALLOWED),
+        page("evaluation:review", "get", "/plans/2012-2016/evaluation/reviews/midterm/", members(200)),
+        page(
+            "evaluation:review-compile",
+            "post",
+            "/plans/2012-2016/evaluation/reviews/midterm/compile/",
+            SECRETARIAT_WRITES,
+        ),
+        page(
+            "evaluation:review-compile",
+            "get",
+            "/plans/2012-2016/evaluation/reviews/midterm/compile/",
+            NOT_ALLOWED,
+        ),
+        page(
+            "evaluation:review-respond", "get", "/plans/2012-2016/evaluation/reviews/midterm/cz/", OWN_DRAFT
+        ),
+        page(
+            "evaluation:review-respond",
+            "post",
+            "/plans/2012-2016/evaluation/reviews/midterm/cz/",
+            OWN_DRAFT_WRITES,
+        ),
+        page("evaluation:cycle", "get", "/plans/2012-2016/evaluation/2013/", members(200)),
+        page("evaluation:cycle-lock", "post", "/plans/2012-2016/evaluation/2013/lock/", SECRETARIAT_WRITES),
+        page("evaluation:cycle-lock", "get", "/plans/2012-2016/evaluation/2013/lock/", NOT_ALLOWED),
+        page("evaluation:compile", "post", "/plans/2012-2016/evaluation/2013/compile/", SECRETARIAT_WRITES),
+        page("evaluation:compile", "get", "/plans/2012-2016/evaluation/2013/compile/", NOT_ALLOWED),
+        page("evaluation:progress", "get", "/plans/2012-2016/evaluation/2013/cz/", OWN_DRAFT, "own-draft"),
+        page(
+            "evaluation:progress",
+            "get",
+            "/plans/2012-2016/evaluation/2013/de/",
+            members(200),
+            "other-submitted",
+        ),
+        page("evaluation:progress", "post", "/plans/2012-2016/evaluation/2013/cz/", NOT_ALLOWED),
+        page(
+            "evaluation:progress-edit",
+            "get",
+            "/plans/2012-2016/evaluation/2013/cz/edit/",
+            OWN_DRAFT,
+            "own-draft",
+        ),
+        page(
+            "evaluation:progress-edit",
+            "post",
+            "/plans/2012-2016/evaluation/2013/cz/edit/",
+            OWN_DRAFT_WRITES,
+            "own-draft",
+        ),
+        page(
+            "evaluation:progress-edit",
+            "get",
+            "/plans/2012-2016/evaluation/2013/de/edit/",
+            members(403),
+            "other-submitted",
+        ),
+        page(
+            "evaluation:progress-submit",
+            "post",
+            "/plans/2012-2016/evaluation/2013/cz/submit/",
+            OWN_DRAFT_WRITES,
+        ),
+        page("evaluation:progress-submit", "get", "/plans/2012-2016/evaluation/2013/cz/submit/", NOT_ALLOWED),
         page(
             "evaluation:progress-return",
             "post",
-            "/evaluation/2013/de/return/",
+            "/plans/2012-2016/evaluation/2013/de/return/",
             SECRETARIAT_WRITES,
             "other-submitted",
         ),
         page(
             "evaluation:progress-return",
             "post",
-            "/evaluation/2013/cz/return/",
+            "/plans/2012-2016/evaluation/2013/cz/return/",
             expect(LOGIN, 404, 404, 403, 404, 302),
             "own-draft",
         ),
-        page("evaluation:progress-return", "get", "/evaluation/2013/de/return/", NOT_ALLOWED),
-        page("evaluation:progress-accept", "post", "/evaluation/2013/de/accept/", SECRETARIAT_WRITES),
-        page("evaluation:progress-accept", "get", "/evaluation/2013/de/accept/", NOT_ALLOWED),
+        page("evaluation:progress-return", "get", "/plans/2012-2016/evaluation/2013/de/return/", NOT_ALLOWED),
+        page(
+            "evaluation:progress-accept",
+            "post",
+            "/plans/2012-2016/evaluation/2013/de/accept/",
+            SECRETARIAT_WRITES,
+        ),
+        page("evaluation:progress-accept", "get", "/plans/2012-2016/evaluation/2013/de/accept/", NOT_ALLOWED),
     ],
     refused_keeps=_evaluation_unchanged,
     denials_logged=True,
@@ -167,6 +252,7 @@ def world(plan, party_a, party_b, secretariat):
         closes_on=OPEN_UNTIL,  # kept open for answers by the secretariat
     )
     common = {
+        "plan": plan,
         "kind": "yearly",
         "year": 2013,
         "start_year": 2013,
@@ -176,7 +262,9 @@ def world(plan, party_a, party_b, secretariat):
     }
     pub = ReportVersion.objects.create(number=1, state="published", pdf=b"%PDF-1.7", xlsx=b"PK", **common)
     draft = ReportVersion.objects.create(number=2, pdf=b"%PDF-1.7", xlsx=b"PK", **common)
-    req = ReportRequest.objects.create(kind="yearly", year=2013, start_year=2013, state="done", progress=100)
+    req = ReportRequest.objects.create(
+        plan=plan, kind="yearly", year=2013, start_year=2013, state="done", progress=100
+    )
     return {"pub": pub.pk, "draft": draft.pk, "req": req.pk, "reports": (a, b)}
 
 
@@ -188,7 +276,7 @@ def test_authz_matrix(row, role, world, cast, client_for):
 def test_matrix_covers_every_url_pattern():
     resolver = get_resolver()
     patterns = resolver.namespace_dict["evaluation"][1].url_patterns
-    names = {f"evaluation:{p.name}" for p in patterns}
+    names = _url_names(patterns, "evaluation:")  # the plan's pages and the reports sit in includes
     assert names == MATRIX.names()
 
 
@@ -196,7 +284,8 @@ def test_contact_point_posting_another_partys_code_changes_nothing(world, ncp_a,
     """mass_assignment: a contact point cannot write Party B's report by naming it in the URL."""
     b = world["reports"][1]
     response = client_for(ncp_a).post(
-        f"/evaluation/2013/{party_b.code.lower()}/edit/", _data("evaluation:progress-edit", world)
+        f"/plans/2012-2016/evaluation/2013/{party_b.code.lower()}/edit/",
+        _data("evaluation:progress-edit", world),
     )
     assert response.status_code == 403
     b.refresh_from_db()

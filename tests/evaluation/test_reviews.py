@@ -43,24 +43,31 @@ def reviews(plan, party_a, party_b):
 
 def test_contact_point_answers_and_submits_the_questionnaire(reviews, ncp_a, client_for):
     client = client_for(ncp_a)
-    page = client.get("/evaluation/reviews/midterm/cz/")
+    page = client.get("/plans/2012-2016/evaluation/reviews/midterm/cz/")
     assert b"External coherence: score" in page.content
     incomplete = client.post(
-        "/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_score": "5", "submit": "1"}
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/",
+        {"version": 1, "relevance_score": "5", "submit": "1"},
     )
     assert incomplete.status_code == 400 and b"Give a score before submitting." in incomplete.content
     assert not ReviewResponse.objects.exists()  # all or nothing: the refused submit saved nothing
-    out_of_range = client.post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_score": "9"})
+    out_of_range = client.post(
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_score": "9"}
+    )
     assert out_of_range.status_code == 400
     ok = client.post(
-        "/evaluation/reviews/midterm/cz/", {"version": 1, **ALL5, "impact_comment": "Visible.", "submit": "1"}
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/",
+        {"version": 1, **ALL5, "impact_comment": "Visible.", "submit": "1"},
     )
     assert ok.status_code == 302
     response = ReviewResponse.objects.get()
     assert (
         response.state == "submitted" and response.impact_score == 4 and response.impact_comment == "Visible."
     )
-    assert client.post("/evaluation/reviews/midterm/cz/", {"version": 2, **ALL5}).status_code == 403
+    assert (
+        client.post("/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 2, **ALL5}).status_code
+        == 403
+    )
 
 
 def test_final_review_shows_scores_and_what_changed_since_the_mid_term(plan, reviews, party_a, party_b):
@@ -114,12 +121,14 @@ def test_review_reminders_go_to_parties_that_have_not_answered(reviews, ncp_a, n
 def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
     reviews, ncp_a, secretariat, client_for
 ):
-    client_for(ncp_a).post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"})
+    client_for(ncp_a).post(
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"}
+    )
     client_for(secretariat).post(
-        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Secretariat"}
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Secretariat"}
     )
     stale = client_for(ncp_a).post(
-        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
     )
     assert stale.status_code == 409 and b"Your changes are not saved" in stale.content
     assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
@@ -128,7 +137,9 @@ def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
 def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
     reviews, ncp_a, secretariat, client_for, admin_form_data
 ):
-    client_for(ncp_a).post("/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"})
+    client_for(ncp_a).post(
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 1, "relevance_comment": "Ours"}
+    )
     response = ReviewResponse.objects.get()
     sec = client_for(secretariat)
     url = f"/admin/evaluation/reviewresponse/{response.pk}/change/"
@@ -136,7 +147,8 @@ def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
     data["impact_comment"] = "Corrected in the administration"
     assert sec.post(url, data).status_code == 302
     stale = client_for(ncp_a).post(
-        "/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "From the open form"}
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/",
+        {"version": 2, "relevance_comment": "From the open form"},
     )
     assert stale.status_code == 409 and b"From the open form" in stale.content
     response.refresh_from_db()
@@ -158,8 +170,10 @@ def test_a_questionnaire_is_read_only_outside_its_dates(reviews, ncp_a, client_f
     mid.save()
     assert mid.window(today) == window
     client = client_for(ncp_a)
-    page = client.get("/evaluation/reviews/midterm/cz/").content.decode()
-    response = client.post("/evaluation/reviews/midterm/cz/", {**ALL5, "version": "1", "save": "1"})
+    page = client.get("/plans/2012-2016/evaluation/reviews/midterm/cz/").content.decode()
+    response = client.post(
+        "/plans/2012-2016/evaluation/reviews/midterm/cz/", {**ALL5, "version": "1", "save": "1"}
+    )
     if window == "open":
         assert response.status_code == 302
         assert ReviewResponse.objects.get(review=mid).relevance_score == 4

@@ -114,7 +114,7 @@ def test_the_compile_button_goes_through_redis_to_a_real_worker(
     monkeypatch.setattr(services, "_enqueue", REAL_ENQUEUE)  # the conftest stubs it out
     point_celery_at(settings.CELERY_BROKER_URL)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        response = client_for(secretariat).post("/evaluation/2013/compile/")
+        response = client_for(secretariat).post("/plans/2012-2016/evaluation/2013/compile/")
         assert response.status_code == 302
         assert _wait(lambda: ReportRequest.objects.filter(state="done").exists(), 60)
     assert sorted(ReportVersion.objects.values_list("number", "language")) == [(1, "en"), (1, "ru")]

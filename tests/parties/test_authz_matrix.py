@@ -27,6 +27,7 @@ from tests.factories import (
     action,
 )
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
+from tests.test_permission_coverage import _url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -203,18 +204,30 @@ MATRIX = Matrix(
             SECRETARIAT_WRITES,
             _partner,
         ),
-        *get_and_post("actions:participation", "/participation/", ALL, NOT_ALLOWED),
-        *get_and_post("actions:participation-csv", "/participation/export.csv", ALL, NOT_ALLOWED),
+        *get_and_post("actions:participation", "/plans/2012-2016/participation/", ALL, NOT_ALLOWED),
+        # the current plan's addresses: a GET is redirected to its pages
+        *[
+            Row(name, "get", url, everyone(302), case="current-plan")
+            for name, url in (
+                ("actions:participation", "/participation/"),
+                ("actions:participation-csv", "/participation/export.csv"),
+                ("actions:participation-party", "/participation/cz/"),
+                ("actions:participation-withdraw", "/participation/cz/withdraw/"),
+            )
+        ],
+        *get_and_post(
+            "actions:participation-csv", "/plans/2012-2016/participation/export.csv", ALL, NOT_ALLOWED
+        ),
         *get_and_post(
             "actions:participation-party",
-            "/participation/cz/",
+            "/plans/2012-2016/participation/cz/",
             ALL,
             OWN_PARTY_WRITES,
             lambda u, c: {"action": action("III.2").pk, "role": "lead", "note": "", "fingerprint": ""},
         ),
         *get_and_post(
             "actions:participation-withdraw",
-            "/participation/cz/withdraw/",
+            "/plans/2012-2016/participation/cz/withdraw/",
             NOT_ALLOWED,
             OWN_PARTY_WRITES,
             lambda u, c: {"action": c["participation"].action_id},
@@ -233,8 +246,9 @@ def _section_url_names() -> set[str]:
         if getattr(ns_pattern, "namespace", None) == "parties":
             names |= {f"parties:{p.name}" for p in ns_pattern.url_patterns}
         if getattr(ns_pattern, "namespace", None) == "actions":
+            # the participation pages sit in an include, once per plan and once for the current plan
             names |= {
-                f"actions:{p.name}" for p in ns_pattern.url_patterns if p.name.startswith("participation")
+                n for n in _url_names(ns_pattern.url_patterns, "actions:") if n.startswith("actions:part")
             }
     return names
 
@@ -254,7 +268,11 @@ def test_authz_matrix(row, role, ctx, cast, client_for):
 def test_write_refused_leaves_own_partys_rows_unchanged(cast, ctx, client_for, party_a):
     before = list(Participation.objects.filter(party=party_a).values_list("action_id", "role"))
     for role in ("ncp_b", "reader", "coregroup"):
-        client_for(cast[role]).post("/participation/cz/", {"action": action("III.2").pk, "role": "lead"})
-        client_for(cast[role]).post("/participation/cz/withdraw/", {"action": ctx["participation"].action_id})
+        client_for(cast[role]).post(
+            "/plans/2012-2016/participation/cz/", {"action": action("III.2").pk, "role": "lead"}
+        )
+        client_for(cast[role]).post(
+            "/plans/2012-2016/participation/cz/withdraw/", {"action": ctx["participation"].action_id}
+        )
     assert list(Participation.objects.filter(party=party_a).values_list("action_id", "role")) == before
     assert dt.date.today()  # the term-end and core-group-end forms take today's date

@@ -154,7 +154,7 @@ def test_ending_a_term_stops_sign_in_keeps_records_with_name_and_passes_to_the_d
     )
     signed_in = client_for(primary.user)
     signed_in.post(
-        "/participation/cz/",
+        "/plans/2012-2016/participation/cz/",
         {"action": action("III.2").pk, "role": "participant", "note": "", "fingerprint": ""},
     )
     queued = Notification.objects.create(
@@ -180,7 +180,7 @@ def test_ending_a_term_stops_sign_in_keeps_records_with_name_and_passes_to_the_d
     # the records stay, under the person's name
     participation = Participation.objects.get(party=party_a, action=action("III.2"))
     assert participation.declared_by.get_full_name() == "Jana Dvořáková"
-    page = client_for(secretariat).get("/participation/cz/").content.decode()
+    page = client_for(secretariat).get("/plans/2012-2016/participation/cz/").content.decode()
     assert "Jana Dvořáková" in page
     assert "Jana Dvořáková" in client_for(secretariat).get("/parties/cz/").content.decode()  # terms table
     directory = client_for(secretariat).get("/parties/contact-points/").content.decode()
@@ -327,8 +327,11 @@ def test_ending_a_term_returns_the_successor_who_takes_over(secretariat, party_a
 
 
 def test_action_page_links_members_to_the_contact_points_of_its_parties(client_for, reader, client, plan):
-    assert "/parties/contact-points/?action=I.2" in client_for(reader).get("/plan/I/2/").content.decode()
-    assert "/parties/contact-points/" not in client.get("/plan/I/2/").content.decode()
+    assert (
+        "/parties/contact-points/?action=I.2"
+        in client_for(reader).get("/plans/2012-2016/I/2/").content.decode()
+    )
+    assert "/parties/contact-points/" not in client.get("/plans/2012-2016/I/2/").content.decode()
 
 
 def test_a_remaining_primary_takes_over_and_the_deputy_stays_deputy(secretariat, party_a):

@@ -19,8 +19,8 @@ junk = st.one_of(
     ),
 )
 FIELDS = {
-    "/participation/cz/": ["action", "role", "items", "note", "version", "party"],
-    "/participation/cz/withdraw/": ["action"],
+    "/plans/2012-2016/participation/cz/": ["action", "role", "items", "note", "version", "party"],
+    "/plans/2012-2016/participation/cz/withdraw/": ["action"],
     "/parties/my-details/": [
         "first_name",
         "last_name",

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _declare(client, code="cz", act="III.2", role="participant", items=(), note="", version=""):
     return client.post(
-        f"/participation/{code}/",
+        f"/plans/2012-2016/participation/{code}/",
         {
             "action": action(act).pk,
             "role": role,
@@ -45,16 +45,18 @@ def test_contact_point_declares_changes_and_withdraws_with_history(client_for, n
     p.refresh_from_db()
     assert p.role == "participant" and not p.items.exists()
 
-    assert c.post("/participation/cz/withdraw/", {"action": action("I.2").pk}).status_code == 302
+    assert (
+        c.post("/plans/2012-2016/participation/cz/withdraw/", {"action": action("I.2").pk}).status_code == 302
+    )
     assert not Participation.objects.filter(party=party_a).exists()
-    again = c.post("/participation/cz/withdraw/", {"action": action("I.2").pk}, follow=True)
+    again = c.post("/plans/2012-2016/participation/cz/withdraw/", {"action": action("I.2").pk}, follow=True)
     assert "was not taking part" in again.content.decode()
 
     history = list(Participation.history.filter(party_id=party_a.pk).order_by("history_date"))
     # the item changes are recorded as changes of their own (simple-history's m2m tracking)
     assert history[0].history_type == "+" and history[-1].history_type == "-" and len(history) >= 3
     assert all(h.history_user == ncp_a for h in history)
-    page = client_for(reader).get("/participation/cz/").content.decode()
+    page = client_for(reader).get("/plans/2012-2016/participation/cz/").content.decode()
     assert page.count(str(ncp_a)) >= 3 and "withdrew" in page and "declared" in page
 
 
@@ -76,7 +78,7 @@ def test_declaring_twice_from_a_blank_form_is_a_conflict_not_an_overwrite(
 
 def test_mass_assignment_party_field_is_ignored(client_for, ncp_b, party_a, party_b):
     client_for(ncp_b).post(
-        "/participation/de/",
+        "/plans/2012-2016/participation/de/",
         {"action": action("III.2").pk, "role": "lead", "party": party_a.pk, "version": ""},
     )
     assert list(Participation.objects.values_list("party__code", flat=True)) == ["DE"]
@@ -86,8 +88,10 @@ def test_contact_point_cannot_change_another_partys_row(client_for, ncp_b, party
     ParticipationFactory(party=party_a, action=action("I.1"))
     c = client_for(ncp_b)
     assert _declare(c, code="cz").status_code == 403
-    assert c.post("/participation/cz/withdraw/", {"action": action("I.1").pk}).status_code == 403
-    page = c.get("/participation/cz/").content.decode()
+    assert (
+        c.post("/plans/2012-2016/participation/cz/withdraw/", {"action": action("I.1").pk}).status_code == 403
+    )
+    page = c.get("/plans/2012-2016/participation/cz/").content.decode()
     assert "Save participation" not in page and "Withdraw" not in page
     assert list(Participation.objects.values_list("party__code", "action__number")) == [("CZ", 1)]
 
@@ -96,18 +100,18 @@ def test_matrix_counts_untouched_actions_and_group_filter(client, plan, party_a,
     ParticipationFactory(party=party_a, action=action("I.2"), role="lead")
     ParticipationFactory(party=party_b, action=action("I.2"))
     ParticipationFactory(party=party_b, action=action("VI.3"))
-    body = client.get("/participation/").content.decode()
+    body = client.get("/plans/2012-2016/participation/").content.decode()
     assert "52 Parties shown; 3 declarations." in body
     assert "20 actions no Party has joined:" in body  # stands out in words, not only in colour
     assert 'abbr title="lead">L</abbr>' in body and 'abbr title="participant">P</abbr>' in body
     assert body.count('<th scope="rowgroup"') == 7 and "<caption>" in body
-    eu_only = client.get("/participation/", {"group": "central-asia"}).content.decode()
+    eu_only = client.get("/plans/2012-2016/participation/", {"group": "central-asia"}).content.decode()
     assert "5 Parties shown; 0 declarations." in eu_only and "22 actions no Party has joined" in eu_only
 
 
 def test_matrix_csv_matches_the_declarations_and_escapes_cells(client, plan, party_a):
     ParticipationFactory(party=party_a, action=action("III.2"), role="lead")
-    response = client.get("/participation/export.csv")
+    response = client.get("/plans/2012-2016/participation/export.csv")
     assert response["Content-Disposition"] == 'attachment; filename="participation.csv"'
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith("\ufeff".encode())
@@ -126,7 +130,13 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/participation/", "/participation/export.csv", "/parties/cz/", "/participation/cz/"]
+    "url",
+    [
+        "/plans/2012-2016/participation/",
+        "/plans/2012-2016/participation/export.csv",
+        "/parties/cz/",
+        "/plans/2012-2016/participation/cz/",
+    ],
 )
 def test_matrix_query_count_is_the_same_with_2_and_52_parties_taking_part(
     client, plan, url, django_assert_num_queries
@@ -165,10 +175,10 @@ def test_participation_since_can_be_given_and_is_kept_when_changed(client_for, n
 
     c = client_for(ncp_a)
     data = {"action": action("II.2").pk, "role": "participant", "since": "2012-05-01", "version": ""}
-    assert c.post("/participation/cz/", data).status_code == 302
+    assert c.post("/plans/2012-2016/participation/cz/", data).status_code == 302
     p = Participation.objects.get(party=party_a, action=action("II.2"))
     assert p.since == dt.date(2012, 5, 1)
-    form_page = c.get("/participation/cz/", {"action": action("II.2").pk}).content.decode()
+    form_page = c.get("/plans/2012-2016/participation/cz/", {"action": action("II.2").pk}).content.decode()
     assert 'value="2012-05-01"' in form_page and f'name="version" value="{p.version}"' in form_page
     change = {
         "action": action("II.2").pk,
@@ -176,6 +186,6 @@ def test_participation_since_can_be_given_and_is_kept_when_changed(client_for, n
         "since": "",
         "version": p.version,
     }
-    assert c.post("/participation/cz/", change).status_code == 302
+    assert c.post("/plans/2012-2016/participation/cz/", change).status_code == 302
     p.refresh_from_db()
     assert (p.role, p.since) == ("lead", dt.date(2012, 5, 1))

@@ -71,7 +71,7 @@ def test_check_deploy_passes_with_production_settings():
 
 
 def test_security_headers_are_sent(client, plan):
-    response = client.get("/plan/")
+    response = client.get("/plans/2012-2016/")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     csp = response["Content-Security-Policy"]

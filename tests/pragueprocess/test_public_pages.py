@@ -9,7 +9,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/plan/", "/plan/I/2/", "/plan/vi/3/", "/parties/", "/parties/cz/", "/parties/XK/"]
+    "url",
+    [
+        "/",
+        "/plans/2012-2016/",
+        "/plans/2012-2016/I/2/",
+        "/plans/2012-2016/vi/3/",
+        "/parties/",
+        "/parties/cz/",
+        "/parties/XK/",
+    ],
 )
 def test_anonymous_visitor_reads_public_pages(client, plan, url):
     response = client.get(url)
@@ -19,7 +28,7 @@ def test_anonymous_visitor_reads_public_pages(client, plan, url):
 
 
 def test_plan_page_shows_areas_actions_and_items_verbatim(client, plan):
-    body = client.get("/plan/").content.decode()
+    body = client.get("/plans/2012-2016/").content.decode()
     assert body.count('class="action"') == 22
     assert "Strengthening capacities in the area of asylum and international protection" in body
     assert "strengthening reception capacities for people in need of international protection," in body
@@ -29,14 +38,14 @@ def test_plan_page_shows_areas_actions_and_items_verbatim(client, plan):
 def test_action_page_lists_items_and_parties(client, plan, party_a, party_b):
     ParticipationFactory(party=party_a, action=action("I.2"), role="lead")
     ParticipationFactory(party=party_b, action=action("I.2"))
-    body = client.get("/plan/I/2/").content.decode()
+    body = client.get("/plans/2012-2016/I/2/").content.decode()
     assert "the exchange of best practices on implementation of international standards" in body
     assert "Czech Republic" in body and "Germany" in body
 
 
 def test_unknown_action_and_party_are_404(client, plan):
-    assert client.get("/plan/VII/1/").status_code == 404
-    assert client.get("/plan/I/9/").status_code == 404
+    assert client.get("/plans/2012-2016/VII/1/").status_code == 404
+    assert client.get("/plans/2012-2016/I/9/").status_code == 404
     assert client.get("/parties/zz/").status_code == 404
 
 
@@ -70,16 +79,16 @@ def test_plan_page_query_count_does_not_grow_with_participations(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get("/plan/")
+        client.get("/plans/2012-2016/")
     from parties.models import Party
 
     for i, party in enumerate(Party.objects.all()[:40]):
         ParticipationFactory(party=party, action=action(["I.1", "II.2", "VI.3"][i % 3]))
     with django_assert_num_queries(len(few)):
-        client.get("/plan/")
+        client.get("/plans/2012-2016/")
 
 
 def test_language_switcher_serves_russian_page_language(client, plan):
-    response = client.post(reverse("set_language"), {"language": "ru", "next": "/plan/"})
+    response = client.post(reverse("set_language"), {"language": "ru", "next": "/plans/2012-2016/"})
     assert response.status_code == 302
-    assert '<html lang="ru">' in client.get("/plan/").content.decode()
+    assert '<html lang="ru">' in client.get("/plans/2012-2016/").content.decode()

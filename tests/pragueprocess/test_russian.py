@@ -222,7 +222,7 @@ def test_language_switch_turns_public_pages_russian(client, plan):
     for english in ["Skip to main content", "The plan at a glance", "Action Plan portal", ">Sign in<"]:
         assert english not in home
 
-    plan_page = _body(client, "/plan/")
+    plan_page = _body(client, "/plans/2012-2016/")
     assert "Приоритетные области" in plan_page
     assert "Пражский процесс" in plan_page
     assert "Priority areas" not in plan_page

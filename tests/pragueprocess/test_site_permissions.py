@@ -52,9 +52,14 @@ MATRIX = Matrix(
         Row("home", "get", "/", everyone(200)),
         Row("healthz", "get", "/healthz", everyone(200)),
         Row("healthz", "post", "/healthz", everyone(405)),
-        Row("actions:plan", "get", "/plan/", everyone(200)),
+        Row("actions:plan", "get", "/plans/2012-2016/", everyone(200)),
+        # the current plan's addresses: redirected to its pages
+        Row("actions:plan", "get", "/plan/", everyone(302), case="current-plan"),
+        Row("actions:action", "get", "/plan/I/2/", everyone(302), case="current-plan"),
         # An action's page lists its activities to members; a draft only to its Party and the secretariat.
-        Row("actions:action", "get", "/plan/I/2/", everyone(200), then=_drafts_only_for_their_party),
+        Row(
+            "actions:action", "get", "/plans/2012-2016/I/2/", everyone(200), then=_drafts_only_for_their_party
+        ),
         Row(
             "after-login",
             "get",
