@@ -26,7 +26,11 @@ def test_meeting_form_in_russian_saves_each_language_in_its_column(client_for, s
     assert client.post("/meetings/new/", data).status_code == 302
     meeting = Meeting.objects.get(title_en="SOM in Warsaw")
     assert meeting.title_ru == "СДЛ в Варшаве"
-    state = TranslationStatus.objects.get(object_id=meeting.pk, field="title")
+    from django.contrib.contenttypes.models import ContentType
+
+    state = TranslationStatus.objects.get(
+        content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, field="title"
+    )
     assert state.status == "working" and state.updated_by == secretariat
     assert TranslationRevision.objects.filter(translation=state, text_ru="СДЛ в Варшаве").exists()
 
