@@ -181,6 +181,11 @@ def measure_url(
     timing = Timing(key=key or url, label=label or url, url=url)
     response = client.get(url)
     _read(response)
+    if response.status_code in (301, 302) and response["Location"].startswith("/"):
+        # an address of the current plan answers with the plan's own page: measure that page
+        url = timing.url = response["Location"]
+        response = client.get(url)
+        _read(response)
     timing.status = response.status_code
     if response.status_code == 404:
         timing.available, timing.note = False, "not available (404)"
