@@ -98,7 +98,7 @@ def dashboard_figures(
         .annotate(n=Count("pk", distinct=True))  # an activity under two actions of one area once
         .order_by()
     }
-    financing = financing_by_source(activities, labels=True)
+    financing = financing_by_source(activities)
     soms = soms_held(f.start_year, f.end_year, now=now)
     decisions_open = open_decisions(f.end_year)
 

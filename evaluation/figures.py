@@ -121,7 +121,7 @@ def soms_held(start_year: int, end_year: int, *, now: datetime | None = None) ->
     return {r["y"]: r["n"] for r in rows}
 
 
-def financing_by_source(activities: QuerySet[Activity], *, labels: bool = True) -> list[dict]:
+def financing_by_source(activities: QuerySet[Activity]) -> list[dict]:
     """The financing lines of `activities` summed per source and currency (Decimal totals), in the
     order of the sources, then by currency (one query). Each source is named in the reader's
     language (`source`), and `label` tells the language it is in (core.translations.label)."""
