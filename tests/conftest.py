@@ -66,33 +66,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The plan is loaded once into the test database, committed: each test's transaction then rolls
     back to it instead of loading it again (about 1.4 s a test). pytest-django runs the transactional
     tests last; the first of them flushes the tables, and from then on the `plan` fixture loads it
-    again for each test that asks (committed, then flushed with the test). Tests of the loader itself
-    begin from empty tables through the `no_plan` fixture."""
+    again for each test that asks (committed, then flushed with the test)."""
     with django_db_blocker.unblock():
         _load_the_plan()  # idempotent: with --reuse-db it brings a kept database up to the data file
-
-
-@pytest.fixture
-def no_plan(db):
-    """Empty tables of the portal's own apps, inside the test's transaction (rolled back with it): for
-    the tests of loading a plan into a fresh database."""
-    from django.apps import apps
-    from django.db import connection
-
-    from actions.models import ActionPlan
-
-    if ActionPlan.objects.exists():
-        own = ("core", "parties", "actions", "meetings", "evaluation", "pragueprocess")
-        tables = sorted(
-            {
-                m._meta.db_table
-                for label in own
-                if label in apps.app_configs
-                for m in apps.get_app_config(label).get_models()
-            }
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE")
 
 
 @pytest.fixture
