@@ -17,7 +17,7 @@ from parties import selectors as party_selectors
 from parties.models import Party
 from parties.permissions import can
 
-from . import health
+from . import due, health
 
 
 def home(request):
@@ -25,6 +25,7 @@ def home(request):
     areas = action_selectors.plan_areas(plan) if plan else []
     context = {"plan": plan, "areas": areas}
     context["upcoming_meetings"] = list(meeting_selectors.meetings_upcoming())  # meetings: what is next
+    context["due"] = due.due_for(request.user)  # the signed-in person's next steps
     return render(request, "pragueprocess/home.html", context)
 
 
@@ -39,15 +40,14 @@ def party_detail(request, code: str):
         "contact_points": list(party_selectors.party_contact_points(party)) if show_contacts else [],
         "is_own": is_own,
         # the Parties and their people: commitments, core group seat, terms (secretariat),
-        # and the contact point's own yearly confirmation when it is due
+        # and, on its own Party's page, what is due of the contact point
         "participations": list(participation_selectors.party_participations(party)),
         "can_edit_participation": can(request.user, "participation.edit", party),
         "core_group": party_selectors.core_group_current(on=timezone.localdate()).filter(party=party).first(),
         "terms": list(party_selectors.party_terms(party))
         if can(request.user, "contact_point.manage")
         else None,
-        "confirmation_due": is_own
-        and not party_selectors.confirmations_for([request.user.pk], timezone.localdate().year),
+        "due": due.due_for(request.user) if is_own else [],
         "progress_reports": evaluation_selectors.party_progress_reports(party, request.user),
         "party_activities": action_selectors.party_activities(request.user, party),
     }
