@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -62,6 +63,11 @@ def after_login(request):
     if request.user.party_id and can(request.user, "participation.edit", request.user.party_id):
         return redirect(request.user.party)
     return redirect("home")
+
+
+@require_GET
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache
