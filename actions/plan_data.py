@@ -7,6 +7,7 @@ number, item letter, Party code, group code, source name, organisation acronym) 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from core.translations import translations_load
 from parties.models import GeographicGroup, PartnerOrganisation, Party
 
 from .models import Action, ActionItem, ActionPlan, FinancingSource, PartyName, PriorityArea
+from .signals import plan_loaded
 
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent / "data" / "prague-process-action-plan-2012-2016.json"
 
@@ -133,6 +135,8 @@ def validate_plan_data(data: dict) -> None:
         if not isinstance(source, str) or not source.strip():
             raise PlanDataError(f"financing_sources[{i}]: must be a non-empty text")
 
+    _validate_review_criteria(data)
+
     acronyms = set()
     for i, org in enumerate(data.get("partner_organisations", []), 1):
         acronym = _require(org, "acronym", f"partner_organisations[{i}]")
@@ -142,6 +146,31 @@ def validate_plan_data(data: dict) -> None:
         if acronym in acronyms:
             raise PlanDataError(f"partner organisation {acronym}: duplicate acronym")
         acronyms.add(acronym)
+
+
+def _validate_review_criteria(data: dict) -> None:
+    """The optional `review_criteria`: what the plan's reviews are answered on (read by evaluation;
+    without it a plan is judged on the five criteria of the 2012 evaluation)."""
+    if "review_criteria" not in data:
+        return
+    criteria = _require(data, "review_criteria", "file", list)
+    if not criteria:
+        raise PlanDataError("review_criteria: name at least one criterion, or leave the key out")
+    codes = set()
+    for i, criterion in enumerate(criteria, 1):
+        code = _require(criterion, "code", f"review_criteria[{i}]")
+        where = f"review criterion {code}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code):
+            raise PlanDataError(
+                f"{where}: 'code' must be small letters, digits and '_', starting with a letter (40 at most)"
+            )
+        if code in codes:
+            raise PlanDataError(f"{where}: duplicate code")
+        codes.add(code)
+        _require(criterion, "name", where)
+        for key in ("name_ru", "description", "description_ru"):
+            if not isinstance(criterion.get(key, ""), str):
+                raise PlanDataError(f"{where}: '{key}' must be a text")
 
 
 def _upsert(model, lookup: dict, values: dict, result: LoadResult):
@@ -194,6 +223,14 @@ def plan_load(*, data: dict, translation_data: dict | None = None, source: str =
             if translation_data:
                 where[0] = "translation"
                 _load_translation(data, translation_data, source=source)
+            where[0] = "review criteria"
+            plan_loaded.send(
+                sender=ActionPlan,
+                plan=ActionPlan.objects.get(slug=data["plan"]["slug"]),
+                data=data,
+                translation_data=translation_data,
+                source=source,
+            )
             return result
     except DatabaseError as exc:
         raise PlanDataError(

@@ -285,6 +285,8 @@ def _kinds() -> dict[str, Kind]:
              ref=lambda o: str(o.order)),
         Kind("party-names", _("Party names as the plan writes them"), "actions.PartyName", "plan",
              ("plan", "party__order", "party__code"), select=("party",), ref=lambda o: o.party.code),
+        Kind("review-criteria", _("Review criteria"), "evaluation.ReviewCriterion", "plan",
+             ("plan", "order"), ref=lambda o: o.code),
         Kind("groups", _("Geographic groups"), "parties.GeographicGroup", None, ("code",),
              ref=lambda o: o.code),
         Kind("parties", _("Parties (today's names)"), "parties.Party", None, ("code",), ref=lambda o: o.code),

@@ -14,6 +14,13 @@ class EvaluationConfig(AppConfig):
         # matrix's activity counts) moves their generation on: see core/caching.py.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from actions.signals import plan_loaded
+
+        from .criteria import on_plan_loaded
+
+        # A plan file carries its review criteria, or the plan gets the defaults: evaluation/criteria.py.
+        plan_loaded.connect(on_plan_loaded, dispatch_uid="evaluation-review-criteria")
+
         from actions.models import Activity, ActivityPartner, FinancingLine, Participation
         from core.caching import data_changed
         from meetings.models import Decision, Meeting

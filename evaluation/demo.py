@@ -10,7 +10,15 @@ from simple_history.utils import bulk_create_with_history
 from actions.models import Participation
 from parties.models import Party, User
 
-from .models import CRITERIA, ProgressEntry, ProgressReport, ReportingCycle, Review, ReviewResponse
+from .criteria import plan_criteria
+from .models import (
+    ProgressEntry,
+    ProgressReport,
+    ReportingCycle,
+    Review,
+    ReviewResponse,
+    ReviewScore,
+)
 from .services import evaluation_setup
 
 ACHIEVED = [
@@ -80,7 +88,8 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
             )
     bulk_create_with_history(entries, ProgressEntry, batch_size=1000)
 
-    responses = []
+    responses, answers = [], []
+    criteria = plan_criteria(plan)
     for kind, share in (("midterm", 0.8), ("final", 0.6)):
         review = reviews[kind]
         if review.end_year >= this_year:
@@ -88,22 +97,34 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         for party in parties:
             if party.pk not in by_party or rng.random() > share:
                 continue
-            values = {}
-            for c in CRITERIA:
-                values[f"{c}_score"] = rng.randint(2, 5) if kind == "final" else rng.randint(1, 5)
-                values[f"{c}_comment"] = rng.choice(
-                    ["", "Useful for our national strategy.", "More funding needed."]
-                )
             responses.append(
                 ReviewResponse(
                     review=review,
                     party=party,
                     state=ReviewResponse.State.SUBMITTED,
                     submitted_at=datetime.combine(review.deadline, time(9), tzinfo=UTC),
-                    **values,
                 )
             )
+            answers.append(
+                [
+                    (
+                        c,
+                        rng.randint(2, 5) if kind == "final" else rng.randint(1, 5),
+                        rng.choice(["", "Useful for our national strategy.", "More funding needed."]),
+                    )
+                    for c in criteria
+                ]
+            )
     bulk_create_with_history(responses, ReviewResponse, batch_size=500)
+    made_responses = {(r.review_id, r.party_id): r for r in ReviewResponse.objects.filter(review__plan=plan)}
+    scores = [
+        ReviewScore(
+            response=made_responses[(r.review_id, r.party_id)], criterion=c, score=score, comment=comment
+        )
+        for r, given in zip(responses, answers, strict=True)
+        for c, score, comment in given
+    ]
+    bulk_create_with_history(scores, ReviewScore, batch_size=1000)
     return {
         "reporting cycles": len(cycles),
         "progress reports": len(made),

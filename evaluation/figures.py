@@ -44,7 +44,7 @@ from meetings.models import Decision, Meeting
 from meetings.selectors import soms_took_place
 from parties.models import GeographicGroup, Party
 
-from .models import CRITERIA, ProgressEntry, ProgressReport, ReviewResponse
+from .models import ProgressEntry, ProgressReport, ReviewResponse
 
 
 def plan_party_names(plan: ActionPlan) -> dict[int, tuple[str, str]]:
@@ -470,45 +470,52 @@ def label_text(value) -> str:
 
 
 def questionnaire_figures(*, plan: ActionPlan, kind: str) -> dict:
-    """Average score, count and comments per criterion, and the questionnaire's response rate."""
+    """Average score, count and comments per criterion of the plan (its name in both languages
+    beside its code), and the questionnaire's response rate. Four queries whatever the number of
+    criteria and responses."""
+    from .models import Review, ReviewCriterion, ReviewScore
+
     submitted = ReviewResponse.objects.filter(
         review__plan=plan, review__kind=kind, state=ReviewResponse.State.SUBMITTED
     )
-    agg = submitted.aggregate(
-        n=Count("pk"),
-        **{f"{c}_avg": Avg(f"{c}_score") for c in CRITERIA},
-        **{f"{c}_n": Count(f"{c}_score") for c in CRITERIA},
-    )
-    from .models import Review
-
+    n = submitted.count()
+    scores = ReviewScore.objects.filter(response__in=submitted)
+    per_criterion = {
+        row["criterion_id"]: row
+        for row in scores.values("criterion_id").annotate(average=Avg("score"), n=Count("score")).order_by()
+    }
     review = Review.objects.filter(plan=plan, kind=kind).first()
     plan_names = plan_party_names(plan)
     expected = expected_parties(date(review.end_year, 12, 31)).count() if review else 0
     comments = defaultdict(list)
-    for r in submitted.select_related("party").order_by("party__order"):
-        for c in CRITERIA:
-            text = getattr(r, f"{c}_comment")
-            if text:
-                comments[c].append(
-                    {
-                        **_party_label(plan_names, r.party, "party"),
-                        "score": getattr(r, f"{c}_score"),
-                        "text": text,
-                    }
-                )
-    return {
-        "responses": agg["n"],
-        "expected": expected,
-        "rate": round(100 * agg["n"] / expected, 1) if expected else None,
-        "criteria": [
+    for s in (
+        scores.exclude(comment="")
+        .select_related("response__party")
+        .order_by("response__party__order", "response__party_id")
+    ):
+        comments[s.criterion_id].append(
+            {**_party_label(plan_names, s.response.party, "party"), "score": s.score, "text": s.comment}
+        )
+    criteria = ReviewCriterion.objects.filter(plan=plan).order_by("order", "pk")
+    rows = []
+    for c in criteria.values("pk", "code", "name_en", "name_ru"):
+        agg = per_criterion.get(c["pk"], {})
+        average = agg.get("average")
+        rows.append(
             {
-                "key": c,
-                "average": round(float(agg[f"{c}_avg"]), 2) if agg[f"{c}_avg"] is not None else None,
-                "n": agg[f"{c}_n"],
-                "comments": comments[c],
+                "key": c["code"],
+                "name": c["name_en"],
+                "name_ru": c["name_ru"] or "",
+                "average": round(float(average), 2) if average is not None else None,
+                "n": agg.get("n", 0),
+                "comments": comments[c["pk"]],
             }
-            for c in CRITERIA
-        ],
+        )
+    return {
+        "responses": n,
+        "expected": expected,
+        "rate": round(100 * n / expected, 1) if expected else None,
+        "criteria": rows,
     }
 
 

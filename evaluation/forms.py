@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CRITERIA, CRITERIA_LABELS, SCORE_CHOICES, ProgressEntry
+from core.translations import option_text
+
+from .models import SCORE_CHOICES, ProgressEntry
 
 TEXT_MAX = 5000
 
@@ -78,26 +80,44 @@ class ReviewStepForm(forms.Form):
 
 
 class QuestionnaireForm(forms.Form):
+    """A score (1-5) and a comment per criterion of the plan: fields `<code>_score`, `<code>_comment`."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, response=None, **kwargs):
+    def __init__(self, *args, criteria, scores=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for c in CRITERIA:
-            self.fields[f"{c}_score"] = forms.TypedChoiceField(
-                label=_("%(criterion)s: score (1 = poor, 5 = excellent)") % {"criterion": CRITERIA_LABELS[c]},
+        self.criteria = list(criteria)
+        scores = scores or {}
+        for c in self.criteria:
+            name = option_text(c, "name")
+            given = scores.get(c.pk)
+            self.fields[f"{c.code}_score"] = forms.TypedChoiceField(
+                label=_("%(criterion)s: score (1 = poor, 5 = excellent)") % {"criterion": name},
                 choices=[("", "–"), *SCORE_CHOICES],
                 coerce=int,
                 empty_value=None,
                 required=False,
-                initial=getattr(response, f"{c}_score", None),
+                initial=given.score if given else None,
             )
-            self.fields[f"{c}_comment"] = forms.CharField(
-                label=_("%(criterion)s: comment") % {"criterion": CRITERIA_LABELS[c]},
+            self.fields[f"{c.code}_comment"] = forms.CharField(
+                label=_("%(criterion)s: comment") % {"criterion": name},
                 required=False,
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                initial=getattr(response, f"{c}_comment", ""),
+                initial=given.comment if given else "",
             )
+
+    def criterion_fields(self):
+        """(criterion, score field, comment field) for the template, one fieldset per criterion."""
+        return [(c, self[f"{c.code}_score"], self[f"{c.code}_comment"]) for c in self.criteria]
+
+    def answers(self) -> dict[int, tuple[int | None, str]]:
+        """{criterion id: (score, comment)} from the cleaned form."""
+        d = self.cleaned_data
+        return {
+            c.pk: (d.get(f"{c.code}_score"), (d.get(f"{c.code}_comment") or "").strip())
+            for c in self.criteria
+        }
 
 
 class CompileForm(forms.Form):

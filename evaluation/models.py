@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, ActionPlan, plan_url_slug_from
-from core.models import TimeStampedModel, Versioned
+from core.models import EnglishOriginal, TimeStampedModel, Versioned
 from parties.models import Party
 
 
@@ -343,35 +343,47 @@ class Review(TimeStampedModel):
         return "open" if today <= self.closing_day else "closed"
 
 
-CRITERIA = ("relevance", "impact", "effectiveness", "efficiency", "coherence")
-CRITERIA_LABELS = {
-    "relevance": _("Relevance"),
-    "impact": _("Impact"),
-    "effectiveness": _("Effectiveness"),
-    "efficiency": _("Efficiency"),
-    "coherence": _("External coherence"),
-}
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
+# The criteria of the 2012 evaluation (HISTORY.md, "The evaluation of the plan"): what a plan is
+# judged on when its data file names no criteria of its own (`review_criteria`). Data, not code:
+# every reader of criteria reads the plan's ReviewCriterion rows.
+DEFAULT_CRITERIA = (
+    {"code": "relevance", "name": "Relevance", "name_ru": "Релевантность"},
+    {"code": "impact", "name": "Impact", "name_ru": "Воздействие"},
+    {"code": "effectiveness", "name": "Effectiveness", "name_ru": "Результативность"},
+    {"code": "efficiency", "name": "Efficiency", "name_ru": "Эффективность"},
+    {"code": "coherence", "name": "External coherence", "name_ru": "Внешняя согласованность"},
+)
 
-def _score(label):
-    return models.PositiveSmallIntegerField(label, choices=SCORE_CHOICES, null=True, blank=True)
 
+class ReviewCriterion(EnglishOriginal, TimeStampedModel):
+    """One criterion a plan's reviews are answered on (a score from 1 to 5 and a comment): the
+    plan's own, from its data file, or DEFAULT_CRITERIA (evaluation/criteria.py)."""
 
-def _score_ranges() -> list[models.CheckConstraint]:
-    """Scores outside 1-5 are refused by the database too."""
-    return [
-        models.CheckConstraint(
-            condition=models.Q(**{f"{c}_score__isnull": True})
-            | models.Q(**{f"{c}_score__gte": 1, f"{c}_score__lte": 5}),
-            name=f"evaluation_reviewresponse_{c}_range",
-        )
-        for c in CRITERIA
-    ]
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="review_criteria", verbose_name=_("plan")
+    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Stable key of the criterion in the plan."))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="evaluation_reviewcriterion_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReviewResponse(Versioned, TimeStampedModel):
-    """A Party's answer to the review questionnaire: a score from 1 to 5 and a comment per criterion."""
+    """A Party's answer to the review questionnaire: a score from 1 to 5 and a comment per criterion of
+    the plan (ReviewScore rows); its version covers them all."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -382,16 +394,6 @@ class ReviewResponse(Versioned, TimeStampedModel):
     )
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="review_responses")
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    relevance_score = _score(_("relevance: score"))
-    relevance_comment = models.TextField(_("relevance: comment"), blank=True)
-    impact_score = _score(_("impact: score"))
-    impact_comment = models.TextField(_("impact: comment"), blank=True)
-    effectiveness_score = _score(_("effectiveness: score"))
-    effectiveness_comment = models.TextField(_("effectiveness: comment"), blank=True)
-    efficiency_score = _score(_("efficiency: score"))
-    efficiency_comment = models.TextField(_("efficiency: comment"), blank=True)
-    coherence_score = _score(_("external coherence: score"))
-    coherence_comment = models.TextField(_("external coherence: comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -406,11 +408,41 @@ class ReviewResponse(Versioned, TimeStampedModel):
             models.UniqueConstraint(
                 fields=["review", "party"], name="evaluation_reviewresponse_unique_party"
             ),
-            *_score_ranges(),
         ]
 
     def __str__(self) -> str:
         return f"{self.party} – {self.review}"
+
+
+class ReviewScore(TimeStampedModel):
+    """A response's score (1-5, empty until given) and comment on one criterion of the plan."""
+
+    response = models.ForeignKey(
+        ReviewResponse, on_delete=models.CASCADE, related_name="scores", verbose_name=_("response")
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, on_delete=models.RESTRICT, related_name="scores", verbose_name=_("criterion")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), choices=SCORE_CHOICES, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "criterion__order", "criterion_id"]
+        verbose_name = _("score on a criterion")
+        verbose_name_plural = _("scores on criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "criterion"], name="evaluation_reviewscore_unique_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="evaluation_reviewscore_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.criterion_id}: {self.score}"
 
 
 class MandateProlongation(TimeStampedModel):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Decision
 
 from .figures import label_text as _t
-from .models import CRITERIA, CRITERIA_LABELS, ReportKind
+from .models import ReportKind
 
 PDF_CSS = Path(__file__).with_name("pdf.css")
 
@@ -45,13 +45,27 @@ def report_context(data: dict) -> dict:
         "status_labels": status,
         "kind_labels": kind,
         "progress_labels": {k: str(v) for k, v in progress.items()},
-        "criteria_labels": {c: str(CRITERIA_LABELS[c]) for c in CRITERIA},
-        "change_labels": change_labels(),
+        "criteria_labels": criteria_labels(data),
+        "change_labels": change_labels(data),
         "decision_labels": {k: str(v) for k, v in Decision.Status.choices},
     }
 
 
-def change_labels() -> dict[str, str]:
+def criteria_labels(data: dict) -> dict[str, str]:
+    """{criterion code: its name} as the figures froze them (the plan's criteria when compiled), in
+    the figures' language; a name shown in English in a Russian report says it is not translated."""
+    lang = data.get("language", "en")
+    labels = {}
+    for c in data.get("questionnaire", {}).get("criteria", []):
+        name = c.get("name", c["key"])
+        text = _t(name)
+        if isinstance(name, dict) and name.get("lang", lang) != lang:
+            text = f"{text} ({_('not yet translated')})"
+        labels[c["key"]] = text
+    return labels
+
+
+def change_labels(data: dict | None = None) -> dict[str, str]:
     """Names of the figures compared between the mid-term and the final snapshot."""
     labels = {
         "parties_taking_part": _("Parties taking part"),
@@ -61,8 +75,8 @@ def change_labels() -> dict[str, str]:
         "open_decisions": _("Open decisions"),
         "response_rate": _("Response rate of the progress reports (%)"),
     }
-    for c in CRITERIA:
-        labels[f"score_{c}"] = _("Average score: %(criterion)s") % {"criterion": CRITERIA_LABELS[c]}
+    for code, name in criteria_labels(data or {}).items():
+        labels[f"score_{code}"] = _("Average score: %(criterion)s") % {"criterion": name}
     return labels
 
 

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Max, Q, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import ActionPlan
 from core.background import enqueue_on_commit
@@ -22,8 +23,8 @@ from parties.models import Party, User
 from parties.notifications import notifications_cancel
 
 from . import reminders
+from .criteria import plan_criteria
 from .models import (
-    CRITERIA,
     ProgressEntry,
     ProgressReport,
     ReportingCycle,
@@ -32,6 +33,7 @@ from .models import (
     ReportVersion,
     Review,
     ReviewResponse,
+    ReviewScore,
 )
 
 log = logging.getLogger(__name__)
@@ -236,9 +238,17 @@ def progress_report_accept(
 
 @transaction.atomic
 def review_response_save(
-    *, review: Review, party: Party, user: User, version: int | None, values: dict, submit: bool = False
+    *,
+    review: Review,
+    party: Party,
+    user: User,
+    version: int | None,
+    answers: dict[int, tuple[int | None, str]],
+    submit: bool = False,
 ) -> ReviewResponse:
-    """Save a Party's scores and comments; submit when asked; StaleEdit on a stale version."""
+    """Save a Party's score and comment on each criterion of the plan (`answers`: {criterion id:
+    (score or None, comment)}, a criterion left out keeps what it had); submit when asked; StaleEdit
+    on a stale version. The scores keep their own history; the response's version covers them."""
     response, _created = ReviewResponse.objects.get_or_create(
         review=review, party=party, defaults={"updated_by": user}
     )
@@ -252,18 +262,39 @@ def review_response_save(
         raise QuestionnaireClosed
     if review.window(timezone.localdate()) != "open":
         raise QuestionnaireNotOpen
-    for c in CRITERIA:
-        setattr(response, f"{c}_score", values.get(f"{c}_score"))
-        setattr(response, f"{c}_comment", values.get(f"{c}_comment", ""))
+    criteria = plan_criteria(review.plan_id)
+    scores = {s.criterion_id: s for s in ReviewScore.objects.filter(response=response)}
+    new, changed = [], []
+    for c in criteria:
+        if c.pk not in answers:
+            continue
+        score, comment = answers[c.pk]
+        row = scores.get(c.pk)
+        if row is None:  # every criterion answered on gets its row, empty or not
+            row = ReviewScore(response=response, criterion=c, score=score, comment=comment)
+            new.append(row)
+            scores[c.pk] = row
+        elif (row.score, row.comment) != (score, comment):
+            row.score, row.comment = score, comment
+            changed.append(row)
+    for row in (*new, *changed):
+        row.full_clean(exclude=["response", "criterion"], validate_unique=False)
     if submit:
-        missing = [c for c in CRITERIA if getattr(response, f"{c}_score") is None]
+        missing = [c for c in criteria if scores.get(c.pk) is None or scores[c.pk].score is None]
         if missing:
-            raise ValidationError({f"{c}_score": _("Give a score before submitting.") for c in missing})
+            raise ValidationError({f"{c.code}_score": _("Give a score before submitting.") for c in missing})
         response.state, response.submitted_at = ReviewResponse.State.SUBMITTED, timezone.now()
         notifications_cancel(key_prefix=f"{reminders.review_prefix(review)}:", party_id=party.pk)
     response.updated_by = user
     response.full_clean()
     response.save()
+    if new:
+        bulk_create_with_history(new, ReviewScore, default_user=user)
+    if changed:
+        now = timezone.now()
+        for row in changed:
+            row.updated_at = now
+        bulk_update_with_history(changed, ReviewScore, ["score", "comment", "updated_at"], default_user=user)
     return response
 
 

@@ -23,16 +23,16 @@ from parties.permissions import can, capability_required, deny, require
 
 from . import dashboard as dash
 from . import rendering, selectors, services
+from .criteria import plan_criteria
 from .forms import ProgressReportForm, QuestionnaireForm, ReviewStepForm, VersionForm
 from .models import (
-    CRITERIA,
-    CRITERIA_LABELS,
     ProgressEntry,
     ReportKind,
     ReportRequest,
     ReportVersion,
     Review,
     ReviewResponse,
+    ReviewScore,
 )
 
 # Signed-in pages: anonymous visitors are sent to sign in; an account without a role is a hiding 404.
@@ -421,6 +421,7 @@ def review_detail(request, kind: str, plan):
             "plan": plan,
             "party_names": party_names(plan),
             "review": review,
+            "criteria": plan_criteria(plan),
             "rows": [(p, responses.get(p.pk)) for p in Party.objects.order_by("order")] if see_all else [],
             "submitted": sum(1 for r in responses.values() if r.state == ReviewResponse.State.SUBMITTED),
             "own_party": request.user.party
@@ -441,7 +442,20 @@ def review_compile(request, kind: str, plan):
     return _compile(request, plan, review.kind, review.end_year)
 
 
-REVIEW_FIELDS = [f"{c}_{part}" for c in CRITERIA for part in ("score", "comment")]
+def _review_conflict_rows(form: QuestionnaireForm, current: ReviewResponse) -> list[dict]:
+    """The conflict screen's rows for the scores: theirs (as saved) beside this person's, per field."""
+    saved = {s.criterion_id: s for s in ReviewScore.objects.filter(response=current)}
+    mine = form.answers() if hasattr(form, "cleaned_data") else {}
+    rows = []
+    for c, score_field, comment_field in form.criterion_fields():
+        row = saved.get(c.pk)
+        theirs = (row.score if row else None, row.comment if row else "")
+        ours = mine.get(c.pk, theirs)
+        for i, bound in ((0, score_field), (1, comment_field)):
+            a, b = "" if theirs[i] is None else theirs[i], "" if ours[i] is None else ours[i]
+            if str(a) != str(b):
+                rows.append({"label": bound.label, "theirs": a, "mine": b})
+    return rows
 
 
 @plan_page
@@ -449,8 +463,12 @@ REVIEW_FIELDS = [f"{c}_{part}" for c in CRITERIA for part in ("score", "comment"
 @member_required
 def review_respond(request, kind: str, code: str, plan):
     review, party, response = selectors.review_response_for(request.user, kind, code, plan)
+    scores = {s.criterion_id: s for s in response.scores.all()} if response else {}
     form = QuestionnaireForm(
-        request.POST or None, response=response, initial={"version": response.version if response else 1}
+        request.POST or None,
+        criteria=plan_criteria(review.plan_id),
+        scores=scores,
+        initial={"version": response.version if response else 1},
     )
     status, conflict = 200, None
     window = review.window(timezone.localdate())
@@ -463,7 +481,7 @@ def review_respond(request, kind: str, code: str, plan):
                 party=party,
                 user=request.user,
                 version=form.cleaned_data["version"],
-                values=form.cleaned_data,
+                answers=form.answers(),
                 submit="submit" in request.POST,
             )
             messages.success(request, _("Questionnaire saved."))
@@ -472,7 +490,9 @@ def review_respond(request, kind: str, code: str, plan):
             )
         except StaleEdit as stale:
             status, response = 409, stale.current
-            conflict = conflict_context(stale.current, form, REVIEW_FIELDS)
+            conflict = conflict_context(
+                stale.current, form, (), extra_rows=_review_conflict_rows(form, stale.current)
+            )
         except services.NotAllowed as exc:
             _refused(request, exc, "review.respond", party)
         except ValidationError as exc:
@@ -490,7 +510,6 @@ def review_respond(request, kind: str, code: str, plan):
         )
     elif request.method == "POST":
         status = 400
-    criteria = [(str(CRITERIA_LABELS[c]), form[f"{c}_score"], form[f"{c}_comment"]) for c in CRITERIA]
     return render(
         request,
         "evaluation/review_respond.html",
@@ -501,7 +520,7 @@ def review_respond(request, kind: str, code: str, plan):
             "party": party,
             "response": response,
             "form": form,
-            "criteria": criteria,
+            "criteria": form.criterion_fields(),
             "locked": locked,
             "submitted": submitted,
             "window": window,

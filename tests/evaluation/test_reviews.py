@@ -1,4 +1,5 @@
-"""Mid-term and final reviews: the questionnaire on five criteria, frozen snapshots, what changed."""
+"""Mid-term and final reviews: the questionnaire on the plan's criteria (the five of the 2012
+evaluation for the first plan), frozen snapshots, what changed."""
 
 from __future__ import annotations
 
@@ -6,14 +7,30 @@ import datetime as dt
 
 import pytest
 
-from evaluation.models import Review, ReviewResponse
+from evaluation.models import Review, ReviewCriterion, ReviewResponse, ReviewScore
 from evaluation.services import report_request, report_request_run
 from tests.factories import ActivityFactory, ParticipationFactory, action
 
 pytestmark = pytest.mark.django_db
 OPEN_UNTIL = dt.date.today() + dt.timedelta(days=365)  # the questionnaires these tests answer are open
 
-ALL5 = {f"{c}_score": "4" for c in ("relevance", "impact", "effectiveness", "efficiency", "coherence")}
+FIVE = ("relevance", "impact", "effectiveness", "efficiency", "coherence")
+ALL5 = {f"{c}_score": "4" for c in FIVE}
+
+
+def answers(response: ReviewResponse) -> dict[str, tuple[int | None, str]]:
+    """{criterion code: (score, comment)} of a response."""
+    return {s.criterion.code: (s.score, s.comment) for s in response.scores.select_related("criterion")}
+
+
+def respond(review: Review, party, score: int, **fields) -> ReviewResponse:
+    """A response with `score` and no comment on every criterion of the review's plan."""
+    response = ReviewResponse.objects.create(review=review, party=party, **fields)
+    ReviewScore.objects.bulk_create(
+        ReviewScore(response=response, criterion=c, score=score)
+        for c in ReviewCriterion.objects.filter(plan_id=review.plan_id)
+    )
+    return response
 
 
 @pytest.fixture
@@ -61,9 +78,7 @@ def test_contact_point_answers_and_submits_the_questionnaire(reviews, ncp_a, cli
     )
     assert ok.status_code == 302
     response = ReviewResponse.objects.get()
-    assert (
-        response.state == "submitted" and response.impact_score == 4 and response.impact_comment == "Visible."
-    )
+    assert response.state == "submitted" and answers(response)["impact"] == (4, "Visible.")
     assert (
         client.post("/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 2, **ALL5}).status_code
         == 403
@@ -73,20 +88,22 @@ def test_contact_point_answers_and_submits_the_questionnaire(reviews, ncp_a, cli
 def test_final_review_shows_scores_and_what_changed_since_the_mid_term(plan, reviews, party_a, party_b):
     mid, final = reviews
     ActivityFactory(party=party_a, actions=[action("I.1")], start_date=dt.date(2013, 1, 1))
-    ReviewResponse.objects.create(review=mid, party=party_a, state="submitted", **{k: 2 for k in ALL5})
+    respond(mid, party_a, 2, state="submitted")
     req, _ = report_request(plan=plan, kind="midterm", year=2014, user=None)
     midterm = report_request_run(request_pk=req.pk)
     assert midterm.data["questionnaire"]["rate"] == 50.0  # 1 of 2 Parties
+    assert [c["key"] for c in midterm.data["questionnaire"]["criteria"]] == list(FIVE)
     assert midterm.data["questionnaire"]["criteria"][0] == {
         "key": "relevance",
+        "name": {"text": "Relevance", "lang": "en"},  # the English version's label of the criterion
         "average": 2.0,
         "n": 1,
         "comments": [],
     }
 
     ActivityFactory(party=party_b, actions=[action("I.2")], start_date=dt.date(2015, 1, 1))
-    ReviewResponse.objects.create(review=final, party=party_a, state="submitted", **{k: 4 for k in ALL5})
-    ReviewResponse.objects.create(review=final, party=party_b, state="submitted", **{k: 5 for k in ALL5})
+    respond(final, party_a, 4, state="submitted")
+    respond(final, party_b, 5, state="submitted")
     req, _ = report_request(plan=plan, kind="final", year=2016, user=None)
     final_v = report_request_run(request_pk=req.pk)
     changes = {c["key"]: (c["before"], c["after"], c["delta"]) for c in final_v.data["changes"]}
@@ -111,7 +128,7 @@ def test_review_reminders_go_to_parties_that_have_not_answered(reviews, ncp_a, n
     from pragueprocess.reminders import reminders_run
 
     mid, _final = reviews
-    ReviewResponse.objects.create(review=mid, party=ncp_a.party, state="submitted", **{k: 3 for k in ALL5})
+    respond(mid, ncp_a.party, 3, state="submitted")
     now = dt.datetime(2014, 9, 23, 8, tzinfo=dt.UTC)  # one week before the deadline
     reminders_run(now=now)
     reminders_run(now=now)
@@ -131,7 +148,7 @@ def test_a_stale_questionnaire_save_shows_a_conflict_and_overwrites_nothing(
         "/plans/2012-2016/evaluation/reviews/midterm/cz/", {"version": 2, "relevance_comment": "Stale"}
     )
     assert stale.status_code == 409 and b"Your changes are not saved" in stale.content
-    assert ReviewResponse.objects.get().relevance_comment == "Secretariat"
+    assert answers(ReviewResponse.objects.get())["relevance"] == (None, "Secretariat")
 
 
 def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
@@ -143,16 +160,18 @@ def test_an_edit_in_the_admin_makes_an_open_questionnaire_stale(
     response = ReviewResponse.objects.get()
     sec = client_for(secretariat)
     url = f"/admin/evaluation/reviewresponse/{response.pk}/change/"
-    data = admin_form_data(sec.get(url))
-    data["impact_comment"] = "Corrected in the administration"
+    page = sec.get(url)
+    data = admin_form_data(page)
+    (inline,) = page.context["inline_admin_formsets"]
+    (impact,) = [f for f in inline.formset.forms if f.instance.criterion.code == "impact"]
+    data[impact.add_prefix("comment")] = "Corrected in the administration"
     assert sec.post(url, data).status_code == 302
     stale = client_for(ncp_a).post(
         "/plans/2012-2016/evaluation/reviews/midterm/cz/",
         {"version": 2, "relevance_comment": "From the open form"},
     )
     assert stale.status_code == 409 and b"From the open form" in stale.content
-    response.refresh_from_db()
-    assert (response.relevance_comment, response.impact_comment) == (
+    assert (answers(response)["relevance"][1], answers(response)["impact"][1]) == (
         "Ours",
         "Corrected in the administration",
     )
@@ -176,10 +195,10 @@ def test_a_questionnaire_is_read_only_outside_its_dates(reviews, ncp_a, client_f
     )
     if window == "open":
         assert response.status_code == 302
-        assert ReviewResponse.objects.get(review=mid).relevance_score == 4
+        assert answers(ReviewResponse.objects.get(review=mid))["relevance"] == (4, "")
     else:
         assert response.status_code == 403 and 'name="save"' not in page  # shown, not editable
-        assert not ReviewResponse.objects.filter(review=mid, relevance_score__isnull=False).exists()
+        assert not ReviewScore.objects.filter(response__review=mid, score__isnull=False).exists()
         expected = "opens on" if window == "not_open" else "the answers are read-only"
         assert expected in page
 

@@ -1,0 +1,10 @@
+"""The evaluation's content in English and Russian (django-modeltranslation: a column per language)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import ReviewCriterion
+
+
+@register(ReviewCriterion)
+class ReviewCriterionTranslation(TranslationOptions):
+    fields = ("name", "description")
