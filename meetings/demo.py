@@ -1,36 +1,331 @@
-"""Demo meetings: one Senior Officials' Meeting a year of the plan, held, with minutes, attendance
-and decisions; an upcoming SOM with invitations and some registrations; an expert meeting.
+"""Demo meetings: the meetings of the Prague Process as they really took place (HISTORY.md: places,
+dates, hosts, who attended where it is known, short notes), the demo's decisions on some of its
+Senior Officials' Meetings, and an upcoming SOM with invitations and some registrations.
+
 Idempotent: rows are found by their English title and only created once. Meetings and agenda items
-have their Russian titles too."""
+have their Russian titles too. Meetings before or after the loaded plan's years are kept all the
+same: a meeting needs no plan (the 2nd Ministerial Conference adopted the plan in 2011)."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from actions.models import Action
-from parties.models import Party
+from parties.models import PartnerOrganisation, Party
+from parties.selectors import core_group_current
 
 from .models import AgendaItem, Decision, Delegate, Invitation, Meeting
 
-SOM_HOSTS = ["PL", "CZ", "HU", "SK", "RO", "DE"]
-CITIES = {
-    "PL": ("Warsaw", "Poland", "Europe/Warsaw"),
-    "CZ": ("Prague", "Czech Republic", "Europe/Prague"),
-    "HU": ("Budapest", "Hungary", "Europe/Budapest"),
-    "SK": ("Bratislava", "Slovakia", "Europe/Bratislava"),
-    "RO": ("Bucharest", "Romania", "Europe/Bucharest"),
-    "DE": ("Berlin", "Germany", "Europe/Berlin"),
-}
-DECISIONS = [
-    ("Each Party updates its list of national contact points before the next SOM.", "secretariat", "done"),
-    ("The core group prepares the draft monitoring report on the actions of area I.", "core_group", "done"),
-    ("Pilot projects on readmission present their results at the next SOM.", "party", "open"),
-    ("The secretariat circulates the template for the yearly progress report.", "secretariat", "in_progress"),
+Kind = Meeting.Kind
+
+# The Parties present at the 1st Core Group meeting (Warsaw, 20 November 2012), and those that
+# could not attend but joined the core group.
+FIRST_CORE_GROUP_PRESENT = [
+    "AM",
+    "AZ",
+    "BY",
+    "BG",
+    "CZ",
+    "MK",
+    "GE",
+    "DE",
+    "HU",
+    "XK",
+    "MD",
+    "PL",
+    "RO",
+    "RU",
+    "RS",
+    "SK",
+    "SE",
 ]
+FIRST_CORE_GROUP_EXCUSED = ["EU", "TR"]
+FIRST_CORE_GROUP_TITLE = "1st Core Group meeting, Warsaw, November 2012"
+BRATISLAVA_TITLE = "3rd Ministerial Conference, Bratislava, September 2016"
+
+
+@dataclass(frozen=True)
+class Held:
+    """One meeting that took place: local dates and start time, place, host, notes."""
+
+    kind: str
+    title_en: str
+    title_ru: str
+    first_day: date
+    last_day: date
+    city: str
+    country: str
+    zone: str
+    host: str
+    starts: time = time(9, 30)
+    ends: time = time(17, 30)
+    address: str = ""
+    description: str = ""
+    minutes: str = ""
+    partners: tuple[str, ...] = ()
+    invite: str = "all"  # "all" Parties, or "present" (those in `present` and `excused` only)
+    present: tuple[str, ...] = ()
+    excused: tuple[str, ...] = ()
+    decisions: list[tuple[str, str, str]] = field(default_factory=list)  # (text, follow-up, status)
+
+
+HELD = [
+    Held(
+        Kind.MINISTERIAL,
+        "2nd Ministerial Conference, Poznan, November 2011",
+        "2-я министерская конференция, Познань, ноябрь 2011 года",
+        date(2011, 11, 4),
+        date(2011, 11, 4),
+        "Poznan",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        description="Building Migration Partnerships in Action: the ministers adopt the Action Plan 2012–2016.",
+        minutes="The Ministerial Conference adopted the Action Plan 2012–2016 of the Prague Process.",
+    ),
+    Held(
+        Kind.CORE_GROUP,
+        FIRST_CORE_GROUP_TITLE,
+        "1-е совещание основной группы, Варшава, ноябрь 2012 года",
+        date(2012, 11, 20),
+        date(2012, 11, 20),
+        "Warsaw",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        address="Ministry of the Interior",
+        description="Hosted by Poland's Ministry of the Interior.",
+        minutes=(
+            "Present: Armenia, Azerbaijan, Belarus, Bulgaria, the Czech Republic, the former Yugoslav "
+            "Republic of Macedonia, Georgia, Germany, Hungary, Kosovo, Moldova, Poland, Romania, the "
+            "Russian Federation, Serbia, Slovakia, Sweden, and the secretariat (ICMPD). The European "
+            "Commission and Turkey could not attend but joined the core group."
+        ),
+        partners=("ICMPD",),
+        invite="present",
+        present=tuple(FIRST_CORE_GROUP_PRESENT),
+        excused=tuple(FIRST_CORE_GROUP_EXCUSED),
+        decisions=[
+            (
+                "The Parties present, the European Commission and Turkey form the core group of the "
+                "Action Plan from 20 November 2012.",
+                "secretariat",
+                "done",
+            ),
+        ],
+    ),
+    Held(
+        Kind.CORE_GROUP,
+        "3rd Core Group meeting, Warsaw, June 2014",
+        "3-е совещание основной группы, Варшава, июнь 2014 года",
+        date(2014, 6, 24),
+        date(2014, 6, 24),
+        "Warsaw",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        description="Agenda in English and Russian.",
+        minutes=(
+            "Analysis of the questionnaire answers; second phase of the mapping exercise: the topics "
+            "covered and those untouched in the plan; preparation of the Senior Officials' Meeting."
+        ),
+        invite="core_group",
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Berlin, October 2014",
+        "Совещание старших должностных лиц, Берлин, октябрь 2014 года",
+        date(2014, 10, 28),
+        date(2014, 10, 29),
+        "Berlin",
+        "Germany",
+        "Europe/Berlin",
+        "DE",
+        decisions=[
+            (
+                "Each Party updates its list of national contact points before the next SOM.",
+                "secretariat",
+                "done",
+            ),
+        ],
+    ),
+    Held(
+        Kind.EXPERT,
+        "Knowledge-base workshop, Lisbon, February 2015",
+        "Семинар по базе знаний, Лиссабон, февраль 2015 года",
+        date(2015, 2, 12),
+        date(2015, 2, 12),
+        "Lisbon",
+        "Portugal",
+        "Europe/Lisbon",
+        "PT",
+        description="Held in February 2015; the day shown is approximate.",
+    ),
+    Held(
+        Kind.CORE_GROUP,
+        "4th Core Group meeting, Warsaw, April 2015",
+        "4-е совещание основной группы, Варшава, апрель 2015 года",
+        date(2015, 4, 22),
+        date(2015, 4, 22),
+        "Warsaw",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        minutes=(
+            "The structure of the report for the Senior Officials' Meeting; the turnout of the "
+            "questionnaire answers; the agenda of the SOM."
+        ),
+        invite="core_group",
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Budapest, July 2015",
+        "Совещание старших должностных лиц, Будапешт, июль 2015 года",
+        date(2015, 7, 6),
+        date(2015, 7, 7),
+        "Budapest",
+        "Hungary",
+        "Europe/Budapest",
+        "HU",
+        minutes="The report on the implementation of the Action Plan was presented.",
+        decisions=[
+            (
+                "The core group prepares the draft monitoring report on the actions of area I.",
+                "core_group",
+                "done",
+            ),
+        ],
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Cracow, June 2016",
+        "Совещание старших должностных лиц, Краков, июнь 2016 года",
+        date(2016, 6, 15),
+        date(2016, 6, 16),
+        "Cracow",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        minutes=(
+            "62 participants from 29 states, the European Commission, the Council of the EU, Frontex, "
+            "UNHCR and ICMPD. Preparation of the 3rd Ministerial Conference."
+        ),
+        partners=("Frontex", "UNHCR", "ICMPD"),
+    ),
+    Held(
+        Kind.MINISTERIAL,
+        BRATISLAVA_TITLE,
+        "3-я министерская конференция, Братислава, сентябрь 2016 года",
+        date(2016, 9, 20),
+        date(2016, 9, 20),
+        "Bratislava",
+        "Slovakia",
+        "Europe/Bratislava",
+        "SK",
+        minutes=(
+            "The Bratislava Joint Declaration: the six thematic areas of the Action Plan are "
+            "reconfirmed for the next mandate, 2017–2021."
+        ),
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Vilnius, November 2016",
+        "Совещание старших должностных лиц, Вильнюс, ноябрь 2016 года",
+        date(2016, 11, 17),
+        date(2016, 11, 17),
+        "Vilnius",
+        "Lithuania",
+        "Europe/Vilnius",
+        "LT",
+        description="Closing the support project. Held in November 2016; the day shown is approximate.",
+        minutes=(
+            "46 participants from 25 states, the Commission's DG HOME, ICMPD and UNHCR. The project "
+            "reported 150 activities over 53 months and 24 tangible outcomes (handbooks, migration "
+            "profiles)."
+        ),
+        partners=("ICMPD", "UNHCR"),
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Warsaw, December 2017",
+        "Совещание старших должностных лиц, Варшава, декабрь 2017 года",
+        date(2017, 12, 12),
+        date(2017, 12, 12),
+        "Warsaw",
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        minutes="The future of the process after the Bratislava Ministerial Conference.",
+        decisions=[
+            ("Pilot projects on readmission present their results at the next SOM.", "party", "open"),
+        ],
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Bucharest, June 2019",
+        "Совещание старших должностных лиц, Бухарест, июнь 2019 года",
+        date(2019, 6, 10),
+        date(2019, 6, 11),
+        "Bucharest",
+        "Romania",
+        "Europe/Bucharest",
+        "RO",
+        minutes="The tenth anniversary of the Prague Process.",
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Vienna, May 2022",
+        "Совещание старших должностных лиц, Вена, май 2022 года",
+        date(2022, 5, 12),
+        date(2022, 5, 13),
+        "Vienna",
+        "Austria",
+        "Europe/Vienna",
+        "AT",
+        minutes="Preparation of the 4th Ministerial Conference.",
+    ),
+    Held(
+        Kind.MINISTERIAL,
+        "4th Ministerial Conference, Prague, October 2022",
+        "4-я министерская конференция, Прага, октябрь 2022 года",
+        date(2022, 10, 24),
+        date(2022, 10, 25),
+        "Prague",
+        "Czech Republic",
+        "Europe/Prague",
+        "CZ",
+        minutes="The ministers adopted the Action Plan 2023–2027.",
+    ),
+    Held(
+        Kind.SOM,
+        "Senior Officials' Meeting, Lisbon, April 2023",
+        "Совещание старших должностных лиц, Лиссабон, апрель 2023 года",
+        date(2023, 4, 27),
+        date(2023, 4, 28),
+        "Lisbon",
+        "Portugal",
+        "Europe/Lisbon",
+        "PT",
+        minutes=(
+            "Launch of the 2023–2027 phase: 60 officials from 27 countries, the European Commission, "
+            "EUAA, IOM and ICMPD."
+        ),
+        partners=("IOM", "ICMPD"),
+        decisions=[
+            (
+                "The secretariat circulates the template for the yearly progress report.",
+                "secretariat",
+                "in_progress",
+            ),
+        ],
+    ),
+]
+
 AGENDA = [
     ("Opening and adoption of the agenda", "Открытие заседания и утверждение повестки дня", time(9, 30)),
     ("Monitoring of the Action Plan", "Мониторинг выполнения Плана действий", time(10, 0)),
@@ -43,67 +338,81 @@ AGENDA = [
 NAMES = ["Anna Novak", "Jan Kowalski", "Elena Ivanova", "Tomas Horvat", "Sofia Rossi", "Mihai Popescu"]
 
 
-def _invite_all(meeting: Meeting, parties) -> None:
+def _invite(meeting: Meeting, parties) -> None:
     existing = set(meeting.invitations.values_list("party_id", flat=True))
     Invitation.objects.bulk_create(
         [Invitation(meeting=meeting, party=p) for p in parties if p.pk not in existing], ignore_conflicts=True
     )
 
 
-def _som(
-    year: int, i: int, rng: random.Random, parties: dict, actions: list, last_year: int
+def _held(
+    spec: Held, *, rng: random.Random, parties: dict, actions: list, partners: dict
 ) -> tuple[Meeting, bool]:
-    code = SOM_HOSTS[i % len(SOM_HOSTS)]
-    city, country, zone = CITIES[code]
-    start = datetime.combine(
-        date(year, 5, 1) + timedelta(days=rng.randint(0, 120)), time(9, 30), tzinfo=ZoneInfo(zone)
-    )
+    zone = ZoneInfo(spec.zone)
+    start = datetime.combine(spec.first_day, spec.starts, tzinfo=zone)
+    end = datetime.combine(spec.last_day, spec.ends, tzinfo=zone)
+    invite_mode = {
+        "all": Meeting.InviteMode.ALL,
+        "core_group": Meeting.InviteMode.CORE_GROUP,
+        "present": Meeting.InviteMode.SELECTION,
+    }[spec.invite]
     meeting, made = Meeting.objects.get_or_create(
-        kind=Meeting.Kind.SOM,
-        title_en=f"Senior Officials' Meeting {year}",
+        title_en=spec.title_en,
         defaults={
-            "title_ru": f"Заседание старших должностных лиц {year} года",
+            "kind": spec.kind,
+            "title_ru": spec.title_ru,
             "starts_at": start,
-            "ends_at": start + timedelta(days=1, hours=8),
-            "timezone": zone,
-            "city": city,
-            "country": country,
-            "host": parties.get(code),
-            "chair": f"Chair of the {year} SOM",
+            "ends_at": end,
+            "timezone": spec.zone,
+            "city": spec.city,
+            "country": spec.country,
+            "address": spec.address,
+            "host": parties.get(spec.host),
             "status": Meeting.Status.HELD,
-            "minutes": f"The Senior Officials reviewed the implementation of the Action Plan in {year}.",
+            "invite_mode": invite_mode,
+            "description": spec.description,
+            "minutes": spec.minutes,
             "scheduled_at": start - timedelta(days=90),
         },
     )
-    if made:
-        meeting.actions.set(rng.sample(actions, min(3, len(actions))))
-        _invite_all(meeting, parties.values())
-        invitations = list(meeting.invitations.all())
-        for inv in invitations:
-            inv.attendance = rng.choices(["present", "excused", "absent"], weights=[8, 1, 1])[0]
-            inv.answer = "registered" if inv.attendance == "present" else "declined"
-        Invitation.objects.bulk_update(invitations, ["attendance", "answer"])
-        for text, follow_up, status in DECISIONS:
-            decision = Decision.objects.create(
-                meeting=meeting,
-                text=text,
-                follow_up=follow_up,
-                follow_up_party=parties.get(code) if follow_up == "party" else None,
-                due_on=(start + timedelta(days=300)).date(),
-                # Only the last year's decisions stay open: they come back on the next SOM's page.
-                status=status if year == last_year else "done",
-            )
+    if not made:
+        return meeting, False
+    meeting.partners.set([partners[a] for a in spec.partners if a in partners])
+    if spec.invite == "all":
+        _invite(meeting, parties.values())
+    elif spec.invite == "core_group":  # the members on the day
+        members = core_group_current(on=spec.first_day).values_list("party__code", flat=True)
+        _invite(meeting, [parties[c] for c in members if c in parties])
+    elif spec.invite == "present":
+        codes = [*spec.present, *spec.excused]
+        _invite(meeting, [parties[c] for c in codes if c in parties])
+        Invitation.objects.filter(meeting=meeting, party__code__in=spec.present).update(
+            attendance=Invitation.Attendance.PRESENT, answer=Invitation.Answer.REGISTERED
+        )
+        Invitation.objects.filter(meeting=meeting, party__code__in=spec.excused).update(
+            attendance=Invitation.Attendance.EXCUSED, answer=Invitation.Answer.DECLINED
+        )
+    for text, follow_up, status in spec.decisions:
+        decision = Decision.objects.create(
+            meeting=meeting,
+            text=text,
+            follow_up=follow_up,
+            follow_up_party=parties.get(spec.host) if follow_up == "party" else None,
+            due_on=(start + timedelta(days=300)).date(),
+            status=status,
+        )
+        if actions and follow_up != "secretariat":
             decision.actions.set(rng.sample(actions, 1))
-    return meeting, made
+    return meeting, True
 
 
 def seed(*, rng: random.Random, scale: float, plan) -> dict:
     created = 0
     parties = {p.code: p for p in Party.objects.all()}
+    partners = {p.acronym: p for p in PartnerOrganisation.objects.all()}
     actions = list(Action.objects.filter(area__plan=plan).select_related("area"))
-    years = list(plan.years)
-    for i, year in enumerate(years):
-        _, made = _som(year, i, rng, parties, actions, years[-1])
+    for spec in HELD:
+        _, made = _held(spec, rng=rng, parties=parties, actions=actions, partners=partners)
         created += made
     party_list = list(parties.values())
 
@@ -133,7 +442,7 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         upcoming.actions.set(actions[:2])
         for order, (en, ru, at) in enumerate(AGENDA, start=1):
             AgendaItem.objects.create(meeting=upcoming, order=order, title_en=en, title_ru=ru, time=at)
-        _invite_all(upcoming, party_list)
+        _invite(upcoming, party_list)
         for n, code in enumerate(["CZ", "HU", "SK", "UA", "GE"]):
             inv = upcoming.invitations.filter(party__code=code).first()
             if inv is None:
@@ -149,29 +458,4 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         Invitation.objects.filter(meeting=upcoming, party__code="AT").update(
             answer="declined", answered_at=timezone.now()
         )
-
-    # An expert meeting on an action, a selection of Parties invited.
-    first_year = years[0] if years else 2012
-    start = datetime(first_year + 1, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Tbilisi"))
-    expert, made = Meeting.objects.get_or_create(
-        kind=Meeting.Kind.EXPERT,
-        title_en="Expert meeting on readmission and voluntary return",
-        defaults={
-            "title_ru": "Совещание экспертов по вопросам реадмиссии и добровольного возвращения",
-            "starts_at": start,
-            "ends_at": start + timedelta(hours=7),
-            "timezone": "Asia/Tbilisi",
-            "city": "Tbilisi",
-            "country": "Georgia",
-            "host": parties.get("GE"),
-            "status": Meeting.Status.HELD,
-            "invite_mode": Meeting.InviteMode.SELECTION,
-            "minutes": "The experts exchanged practice on readmission agreements.",
-            "scheduled_at": start - timedelta(days=60),
-        },
-    )
-    created += made
-    if made:
-        expert.actions.set(actions[-2:])
-        _invite_all(expert, [p for p in party_list if p.code in {"GE", "AM", "AZ", "PL", "DE", "CZ"}])
     return {"meetings": created}

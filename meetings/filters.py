@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
@@ -14,7 +15,8 @@ def year_choices():
     from actions.selectors import plan_current
 
     plan = plan_current()
-    first, last = (plan.start_year, plan.end_year) if plan else (2012, 2016)
+    this_year = timezone.localdate().year
+    first, last = (plan.start_year, plan.end_year) if plan else (this_year, this_year)
     return [(y, str(y)) for y in range(first - 1, last + 3)]
 
 

@@ -56,7 +56,8 @@ def _local_rows(current: Meeting, form, names: dict[str, str]) -> list[dict]:
 @require_GET
 def meeting_list(request):
     plan = plan_current()
-    years = range(plan.start_year, plan.end_year + 1) if plan else range(2012, 2017)
+    this_year = timezone.localdate().year  # no plan loaded: the cadence of this year alone
+    years = range(plan.start_year, plan.end_year + 1) if plan else range(this_year, this_year + 1)
     filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
     now = timezone.now()
     qs = filterset.qs

@@ -81,22 +81,34 @@ def seed(*, rng: random.Random, scale: float, password: str | None = None) -> li
 DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EU"]
 TITLES = ["Head of Unit", "Senior Adviser", "Counsellor", "Policy Officer", "Deputy Director"]
 
-# About ten members across the geographic groups (one group left out on purpose, so the
-# balance page shows a group with none), plus one past membership for the history.
+# The first core group (HISTORY.md): the Parties present at the 1st Core Group meeting (Warsaw,
+# 20 November 2012) and the European Commission and Turkey, which could not attend but joined it.
+# No Central Asian state among them, so the balance page shows a group with no member. The meeting
+# itself is in the meetings app's demo (links run upward: the membership keeps the decision's date
+# and reference).
 CORE_GROUP = [
-    ("EU", date(2012, 1, 1), None),
-    ("CZ", date(2012, 1, 1), None),
-    ("PL", date(2012, 1, 1), None),
-    ("DE", date(2012, 1, 1), None),
-    ("HU", date(2012, 1, 1), None),
-    ("SK", date(2012, 1, 1), date(2013, 12, 31)),
-    ("SE", date(2014, 1, 1), None),
-    ("CH", date(2012, 1, 1), None),
-    ("RS", date(2012, 1, 1), None),
-    ("MD", date(2012, 1, 1), None),
-    ("UA", date(2012, 1, 1), None),
-    ("KZ", date(2013, 1, 1), None),
+    "AM",
+    "AZ",
+    "BY",
+    "BG",
+    "CZ",
+    "MK",
+    "GE",
+    "DE",
+    "HU",
+    "XK",
+    "MD",
+    "PL",
+    "RO",
+    "RU",
+    "RS",
+    "SK",
+    "SE",
+    "EU",
+    "TR",
 ]
+CORE_GROUP_FROM = date(2012, 11, 20)
+CORE_GROUP_DECISION = "1st Core Group meeting, Warsaw, 20 November 2012"
 
 
 def _seed_terms(*, rng: random.Random, password_hash: str) -> None:
@@ -139,17 +151,14 @@ def _seed_terms(*, rng: random.Random, password_hash: str) -> None:
 
 
 def _seed_core_group() -> None:
-    parties = {p.code: p for p in Party.objects.filter(code__in=[c for c, _s, _e in CORE_GROUP])}
-    for code, start, end in CORE_GROUP:
-        if code not in parties:
+    """The first core group's seats, from the day of the meeting that formed it; a Party that
+    already holds an open seat (kept from an earlier demo, or given by hand) keeps it."""
+    seated = set(CoreGroupMembership.objects.filter(ended_on__isnull=True).values_list("party_id", flat=True))
+    for party in Party.objects.filter(code__in=CORE_GROUP).order_by("order"):
+        if party.pk in seated:
             continue
-        decided = date(start.year - 1, 11, 15)
         CoreGroupMembership.objects.get_or_create(
-            party=parties[code],
-            started_on=start,
-            defaults={
-                "ended_on": end,
-                "decided_on": decided,
-                "decision_reference": f"Senior Officials' Meeting of {decided:%B %Y}: conclusions",
-            },
+            party=party,
+            started_on=CORE_GROUP_FROM,
+            defaults={"decided_on": CORE_GROUP_FROM, "decision_reference": CORE_GROUP_DECISION},
         )

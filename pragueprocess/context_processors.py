@@ -4,6 +4,8 @@ from django.conf import settings
 
 from parties.permissions import can
 
+from .current_plan import footer_plan
+
 
 def portal(request):
     user = getattr(request, "user", None)
@@ -11,4 +13,6 @@ def portal(request):
         "LANGUAGES": settings.LANGUAGES,
         "nav_can_admin": bool(user and can(user, "admin.access")),
         "nav_is_member": bool(user and can(user, "member.view")),
+        # Called by the template when the footer is rendered, not before: a fragment costs nothing.
+        "footer_plan": footer_plan,
     }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
@@ -14,6 +15,36 @@ from evaluation import demo as evaluation_demo
 from meetings import demo as meetings_demo
 from parties import demo as parties_demo
 from pragueprocess import demo_scale
+
+# HISTORY.md: the 3rd Ministerial Conference (Bratislava, 20 September 2016) reconfirmed the six
+# areas of the Action Plan 2012-2016 for the next mandate, 2017-2021.
+BRATISLAVA = {"adopted_end_year": 2016, "end_year": 2021, "decided_on": date(2016, 9, 20)}
+BRATISLAVA_REFERENCE = "Bratislava Joint Declaration"
+
+
+def _prolong_at_bratislava(plan) -> dict:
+    """The demo plan's mandate prolonged as it really was, by the demo's Bratislava conference:
+    the cycles of the new years open (evaluation.mandate.plan_prolong). Only for a plan adopted to
+    2016 and not prolonged yet, so a second run, or another plan, is left as it is. After the
+    progress reports are seeded, so that the demo's reports stay those of the years as adopted."""
+    from evaluation.mandate import plan_prolong
+    from evaluation.models import MandateProlongation
+    from meetings.models import Meeting
+
+    adopted_end = plan.adopted_end_year or plan.end_year
+    if adopted_end != BRATISLAVA["adopted_end_year"] or plan.is_prolonged:
+        return {"prolongations": 0}
+    if MandateProlongation.objects.filter(plan=plan).exists():
+        return {"prolongations": 0}
+    meeting = Meeting.objects.filter(title_en=meetings_demo.BRATISLAVA_TITLE).first()
+    plan_prolong(
+        plan=plan,
+        end_year=BRATISLAVA["end_year"],
+        decided_on=BRATISLAVA["decided_on"],
+        reference=BRATISLAVA_REFERENCE,
+        meeting=meeting,
+    )
+    return {"prolongations": 1}
 
 
 class Command(BaseCommand):
@@ -53,6 +84,7 @@ class Command(BaseCommand):
                 counts = actions_demo.seed(rng=rng, scale=scale, plan=plan)
                 counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
                 counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
+                counts.update(_prolong_at_bratislava(plan))
         if scale >= 1:
             self.stdout.write(
                 f"Seeded scale {scale:g} (seed {options['seed']}) in {time.monotonic() - started:.1f} s."

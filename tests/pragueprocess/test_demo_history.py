@@ -1,0 +1,176 @@
+"""The demo tells the process's real story (HISTORY.md): its meetings with their dates and places,
+the first core group, the prolongation decided at Bratislava; every page's footer names the current
+plan, prolongation included, at no query per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import ActionPlan
+from evaluation.mandate import plan_prolong
+from evaluation.models import MandateProlongation, ReportingCycle
+from meetings.models import Invitation, Meeting
+from parties.models import CoreGroupMembership
+from pragueprocess import current_plan
+from tests.actions.test_plan_names import SUCCESSOR, load
+
+pytestmark = pytest.mark.django_db
+
+FOOTER = re.compile(r"<footer.*?</footer>", re.S)
+
+
+@pytest.fixture(autouse=True)
+def _footer_reads_this_tests_plan():
+    """What a process keeps of the current plan may come from an earlier test's rolled-back plan."""
+    current_plan.plan_changed()
+
+
+def footer(client, url="/") -> str:
+    return re.sub(r"\s+", " ", FOOTER.search(client.get(url).content.decode()).group(0))
+
+
+def local(meeting: Meeting) -> tuple[dt.date, dt.date, str]:
+    return meeting.starts_local.date(), meeting.ends_local.date(), meeting.city
+
+
+def test_the_demo_holds_the_real_meetings_the_first_core_group_and_the_prolongation(plan):
+    call_command("seed_demo", "--scale", "0.01", "--force", "--quiet-accounts", stdout=StringIO())
+    counts = (
+        Meeting.objects.count(),
+        CoreGroupMembership.objects.count(),
+        MandateProlongation.objects.count(),
+    )
+    call_command("seed_demo", "--scale", "0.01", "--force", "--quiet-accounts", stdout=StringIO())
+    assert (
+        Meeting.objects.count(),
+        CoreGroupMembership.objects.count(),
+        MandateProlongation.objects.count(),
+    ) == counts  # idempotent
+
+    def meeting(title: str) -> Meeting:
+        return Meeting.objects.select_related("host").get(title_en=title)
+
+    cracow = meeting("Senior Officials' Meeting, Cracow, June 2016")
+    assert local(cracow) == (dt.date(2016, 6, 15), dt.date(2016, 6, 16), "Cracow")
+    assert (cracow.kind, cracow.status, cracow.timezone, cracow.host.code) == (
+        "som",
+        "held",
+        "Europe/Warsaw",
+        "PL",
+    )
+    assert cracow.starts_at.astimezone(ZoneInfo("Europe/Warsaw")).hour == 9
+    assert "62 participants from 29 states" in cracow.minutes
+    assert cracow.title_ru == "Совещание старших должностных лиц, Краков, июнь 2016 года"
+    assert {p.acronym for p in cracow.partners.all()} == {"Frontex", "UNHCR", "ICMPD"}
+    assert local(meeting("Senior Officials' Meeting, Berlin, October 2014")) == (
+        dt.date(2014, 10, 28),
+        dt.date(2014, 10, 29),
+        "Berlin",
+    )
+    bucharest = meeting("Senior Officials' Meeting, Bucharest, June 2019")
+    assert (bucharest.timezone, bucharest.host.code) == ("Europe/Bucharest", "RO")
+    lisbon = meeting("Knowledge-base workshop, Lisbon, February 2015")
+    assert lisbon.starts_local.month == 2 and "approximate" in lisbon.description
+    poznan = meeting("2nd Ministerial Conference, Poznan, November 2011")
+    assert (poznan.kind, poznan.starts_local.date()) == (
+        "ministerial",
+        dt.date(2011, 11, 4),
+    )  # before any plan
+    assert local(meeting("4th Ministerial Conference, Prague, October 2022"))[:2] == (
+        dt.date(2022, 10, 24),
+        dt.date(2022, 10, 25),
+    )
+    assert Meeting.objects.filter(title_ru__isnull=True).count() == 0
+
+    # The 1st Core Group meeting: who was there, and the core group it formed.
+    first = meeting("1st Core Group meeting, Warsaw, November 2012")
+    assert (first.kind, local(first)) == (
+        "core_group",
+        (dt.date(2012, 11, 20), dt.date(2012, 11, 20), "Warsaw"),
+    )
+    attendance = dict(first.invitations.values_list("party__code", "attendance"))
+    present = {c for c, a in attendance.items() if a == Invitation.Attendance.PRESENT}
+    # Armenia, Azerbaijan, Belarus, Bulgaria, the Czech Republic, the former Yugoslav Republic of
+    # Macedonia, Georgia, Germany, Hungary, Kosovo, Moldova, Poland, Romania, the Russian Federation,
+    # Serbia, Slovakia, Sweden
+    first_present = ["AM", "AZ", "BY", "BG", "CZ", "MK", "GE", "DE", "HU", "XK", "MD", "PL", "RO", "RU"]
+    assert present == {*first_present, "RS", "SK", "SE"}
+    assert {c for c, a in attendance.items() if a == Invitation.Attendance.EXCUSED} == {"EU", "TR"}
+    seats = CoreGroupMembership.objects.filter(ended_on__isnull=True)
+    assert set(seats.values_list("party__code", flat=True)) == present | {"EU", "TR"}
+    assert set(seats.values_list("started_on", "decided_on")) == {
+        (dt.date(2012, 11, 20), dt.date(2012, 11, 20))
+    }
+    assert first.decisions.exists()
+    # The later core group meetings invite the core group of their day.
+    third = meeting("3rd Core Group meeting, Warsaw, June 2014")
+    assert third.invitations.count() == seats.count()
+
+    # Bratislava prolonged the plan to 2021: the cycles of the new years are open.
+    plan.refresh_from_db()
+    assert (plan.start_year, plan.adopted_end_year, plan.end_year) == (2012, 2016, 2021)
+    prolongation = MandateProlongation.objects.select_related("meeting").get(plan=plan)
+    assert (prolongation.previous_end_year, prolongation.end_year) == (2016, 2021)
+    assert prolongation.decided_on == dt.date(2016, 9, 20)
+    assert prolongation.reference == "Bratislava Joint Declaration"
+    assert prolongation.meeting.title_en == "3rd Ministerial Conference, Bratislava, September 2016"
+    assert prolongation.meeting.starts_local.date() == dt.date(2016, 9, 20)
+    assert set(range(2017, 2022)) <= set(
+        ReportingCycle.objects.filter(plan=plan).values_list("year", flat=True)
+    )
+
+
+def test_the_footer_names_the_current_plan_and_its_prolongation_in_the_readers_language(plan, client):
+    assert (
+        "Prague Process: Action Plan 2012-2016, adopted in Poznan on 4 November 2011; 2012–2016."
+        in footer(client)
+    )
+    plan_prolong(
+        plan=plan, end_year=2021, decided_on=dt.date(2016, 9, 20), reference="Bratislava Joint Declaration"
+    )
+    assert "2012–2016, prolonged to 2021." in footer(client)
+    assert "2012–2016, prolonged to 2021." in footer(client, "/parties/")
+    client.cookies["django_language"] = "ru"
+    ru = footer(client)
+    assert "Пражский процесс" in ru and "4 ноября 2011" in ru and "продлён до 2021" in ru
+
+
+def test_the_footer_follows_another_current_plan(plan, client):
+    assert "Action Plan 2012-2016" in footer(client)
+    load(SUCCESSOR)
+    successor = ActionPlan.objects.get(slug="prague-process-2023-2027")
+    text = footer(client)
+    assert successor.title in text and f"{successor.start_year}–{successor.end_year}" in text
+    assert "Action Plan 2012-2016" not in text
+
+
+def test_the_footer_costs_no_query_on_a_warm_page_nor_after_the_cache_is_emptied(plan, client):
+    client.get("/parties/")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/parties/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as emptied:
+        client.get("/parties/")
+    assert len(emptied) == len(warm)
+    assert not any(
+        "actions_actionplan" in q["sql"] for q in [*warm.captured_queries, *emptied.captured_queries]
+    )
+    # Another process saved a plan (the generation moved on): this one reads the plan once, then not.
+    from core.caching import move_on
+
+    move_on(current_plan.GENERATION_KEY)
+    with CaptureQueriesContext(connection) as after_a_change:
+        client.get("/parties/")
+    assert len(after_a_change) == len(warm) + 1
+    with CaptureQueriesContext(connection) as again:
+        client.get("/parties/")
+    assert len(again) == len(warm)
