@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the icon.
     path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", views.robots, name="robots"),
     path("audit/", audit.audit, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),
     path("translations/", translations.status_page, name="translations"),

@@ -70,6 +70,22 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+ROBOTS = """User-agent: *
+Disallow: /accounts/
+Disallow: /admin/
+Disallow: /audit/
+Disallow: /translations/
+Disallow: /meetings/feed/
+"""
+
+
+@require_GET
+def robots(request):
+    """The plan, the Parties and the published reports are public; sign-in and the secretariat's pages
+    are not worth a crawler's visit."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+
+
 @never_cache
 @require_GET
 def healthz(request):

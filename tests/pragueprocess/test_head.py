@@ -23,3 +23,11 @@ def test_every_page_has_a_description_in_its_language(client, plan, language, wo
     assert client.post("/i18n/setlang/", {"language": language, "next": "/"}).status_code == 302
     for url in ("/", "/plans/2012-2016/", "/parties/"):
         assert f'<meta name="description" content="{words}' in client.get(url).content.decode()
+
+
+def test_robots_txt_keeps_crawlers_to_the_public_pages(client, plan):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Disallow: /accounts/" in body and "Disallow: /admin/" in body
+    assert "Disallow: /plans/" not in body and "Disallow: /parties/" not in body

@@ -52,6 +52,7 @@ MATRIX = Matrix(
         Row("home", "get", "/", everyone(200)),
         Row("healthz", "get", "/healthz", everyone(200)),
         Row("favicon", "get", "/favicon.ico", everyone(301)),
+        Row("robots", "get", "/robots.txt", everyone(200)),
         Row("healthz", "post", "/healthz", everyone(405)),
         Row("actions:plan", "get", "/plans/2012-2016/", everyone(200)),
         # the current plan's addresses: redirected to its pages
