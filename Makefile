@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pragueprocess
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint migrations-check bench load clean-demo totp
+.PHONY: install run test lint migrations-check bench load clean-demo totp lighthouse
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -85,3 +85,11 @@ load: install
 	  $(PY) -m bench.load --scale $(LOAD_SCALE) --seed $(SEED) --duration $(DURATION) --users $(USERS) \
 	  --steps "$(STEPS)" --step-duration $(STEP_DURATION) --spawn-rate $(SPAWN_RATE) --think "$(THINK)" \
 	  $(LOAD_ARGS)
+
+## make lighthouse: Lighthouse's four categories (performance, accessibility, best practices, SEO) for the
+## key pages, against Debian's Chromium, with the portal under production settings on the bench's scale-1
+## database; the table in bench/results/lighthouse.md. Lighthouse comes from the npm registry (bench/package.json).
+lighthouse: install
+	@test -x bench/node_modules/.bin/lighthouse || npm ci --prefix bench --no-audit --no-fund --silent
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  CHROMIUM=$(CHROMIUM) $(PY) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
