@@ -2,9 +2,13 @@
 
 Each process keeps the current plan (actions.selectors.plan_current) in memory, under a generation
 kept in the shared cache: saving or deleting a plan, or a revision of one of its translated texts,
-moves the generation on and reads the plan afresh in the process that made the change (the query
-is the writer's, not the next page's), and every other process reads it afresh on its next page
-(wired in apps.py). A page then asks the cache for the generation only.
+moves the generation on (wired in apps.py). Once the change is committed, the process that made it
+reads the plan afresh (the query is the writer's, not the next page's) and every other process does
+on its next page. A page then asks the cache for the generation only.
+
+Only a plan read outside a transaction is kept: one read inside a transaction that is later rolled
+back would outlive it. So inside the transaction that changes a plan, each page reads the plan (it
+sees the change at once); after the commit, the plan is kept again.
 
 When the cache was emptied, the generation is gone and no plan was saved since (a save would have
 set a new one): what the process keeps still holds. A process reads the plan once when it has none
@@ -17,7 +21,7 @@ import secrets
 import threading
 
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 
 from actions.models import ActionPlan
 from actions.selectors import plan_current
@@ -38,9 +42,10 @@ def _generation() -> int:
 
 def _read(generation: int) -> ActionPlan | None:
     plan = plan_current()
-    with _lock:
-        # A copy: a view that changes its own plan object does not change what every page shows.
-        _kept["plan"] = (generation, copy.copy(plan))
+    if not connection.in_atomic_block:
+        with _lock:
+            # A copy: a view that changes its own plan object does not change what every page shows.
+            _kept["plan"] = (generation, copy.copy(plan))
     return plan
 
 
@@ -60,8 +65,14 @@ def footer_plan() -> ActionPlan | None:
 
 
 def plan_changed(**kwargs) -> None:
-    """Signal receiver: a plan was saved or deleted; the current plan is read afresh."""
+    """Signal receiver: a plan was saved or deleted. The pages of this transaction read the plan
+    afresh; once it is committed, every process does, and this one keeps it at once."""
     move_on(GENERATION_KEY)
+    transaction.on_commit(_committed)
+
+
+def _committed() -> None:
+    move_on(GENERATION_KEY)  # a process that read the plan before the commit reads it again
     try:
         _read(_generation())
     except DatabaseError:  # no plan table yet (a migration in progress): read on the next page

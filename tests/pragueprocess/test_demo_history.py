@@ -28,12 +28,6 @@ pytestmark = pytest.mark.django_db
 FOOTER = re.compile(r"<footer.*?</footer>", re.S)
 
 
-@pytest.fixture(autouse=True)
-def _footer_reads_this_tests_plan():
-    """What a process keeps of the current plan may come from an earlier test's rolled-back plan."""
-    current_plan.plan_changed()
-
-
 def footer(client, url="/") -> str:
     return re.sub(r"\s+", " ", FOOTER.search(client.get(url).content.decode()).group(0))
 
@@ -139,9 +133,11 @@ def test_the_footer_names_the_current_plan_and_its_prolongation_in_the_readers_l
     )
     assert "2012–2016, prolonged to 2021." in footer(client)
     assert "2012–2016, prolonged to 2021." in footer(client, "/parties/")
+    assert "timeframe 2012–2016, prolonged to 2021." in client.get("/").content.decode()  # the home page
     client.cookies["django_language"] = "ru"
     ru = footer(client)
     assert "Пражский процесс" in ru and "4 ноября 2011" in ru and "продлён до 2021" in ru
+    assert "срок действия: 2012–2016 гг., продлён до 2021 г." in client.get("/").content.decode()
 
 
 def test_the_footer_follows_another_current_plan(plan, client):
@@ -164,13 +160,23 @@ def test_the_footer_costs_no_query_on_a_warm_page_nor_after_the_cache_is_emptied
     assert not any(
         "actions_actionplan" in q["sql"] for q in [*warm.captured_queries, *emptied.captured_queries]
     )
-    # Another process saved a plan (the generation moved on): this one reads the plan once, then not.
+    # A plan saved (here, or in another process): the pages of the saving transaction read it afresh.
     from core.caching import move_on
 
     move_on(current_plan.GENERATION_KEY)
     with CaptureQueriesContext(connection) as after_a_change:
         client.get("/parties/")
     assert len(after_a_change) == len(warm) + 1
-    with CaptureQueriesContext(connection) as again:
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_prolongation_shows_in_the_footer_and_is_kept_again(plan, client):
+    client.get("/parties/")
+    with CaptureQueriesContext(connection) as warm:
         client.get("/parties/")
-    assert len(again) == len(warm)
+    plan_prolong(
+        plan=plan, end_year=2021, decided_on=dt.date(2016, 9, 20), reference="Bratislava Joint Declaration"
+    )
+    with CaptureQueriesContext(connection) as after:
+        assert "2012–2016, prolonged to 2021." in footer(client, "/parties/")
+    assert len(after) == len(warm)  # read once by the prolongation's commit, not by the page
