@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import use_cached_choices
@@ -145,6 +146,10 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # An existing activity is edited under its own plan; a new one under the plan given.
+        if self.instance.pk:
+            plan = self.instance.plan
+        self.plan = plan
         actions = Action.objects.select_related("area").order_by("area__order", "number")
         items = ActionItem.objects.select_related("action__area").order_by(
             "action__area__order", "action__number", "letter"
@@ -152,6 +157,18 @@ class ActivityForm(forms.ModelForm):
         if plan is not None:
             actions = actions.filter(area__plan=plan)
             items = items.filter(action__area__plan=plan)
+            # What another plan's action or item would meet instead of "not one of the choices".
+            for name, message in (
+                (
+                    "actions",
+                    gettext("Select a valid choice: only the actions of the plan %(years)s can be chosen."),
+                ),
+                (
+                    "items",
+                    gettext("Select a valid choice: only the items of the plan %(years)s can be chosen."),
+                ),
+            ):
+                self.fields[name].error_messages["invalid_choice"] = message % {"years": plan.years_label}
         self.fields["actions"].queryset = actions
         self.fields["actions"].required = False
         self.fields["actions"].label_from_instance = lambda a: f"{a.code} – {_short(option_text(a, 'text'))}"
@@ -220,6 +237,22 @@ class ActivityForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))
+        if self.plan is not None:
+            # The plan is the one in force at the start; an undated start leaves the end to tell.
+            field, day = ("start_date", start) if start else ("end_date", end)
+            if day and not self.plan.in_force_on(day):
+                self.add_error(
+                    field,
+                    _(
+                        "The plan %(plan)s runs from %(start)s to %(end)s: this date is outside its "
+                        "years. Log an activity of another year under the plan in force then."
+                    )
+                    % {
+                        "plan": self.plan.years_label,
+                        "start": self.plan.start_year,
+                        "end": self.plan.end_year,
+                    },
+                )
         party = cleaned.get("party") or (self.instance.party if self.instance.party_id else None)
         if party is not None and party in (cleaned.get("other_parties") or []):
             self.add_error("other_parties", _("The reporting Party is not one of the other Parties."))
@@ -266,6 +299,9 @@ class FinancingLineForm(forms.ModelForm):
         sources = FinancingSource.objects.order_by("order")
         if plan is not None:
             sources = sources.filter(plan=plan)
+            self.fields["source"].error_messages["invalid_choice"] = gettext(
+                "Select a valid choice: only the financing sources of the plan %(years)s can be chosen."
+            ) % {"years": plan.years_label}
         self.fields["source"].queryset = sources
         self.fields["source"].label_from_instance = lambda s: option_text(s, "name")
         use_cached_choices(self)

@@ -29,7 +29,7 @@ from core.downloads import csv_response, file_response
 from core.uploads import download_name
 from parties.permissions import ALL, can, require, scope
 
-from . import exports, imports, selectors, services
+from . import exports, imports, plans, selectors, services
 from .activity_forms import ActivityForm, FinancingLineFormSet, ImportForm, PartnerFormSet, lines_of
 from .filters import ActivityFilter
 from .models import Activity
@@ -37,8 +37,15 @@ from .models import Activity
 PAGE_SIZE = 25
 
 
+def _new_activity_plan(request):
+    """The plan a new activity is logged under: the one its address names (`?plan=<url slug>`, kept
+    when the form is posted), else the current plan."""
+    url_slug = request.GET.get("plan")
+    return plans.plan_get(url_slug) if url_slug else plans.current_or_404()
+
+
 def _forms(request, *, instance: Activity | None = None):
-    plan = selectors.plan_current()
+    plan = instance.plan if instance is not None else _new_activity_plan(request)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     activity = instance or Activity()
@@ -61,6 +68,7 @@ def _write(form, financing, partners) -> services.ActivityWrite:
         partners=lines_of(partners),
         documents=cleaned.get("documents") or [],
         remove_documents=list(cleaned.get("remove_documents") or []),
+        plan=form.plan,
     )
 
 
@@ -89,12 +97,17 @@ def _prefetched(activity: Activity, name: str):
     return cached[name] if name in cached else getattr(activity, name).all()
 
 
-def _activity_rows(activities: list[Activity]) -> str:
+def _activity_rows(activities: list[Activity], *, with_plan: bool = False) -> str:
     """The list's table rows as HTML, written here rather than in the template: a page of rows
-    cost the template about 30 ms, most of it looking up the same few attributes per row."""
+    cost the template about 30 ms, most of it looking up the same few attributes per row. With
+    `with_plan` (more than one plan loaded), a last column names each activity's plan."""
     e = conditional_escape
     rows = []
     for a in activities:
+        plan_cell = ""
+        if with_plan:
+            plan_cell = f'\n    <td><a href="{e(a.plan.get_absolute_url())}">{e(a.plan.years_label)}</a></td>'
+
         badge = ""
         if a.state != Activity.State.SUBMITTED:
             tone = "bad" if a.state == Activity.State.ARCHIVED else "warn"
@@ -110,7 +123,7 @@ def _activity_rows(activities: list[Activity]) -> str:
             f'<tr>\n    <th scope="row"><a href="{e(a.get_absolute_url())}">{e(a.title)}</a>{badge}</th>\n'
             f"    <td>{e(a.party.short_name)}</td>\n    <td>{codes}</td>\n"
             f"    <td>{e(a.get_kind_display())}</td>\n    <td>{e(a.get_status_display())}</td>\n"
-            f"    <td>{dates}</td>\n  </tr>"
+            f"    <td>{dates}</td>{plan_cell}\n  </tr>"
         )
     return mark_safe("\n  ".join(rows))
 
@@ -123,6 +136,7 @@ def activity_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     activities = list(page.object_list)
+    several_plans = selectors.plans_several()
     return render(
         request,
         "actions/activity_list.html",
@@ -130,7 +144,8 @@ def activity_list(request):
             "filter": filterset,
             "page": page,
             "activities": activities,
-            "rows": _activity_rows(activities),
+            "rows": _activity_rows(activities, with_plan=several_plans),
+            "several_plans": several_plans,
             "active_filters": filterset.active_filters(request),
             "query": params.urlencode(),
             "can_create": can(request.user, "activity.create"),
@@ -166,6 +181,7 @@ def activity_detail(request, pk: int):
         "actions/activity_detail.html",
         {
             "activity": activity,
+            "several_plans": selectors.plans_several(),
             "history": selectors.activity_history(activity),
             "can_edit": activity.state != Activity.State.ARCHIVED
             and can(request.user, "activity.edit", activity.party),
@@ -198,7 +214,14 @@ def activity_create(request):
     return render(
         request,
         "actions/activity_form.html",
-        {"form": form, "financing": financing, "partners": partners, "activity": None},
+        {
+            "form": form,
+            "financing": financing,
+            "partners": partners,
+            "activity": None,
+            "plan": form.plan,
+            "other_plans": [p for p in selectors.plans_all() if p.pk != form.plan.pk],
+        },
     )
 
 
@@ -239,6 +262,7 @@ def activity_edit(request, pk: int):
         "partners": partners,
         "activity": activity,
         "conflict": conflict,
+        "plan": form.plan,
     }
     return render(request, "actions/activity_form.html", context, status=409 if conflict else 200)
 

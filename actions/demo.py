@@ -103,6 +103,7 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
                 }
                 for _ in range(rng.randint(1, 2))
             ],
+            plan=plan,
         )
         # The same service as the form: one history entry, and the Party recorded as participant.
         activity_create(user=ncps.get(party.pk), party=party, write=write)

@@ -4,6 +4,9 @@ Every row goes through the same `ActivityForm` and financing/partner formsets as
 names its row (as a spreadsheet numbers it: the header is row 1) and its column. Rows are written in
 one transaction: all of them or none. The `id` and `updated_at` columns are ignored: each row creates a
 new activity.
+
+Each row belongs to the plan in force at its start date (`selectors.plan_in_force`), else to the
+import's plan (the current one): its codes of actions, items and financing sources are that plan's.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -24,7 +28,8 @@ from parties.permissions import ALL, scope
 
 from .activity_forms import ActivityForm, FinancingLineFormSet, PartnerFormSet, lines_of
 from .exports import COLUMNS, column_code
-from .models import Action, ActionItem, Activity, ActivityPartner, FinancingSource
+from .models import Action, ActionItem, ActionPlan, Activity, ActivityPartner, FinancingSource
+from .selectors import plan_current, plan_in_force
 from .services import PLAIN_FIELDS, ActivityWrite, activity_create
 
 MAX_ROWS = 2000
@@ -37,6 +42,7 @@ class ImportRow:
     values: dict
     errors: list[tuple[str, str]] = field(default_factory=list)
     party: Party | None = None
+    plan: ActionPlan | None = None
     write: ActivityWrite | None = None
     line_numbers: list[int] = field(default_factory=list)
 
@@ -110,23 +116,40 @@ def read_rows(content: bytes, kind: str) -> list[tuple[int, dict]]:
 
 
 class _Lookups:
-    """The plan's codes, read once per import."""
+    """The codes of a plan (its actions, items and financing sources) and the Parties and partner
+    organisations, read once per import and plan."""
 
-    def __init__(self):
-        self.actions = {a.code.upper(): a for a in Action.objects.select_related("area")}
-        self.items = {
-            f"{i.action.code} {i.letter}".upper(): i
-            for i in ActionItem.objects.select_related("action__area")
-        }
+    def __init__(self, plan: ActionPlan | None):
+        actions = Action.objects.select_related("area")
+        items = ActionItem.objects.select_related("action__area")
+        sources = FinancingSource.objects.order_by("order")
+        if plan is not None:
+            actions = actions.filter(area__plan=plan)
+            items = items.filter(action__area__plan=plan)
+            sources = sources.filter(plan=plan)
+        self.actions = {a.code.upper(): a for a in actions}
+        self.items = {f"{i.action.code} {i.letter}".upper(): i for i in items}
         self.parties = {p.code.upper(): p for p in Party.objects.all()}
         self.partners = {o.acronym.upper(): o for o in PartnerOrganisation.objects.all()}
         self.sources = {}
-        for s in FinancingSource.objects.order_by("order"):
+        for s in sources:
             # A source is named in either language of the plan, or by its number.
             for name in (s.name_en, s.name_ru):
                 if name:
                     self.sources.setdefault(" ".join(name.split()).upper(), s)
             self.sources.setdefault(str(s.order), s)
+
+
+def _row_plan(values: dict, default: ActionPlan | None, cache: dict) -> ActionPlan | None:
+    """The plan in force at the row's start date; the import's plan when it has none (or an
+    unreadable one, which the form then refuses)."""
+    try:
+        day = date.fromisoformat(values.get("start_date", "").strip())
+    except ValueError:
+        return default
+    if day.year not in cache:
+        cache[day.year] = plan_in_force(day)
+    return cache[day.year] or default
 
 
 def _split(value: str, sep: str = ";") -> list[str]:
@@ -227,14 +250,23 @@ def _formset_errors(row: ImportRow, column: str, formset, numbers: list[int] | N
 
 
 def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportRow]:
-    """Parse and validate every row; nothing is written. Raises ImportFileError for an unreadable file."""
-    lookups = _Lookups()
+    """Parse and validate every row; nothing is written. Raises ImportFileError for an unreadable file.
+
+    A row goes under the plan in force at its start date, else under `plan` (the current plan when
+    none is given)."""
+    plan = plan or plan_current()
+    lookups: dict[int | None, _Lookups] = {}
+    in_force: dict[int, ActionPlan | None] = {}
     results = []
     for number, values in read_rows(content, kind):
         row = ImportRow(number=number, values=values)
-        data = _form_data(row, user, lookups)
-        form = ActivityForm(data, user=user, plan=plan)
-        financing = FinancingLineFormSet(data, instance=Activity(), prefix="financing", plan=plan)
+        row.plan = _row_plan(values, plan, in_force)
+        key = row.plan.pk if row.plan else None
+        if key not in lookups:
+            lookups[key] = _Lookups(row.plan)
+        data = _form_data(row, user, lookups[key])
+        form = ActivityForm(data, user=user, plan=row.plan)
+        financing = FinancingLineFormSet(data, instance=Activity(), prefix="financing", plan=row.plan)
         partners = PartnerFormSet(data, instance=Activity(), prefix="partners")
         valid = form.is_valid() & financing.is_valid() & partners.is_valid()
         for name, messages in form.errors.items():
@@ -252,6 +284,7 @@ def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportR
                 other_parties=list(cleaned["other_parties"]),
                 financing=lines_of(financing),
                 partners=lines_of(partners),
+                plan=row.plan,
             )
             if "party" in cleaned:
                 row.party = cleaned["party"]

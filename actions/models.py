@@ -78,6 +78,14 @@ class ActionPlan(EnglishOriginal, TimeStampedModel):
         return f"{self.process} {self.title}"
 
     @property
+    def years_label(self) -> str:
+        """The plan's years as a reader sees them, prolongation included: "2012–2016"."""
+        return f"{self.start_year}–{self.end_year}"
+
+    def in_force_on(self, day) -> bool:
+        return self.start_year <= day.year <= self.end_year
+
+    @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
@@ -288,6 +296,13 @@ class Activity(TimeStampedModel, Versioned):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("plan"),
+        help_text=_("The plan in force at the activity's dates: its actions, items and financing sources."),
+    )
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="activities", verbose_name=_("reporting Party")
     )

@@ -28,9 +28,27 @@ def plan_current() -> ActionPlan | None:
     return ActionPlan.objects.order_by("-start_year", "-pk").first()
 
 
+def plan_in_force(day) -> ActionPlan | None:
+    """The plan in force on `day` (a date, or a datetime read as its own date): the plan whose years
+    hold the day's year, a prolonged mandate's added years included (`end_year` moves with each
+    prolongation); the newest when several do; None before the first plan and after the last."""
+    if day is None:
+        return None
+    return (
+        ActionPlan.objects.filter(start_year__lte=day.year, end_year__gte=day.year)
+        .order_by("-start_year", "-pk")
+        .first()
+    )
+
+
 def plans_all() -> list[ActionPlan]:
     """Every plan, newest first: the plan switcher's choices."""
     return list(ActionPlan.objects.order_by("-start_year", "-pk"))
+
+
+def plans_several() -> bool:
+    """Whether more than one plan is loaded: pages then name the plan of what they list."""
+    return ActionPlan.objects.count() > 1
 
 
 def party_names(plan: ActionPlan) -> dict[int, PartyName]:
@@ -139,7 +157,7 @@ def activity_list(user) -> QuerySet[Activity]:
     of queries per page."""
     return (
         activities_visible_to(user)
-        .select_related("party__group")
+        .select_related("party__group", "plan")
         .prefetch_related(
             Prefetch(
                 "actions",

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from core.concurrency import locked_for_edit
 from parties.models import Party, User
 
-from .models import Action, Activity, ActivityDocument, ActivityPartner, FinancingLine, Participation
+from .models import (
+    Action,
+    ActionPlan,
+    Activity,
+    ActivityDocument,
+    ActivityPartner,
+    FinancingLine,
+    Participation,
+)
 
 PLAIN_FIELDS = (
     "title",
@@ -47,6 +55,21 @@ class ActivityWrite:
     partners: list[dict] = field(default_factory=list)
     documents: list = field(default_factory=list)
     remove_documents: list = field(default_factory=list)
+    # The plan of a new activity; without one, its actions' plan (see `plan_of`). An existing
+    # activity keeps its own.
+    plan: ActionPlan | None = None
+
+
+def plan_of(write: ActivityWrite) -> ActionPlan | None:
+    """The plan a new activity belongs to: the one given, else its actions' plan, else the plan in
+    force at its start date, else the current plan."""
+    from .selectors import plan_current, plan_in_force
+
+    if write.plan is not None:
+        return write.plan
+    if write.actions:
+        return write.actions[0].area.plan
+    return plan_in_force(write.fields.get("start_date")) or plan_current()
 
 
 def _line_key(line: dict | FinancingLine) -> tuple:
@@ -185,7 +208,7 @@ def _save_once(
 @transaction.atomic
 def activity_create(*, user: User, party: Party, write: ActivityWrite) -> tuple[Activity, list[Action]]:
     """Create an activity for `party`; returns it and the actions the Party was newly recorded in."""
-    activity = Activity(party=party, created_by=user, updated_by=user, version=1)
+    activity = Activity(party=party, plan=plan_of(write), created_by=user, updated_by=user, version=1)
     for name in PLAIN_FIELDS:
         if name in write.fields:
             setattr(activity, name, write.fields[name])

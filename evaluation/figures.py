@@ -34,7 +34,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone, translation
 
@@ -89,8 +89,8 @@ def period_activities(
         .filter(_under_way(first, last))
     )
     if plan is not None:
-        of_plan = Activity.actions.through.objects.filter(activity_id=OuterRef("pk"), action__area__plan=plan)
-        activities = activities.filter(Exists(of_plan))
+        # The activity's own plan: the one its actions (all of that plan) belong to.
+        activities = activities.filter(plan=plan)
     if group is not None:
         activities = activities.filter(party__group=group)
     return activities

@@ -4,7 +4,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
+from actions.models import Action, ActionPlan, slugs_for_url
+from core.translations import option_text
 
 from .models import Meeting
 
@@ -20,7 +21,17 @@ def year_choices():
     return [(y, str(y)) for y in range(first - 1, last + 3)]
 
 
+def plan_choices():
+    return [
+        (p.url_slug, f"{option_text(p, 'title')} ({p.years_label})")
+        for p in ActionPlan.objects.order_by("-start_year", "-pk")
+    ]
+
+
 class MeetingFilter(django_filters.FilterSet):
+    plan = django_filters.ChoiceFilter(
+        label=_("Plan"), choices=plan_choices, method="of_plan", empty_label=_("All plans")
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds")
     )
@@ -50,7 +61,10 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["kind", "year", "action"]
+        fields = ["plan", "kind", "year", "action"]
+
+    def of_plan(self, queryset, name, value):
+        return queryset.filter(plan__slug__in=slugs_for_url(value))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(SORTS.get(value, "starts_at"), "pk")

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
+from actions.models import Action, ActionPlan
+from actions.selectors import plan_in_force
 from parties.forms import both_languages, party_label
 from parties.models import Notification, PartnerOrganisation, Party
 
@@ -26,8 +28,54 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
 
 
-def action_queryset():
-    return Action.objects.select_related("area").order_by("area__order", "number")
+def action_queryset(plan: ActionPlan | None = None, *, every_plan: bool = False):
+    """The actions a meeting's form offers: the plan's own (none for a meeting outside every plan's
+    years), or with `every_plan` those of each plan, newest plan first."""
+    actions = Action.objects.select_related("area__plan")
+    if every_plan:
+        return actions.order_by("-area__plan__start_year", "area__plan", "area__order", "number")
+    if plan is None:
+        return actions.none()
+    return actions.filter(area__plan=plan).order_by("area__order", "number")
+
+
+def _plan_action_label(action: Action) -> str:
+    return f"{action.area.plan.years_label} · {action.code}"
+
+
+def _of_plan_only(field, plan: ActionPlan | None) -> None:
+    """Another plan's action posted to a field that offers one plan's gets a message naming the plan."""
+    if plan is None:
+        message = gettext("Select a valid choice: a meeting outside every plan's years takes no actions.")
+    else:
+        message = gettext("Select a valid choice: only the actions of the plan %(years)s can be chosen.") % {
+            "years": plan.years_label
+        }
+    field.error_messages["invalid_choice"] = message
+
+
+def actions_of_plan_check(form, field: str, actions, day) -> None:
+    """The actions are the plan's in force on `day` (the meeting's first day, local time)."""
+    plan = plan_in_force(day)
+    others = [a for a in actions if plan is None or a.area.plan_id != plan.pk]
+    if not others:
+        return
+    codes = ", ".join(_plan_action_label(a) for a in others)
+    if plan is None:
+        form.add_error(
+            field,
+            _("No plan is in force on %(day)s: a meeting then takes no actions (%(codes)s).")
+            % {"day": day.date().isoformat(), "codes": codes},
+        )
+    else:
+        form.add_error(
+            field,
+            _(
+                "A meeting on %(day)s belongs to the plan %(years)s: choose among its actions only "
+                "(%(codes)s belong to another plan)."
+            )
+            % {"day": day.date().isoformat(), "years": plan.years_label, "codes": codes},
+        )
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -139,7 +187,14 @@ class MeetingForm(TimesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         both_languages(self, "title", english_first=ENGLISH_FIRST)
-        self.fields["actions"].queryset = action_queryset()
+        # Every plan's actions are offered (the date, which may change here, decides the plan);
+        # `clean` keeps those of the plan in force at the start.
+        self.fields["actions"].queryset = action_queryset(every_plan=True)
+        if ActionPlan.objects.count() > 1:
+            self.fields["actions"].label_from_instance = _plan_action_label
+            self.fields["actions"].help_text = _(
+                "Those of the plan in force at the meeting's start; each is shown with its plan's years."
+            )
         self.fields["actions"].widget.attrs["size"] = 10
         self.fields["host"].queryset = Party.objects.order_by("short_name")
         self.fields["host"].label_from_instance = party_label
@@ -163,6 +218,8 @@ class MeetingForm(TimesMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("timezone"):
             self.clean_times(cleaned, cleaned["timezone"])
+        if cleaned.get("starts_local") and cleaned.get("actions"):
+            actions_of_plan_check(self, "actions", cleaned["actions"], cleaned["starts_local"])
         return cleaned
 
     def _post_clean(self):
@@ -196,7 +253,27 @@ class RescheduleForm(TimesMixin, forms.Form):
                 "starts_local",
                 _("The meeting would begin before its registration deadline: edit the deadline first."),
             )
+        local = cleaned.get("starts_local")
+        if local and not self.errors:
+            plan = plan_in_force(local)
+            if (plan.pk if plan else None) != self.meeting.plan_id and self._has_actions():
+                self.add_error(
+                    "starts_local",
+                    _(
+                        "On this date the meeting would belong to another plan (%(years)s) than its "
+                        "actions: edit the meeting to change its date and actions together."
+                    )
+                    % {"years": plan.years_label if plan else gettext("none")},
+                )
         return cleaned
+
+    def _has_actions(self) -> bool:
+        meeting = self.meeting
+        return (
+            meeting.actions.exists()
+            or Decision.actions.through.objects.filter(decision__meeting=meeting).exists()
+            or AgendaItem.actions.through.objects.filter(agendaitem__meeting=meeting).exists()
+        )
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -205,10 +282,11 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["order", "title_en", "title_ru", "time", "actions"]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan: ActionPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         both_languages(self, "title", required=False, english_first=ENGLISH_FIRST)
-        self.fields["actions"].queryset = action_queryset()
+        self.fields["actions"].queryset = action_queryset(plan)  # the meeting's plan's
+        _of_plan_only(self.fields["actions"], plan)
         self.fields["actions"].required = False
         self.fields["actions"].widget.attrs["size"] = 4
         # An empty row stays empty: no default order number that would make it look filled in.
@@ -322,9 +400,10 @@ class DecisionForm(forms.ModelForm):
         fields = ["kind", "text", "actions", "follow_up", "follow_up_party", "due_on", "status"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan: ActionPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actions"].queryset = action_queryset()
+        self.fields["actions"].queryset = action_queryset(plan)  # the meeting's plan's
+        _of_plan_only(self.fields["actions"], plan)
         self.fields["actions"].widget.attrs["size"] = 8
         self.fields["follow_up_party"].queryset = Party.objects.order_by("short_name")
         self.fields["follow_up_party"].label_from_instance = party_label

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action
+from actions.models import Action, ActionPlan
 from core.models import EnglishOriginal, TimeStampedModel, Versioned
 from parties.models import PartnerOrganisation, Party
 
@@ -56,6 +56,17 @@ class Meeting(EnglishOriginal, Versioned, TimeStampedModel):
         verbose_name=_("host"),
     )
     chair = models.CharField(_("chair"), max_length=200, blank=True)
+    # The plan in force at the start (actions.selectors.plan_in_force), set by the services whenever
+    # the start is; none for a meeting outside every plan's years.
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="meetings",
+        verbose_name=_("plan"),
+    )
     actions = models.ManyToManyField(Action, blank=True, related_name="meetings", verbose_name=_("actions"))
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)

@@ -58,7 +58,7 @@ def meeting_list() -> QuerySet[Meeting]:
 
 def meeting_get(pk: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("host").prefetch_related(
+        Meeting.objects.select_related("host", "plan").prefetch_related(
             _actions_prefetch(),
             "partners",
             Prefetch(

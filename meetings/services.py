@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from actions.selectors import plan_in_force
 from core.background import enqueue_on_commit
 from core.concurrency import StaleEdit, locked_for_edit
 from core.translations import translation_save
@@ -50,6 +51,12 @@ def _nudge(meeting_pk: int) -> None:
     enqueue_on_commit(meeting_mail, meeting_pk)
 
 
+def _plan_set(meeting: Meeting) -> None:
+    """The meeting belongs to the plan in force on its first day, in its own time zone (none outside
+    every plan's years)."""
+    meeting.plan = plan_in_force(meeting.starts_local)
+
+
 def _rearm(meeting: Meeting, *, old_starts_at: datetime, old_deadline: datetime | None) -> None:
     """After a change of time: the old pending reminders never go out; new ones arm from now."""
     if old_starts_at != meeting.starts_at:
@@ -70,6 +77,7 @@ def meeting_create(
     meeting.reminder_offsets = offsets or [30, 7, 1]
     meeting.created_by = user
     meeting.scheduled_at = timezone.now()
+    _plan_set(meeting)
     meeting.full_clean()
     meeting.save()
     _record_russian(meeting, data, before=None, user=user)
@@ -93,6 +101,7 @@ def meeting_update(
     if offsets:
         meeting.reminder_offsets = offsets
     _rearm(meeting, old_starts_at=old_starts_at, old_deadline=old_deadline)
+    _plan_set(meeting)
     meeting.full_clean()
     meeting.save()
     _record_russian(meeting, data, before=russian_before, user=user)
@@ -122,6 +131,7 @@ def meeting_reschedule(
     if meeting.status == Meeting.Status.HELD:
         meeting.status = Meeting.Status.PLANNED
     _rearm(meeting, old_starts_at=old_starts_at, old_deadline=None)
+    _plan_set(meeting)
     meeting.full_clean()
     meeting.save()
     _nudge(meeting.pk)

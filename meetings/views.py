@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.models import ActionPlan, slugs_for_url
 from actions.selectors import plan_current
 from core.concurrency import StaleEdit, conflict_context, last_change, parse_version
 from core.downloads import attachment, csv_response, file_response
@@ -55,10 +56,12 @@ def _local_rows(current: Meeting, form, names: dict[str, str]) -> list[dict]:
 
 @require_GET
 def meeting_list(request):
-    plan = plan_current()
+    filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
+    # The SOM cadence is that of the plan chosen in the filter, else of the current plan.
+    chosen = filterset.form.cleaned_data.get("plan") if filterset.form.is_valid() else None
+    plan = (chosen and ActionPlan.objects.filter(slug__in=slugs_for_url(chosen)).first()) or plan_current()
     this_year = timezone.localdate().year  # no plan loaded: the cadence of this year alone
     years = range(plan.start_year, plan.end_year + 1) if plan else range(this_year, this_year + 1)
-    filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
     now = timezone.now()
     qs = filterset.qs
     sorted_by_user = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"))
@@ -72,6 +75,7 @@ def meeting_list(request):
     context = {
         "filter": filterset,
         "cadence": selectors.som_cadence(years, now=now),
+        "cadence_plan": plan,
         "upcoming": upcoming,
         "past": past,
         "page": page,
@@ -239,7 +243,9 @@ def agenda(request, pk: int):
 @capability_required(MANAGE)
 def agenda_edit(request, pk: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
-    formset = forms.AgendaFormSet(request.POST or None, instance=meeting, prefix="items")
+    formset = forms.AgendaFormSet(
+        request.POST or None, instance=meeting, prefix="items", form_kwargs={"plan": meeting.plan}
+    )
     if request.method == "POST" and formset.is_valid():
         services.agenda_save(meeting=meeting, formset=formset, user=request.user)
         messages.success(request, _("The agenda has been saved."))
@@ -446,7 +452,7 @@ def minutes(request, pk: int):
 @capability_required(MANAGE)
 def decision_new(request, pk: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
-    form = forms.DecisionForm(request.POST or None)
+    form = forms.DecisionForm(request.POST or None, plan=meeting.plan)
     if request.method == "POST" and form.is_valid():
         services.decision_save(form=form, meeting=meeting, user=request.user)
         messages.success(request, _("The decision has been recorded."))
@@ -460,7 +466,7 @@ def decision_new(request, pk: int):
 def decision_edit(request, pk: int, decision: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
     instance = get_object_or_404(meeting.decisions, pk=decision)
-    form = forms.DecisionForm(request.POST or None, instance=instance)
+    form = forms.DecisionForm(request.POST or None, instance=instance, plan=meeting.plan)
     if request.method == "POST" and form.is_valid():
         services.decision_save(form=form, meeting=meeting, user=request.user)
         messages.success(request, _("The decision has been saved."))

@@ -219,6 +219,7 @@ def seed_activities(*, rng: random.Random, scale: float, made: Made) -> None:
                 kind=kind,
                 status=_status_for(rng, year, plan),
                 state=state,
+                plan=plan,
                 party=party,
                 start_date=start,
                 end_date=end,
@@ -304,6 +305,7 @@ def seed_meetings(*, rng: random.Random, scale: float, made: Made) -> None:
                 starts_at=start,
                 ends_at=start + timedelta(hours=hours),
                 timezone="Europe/Brussels",
+                plan=plan,  # every meeting seeded falls in the plan's years
                 city=rng.choice(CITIES),
                 host=host,
                 chair=f"{host.short_name} chair" if host else "",

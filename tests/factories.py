@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from actions.models import Action, Activity, FinancingLine, FinancingSource, Participation
+from actions.selectors import plan_current, plan_in_force
 from meetings.models import Decision, Meeting
 from parties.models import Party, User
 
@@ -57,11 +58,17 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     status = Activity.Status.ONGOING
     state = Activity.State.SUBMITTED
     start_date = dt.date(2013, 3, 1)
+    # The plan in force at the start, else the current one; the plan of its actions once given.
+    plan = factory.LazyAttribute(lambda a: plan_in_force(a.start_date) or plan_current())
 
     @factory.post_generation
     def actions(self, create, extracted, **kwargs):
         if create:
-            self.actions.add(*(extracted or [action("I.1")]))
+            chosen = extracted or [action("I.1")]
+            self.actions.add(*chosen)
+            if chosen[0].area.plan_id != self.plan_id:
+                self.plan = chosen[0].area.plan
+                Activity.objects.filter(pk=self.pk).update(plan=self.plan)
 
 
 class FinancingLineFactory(factory.django.DjangoModelFactory):
@@ -82,6 +89,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Senior Officials' Meeting {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40))
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=8))
+    plan = factory.LazyAttribute(lambda m: plan_in_force(m.starts_at))  # as the services set it
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -352,7 +352,7 @@ def test_an_activity_without_history_rows_still_opens(client_for, ncp_a, party_a
     from tests.factories import action
 
     activity = Activity.objects.bulk_create(
-        [Activity(title="Bulk-written", party=party_a, state="submitted")]
+        [Activity(title="Bulk-written", party=party_a, state="submitted", plan=action("I.1").area.plan)]
     )[0]
     activity.actions.add(action("I.1"))
     Activity.history.filter(id=activity.pk).delete()

@@ -127,7 +127,9 @@ def test_upload_content_served_as_attachment_only_to_readers_of_the_activity(cli
     assert client_for(None).get(url).status_code == 302
     assert client_for(cast["secretariat"]).get(url).status_code == 200
     # a document id under another activity's address is not found
-    other = Activity.objects.create(title="Other", party=ncp_a.party, state="submitted")
+    other = Activity.objects.create(
+        title="Other", party=ncp_a.party, state="submitted", plan=document.activity.plan
+    )
     assert client.get(f"/activities/{other.pk}/documents/{document.pk}/").status_code == 404
 
 
