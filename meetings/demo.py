@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from actions.models import Action
+from actions.selectors import plan_in_force
 from parties.models import PartnerOrganisation, Party
 from parties.selectors import core_group_current
 
@@ -368,6 +369,7 @@ def _held(
             "country": spec.country,
             "address": spec.address,
             "host": parties.get(spec.host),
+            "plan": plan_in_force(spec.first_day),  # none before the first plan's years, or after
             "status": Meeting.Status.HELD,
             "invite_mode": invite_mode,
             "description": spec.description,
@@ -431,6 +433,7 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
             "country": "Poland",
             "address": "Ministry of the Interior, ul. Stefana Batorego 5",
             "host": parties.get("PL"),
+            "plan": plan_in_force(start),
             "status": Meeting.Status.CONFIRMED,
             "registration_deadline": start - timedelta(days=14),
             "description": "Monitoring of the Action Plan and preparation of the Ministerial Conference.",

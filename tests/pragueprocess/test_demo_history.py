@@ -118,6 +118,10 @@ def test_the_demo_holds_the_real_meetings_the_first_core_group_and_the_prolongat
     assert prolongation.reference == "Bratislava Joint Declaration"
     assert prolongation.meeting.title_en == "3rd Ministerial Conference, Bratislava, September 2016"
     assert prolongation.meeting.starts_local.date() == dt.date(2016, 9, 20)
+    # The meetings of the prolonged years are the plan's; those before and after it are no plan's.
+    assert meeting("Senior Officials' Meeting, Bucharest, June 2019").plan_id == plan.pk
+    assert cracow.plan_id == plan.pk and poznan.plan_id is None
+    assert meeting("Senior Officials' Meeting, Lisbon, April 2023").plan_id is None
     assert set(range(2017, 2022)) <= set(
         ReportingCycle.objects.filter(plan=plan).values_list("year", flat=True)
     )
