@@ -39,6 +39,20 @@ def fill_plans(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+class AlterFieldOnPostgreSQL(migrations.AlterField):
+    """NOT NULL in the database on PostgreSQL. SQLite (the development default) would rebuild the
+    table to change the column, and with it the NULLS LAST index it cannot hold (migration 0004);
+    there the column stays nullable in the database, while the model requires a plan all the same."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("actions", "0008_mandate_as_adopted"),
@@ -72,7 +86,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_plans, migrations.RunPython.noop, elidable=True),
-        migrations.AlterField(
+        AlterFieldOnPostgreSQL(
             model_name="activity",
             name="plan",
             field=models.ForeignKey(
