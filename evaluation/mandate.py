@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from actions.models import ActionPlan
 from meetings.models import Meeting
+from meetings.services import meetings_plan_unset_fill
 from parties.models import User
 
 from .models import MandateProlongation
@@ -106,5 +107,6 @@ def plan_prolong(
     locked.end_year = end_year
     locked.save(update_fields=["end_year", "adopted_end_year", "updated_at"])
     evaluation_setup(plan=locked)
+    meetings_plan_unset_fill(first_year=record.previous_end_year + 1, last_year=end_year)
     plan.end_year, plan.adopted_end_year = locked.end_year, locked.adopted_end_year
     return record

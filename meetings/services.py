@@ -9,7 +9,7 @@ row is the truth and the minute sweep picks it up.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -55,6 +55,25 @@ def _plan_set(meeting: Meeting) -> None:
     """The meeting belongs to the plan in force on its first day, in its own time zone (none outside
     every plan's years)."""
     meeting.plan = plan_in_force(meeting.starts_local)
+
+
+def meetings_plan_unset_fill(*, first_year: int, last_year: int) -> int:
+    """Meetings of these years that belong to no plan take the plan now in force on their first day
+    (after a mandate is prolonged over their years); returns how many did."""
+    edge = timedelta(days=1)  # a start near New Year is read in its own time zone below
+    candidates = Meeting.objects.filter(
+        plan__isnull=True,
+        starts_at__gte=datetime(first_year, 1, 1, tzinfo=UTC) - edge,
+        starts_at__lt=datetime(last_year + 1, 1, 1, tzinfo=UTC) + edge,
+    )
+    changed = []
+    for meeting in candidates:
+        if first_year <= meeting.starts_local.year <= last_year:
+            _plan_set(meeting)
+            if meeting.plan_id is not None:
+                changed.append(meeting)
+    Meeting.objects.bulk_update(changed, ["plan"])
+    return len(changed)
 
 
 def _rearm(meeting: Meeting, *, old_starts_at: datetime, old_deadline: datetime | None) -> None:

@@ -134,3 +134,14 @@ def test_a_successor_plan_beside_it_does_not_stop_the_prolonged_plans_reminders(
     som_on(dt.date(2024, 6, 15))
     reminders_run(now=dt.datetime(2024, 4, 6, 6, tzinfo=dt.UTC))
     assert len(mail.outbox) == 1
+
+
+def test_the_meetings_of_the_new_years_join_the_prolonged_plan(secretariat, plan):
+    from meetings.models import Meeting
+
+    held = MeetingFactory(starts_at=dt.datetime(2017, 12, 12, 9, 30, tzinfo=dt.UTC), title="SOM Warsaw 2017")
+    later = MeetingFactory(starts_at=dt.datetime(2023, 4, 27, 9, 30, tzinfo=dt.UTC), title="SOM Lisbon 2023")
+    assert Meeting.objects.get(pk=held.pk).plan_id is None  # outside every plan's years when scheduled
+    plan_prolong(plan=plan, end_year=2021, decided_on=dt.date(2016, 9, 20), reference="x", user=secretariat)
+    assert Meeting.objects.get(pk=held.pk).plan_id == plan.pk
+    assert Meeting.objects.get(pk=later.pk).plan_id is None  # after the prolonged mandate too
