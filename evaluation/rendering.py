@@ -16,6 +16,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.translations import localized
 from meetings.models import Decision
 
 from .figures import label_text as _t
@@ -24,12 +25,14 @@ from .models import ReportKind
 PDF_CSS = Path(__file__).with_name("pdf.css")
 
 
-def report_title(kind: str, start_year: int, year: int) -> str:
+def report_title(kind: str, start_year: int, year: int, plan) -> str:
+    """The report's title in the active language, naming its plan as the plan names itself."""
+    names = {"process": str(localized(plan, "process")), "plan": str(localized(plan, "title"))}
     if kind == ReportKind.YEARLY:
-        return _("Prague Process Action Plan: monitoring report %(year)s") % {"year": year}
+        return _("%(process)s %(plan)s: monitoring report %(year)s") % {**names, "year": year}
     if kind == ReportKind.MIDTERM:
-        return _("Prague Process Action Plan: mid-term review %(a)s–%(b)s") % {"a": start_year, "b": year}
-    return _("Prague Process Action Plan: final review %(a)s–%(b)s") % {"a": start_year, "b": year}
+        return _("%(process)s %(plan)s: mid-term review %(a)s–%(b)s") % {**names, "a": start_year, "b": year}
+    return _("%(process)s %(plan)s: final review %(a)s–%(b)s") % {**names, "a": start_year, "b": year}
 
 
 def report_context(data: dict) -> dict:

@@ -476,7 +476,7 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
         figures = figures_in(data, lang)
         pct = 88 + i * 10 // len(languages)
         with translation.override(lang):
-            title = rendering.report_title(req.kind, req.start_year, req.year)
+            title = rendering.report_title(req.kind, req.start_year, req.year, req.plan)
             step(pct, f"HTML ({lang})")
             html = rendering.report_html(title=title, data=figures, kind=req.kind)
             step(pct + 2, f"PDF ({lang})")

@@ -77,7 +77,7 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
     page.get_by_role("link", name="Open version 1").click(timeout=10_000)  # the page refreshed itself
     assert (
         page.get_by_role("heading", level=1).inner_text()
-        == "Prague Process Action Plan: monitoring report 2013"
+        == "Prague Process Action Plan 2012-2016: monitoring report 2013"
     )
     assert "Two trainings for 40 border guards." in page.inner_text("main")
     page.get_by_role("button", name="Publish this version").click()
@@ -90,7 +90,7 @@ def test_ncp_submits_secretariat_compiles_and_publishes_visitor_reads_reader_see
     anon.goto(report_url)
     assert (
         anon.get_by_role("heading", level=1).inner_text()
-        == "Prague Process Action Plan: monitoring report 2013"
+        == "Prague Process Action Plan 2012-2016: monitoring report 2013"
     )
     pdf = anon.request.get(report_url.rstrip("/") + ".pdf")
     assert pdf.ok and pdf.body().startswith(b"%PDF")

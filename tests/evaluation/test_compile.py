@@ -130,7 +130,7 @@ def test_pdf_renders_with_the_title_and_xlsx_opens_with_the_expected_sheets(plan
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     words = " ".join(text.split())
-    assert "Prague Process Action Plan: monitoring report 2013" in words
+    assert "Prague Process Action Plan 2012-2016: monitoring report 2013" in words
     assert "Trained 40 officers" in words
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
