@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from core.models import TranslationStatus
 from parties.models import PartnerOrganisation
@@ -32,7 +33,12 @@ def test_partner_form_in_russian_saves_each_language_in_its_column(client_for, s
         "Migration Policy Institute",
         "Институт миграционной политики",
     )
-    assert TranslationStatus.objects.get(object_id=partner.pk, field="name").updated_by == secretariat
+    status = TranslationStatus.objects.get(
+        content_type=ContentType.objects.get_for_model(PartnerOrganisation),
+        object_id=partner.pk,
+        field="name",
+    )
+    assert status.updated_by == secretariat
     listing = client.get("/parties/partners/").content.decode()
     assert "Институт миграционной политики" in listing and "Migration Policy Institute" not in listing
 
