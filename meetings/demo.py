@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from actions.selectors import plan_in_force
+from parties.demo import CORE_GROUP
 from parties.models import PartnerOrganisation, Party
 from parties.selectors import core_group_current
 
@@ -25,27 +26,9 @@ from .models import AgendaItem, Decision, Delegate, Invitation, Meeting
 Kind = Meeting.Kind
 
 # The Parties present at the 1st Core Group meeting (Warsaw, 20 November 2012), and those that
-# could not attend but joined the core group.
-FIRST_CORE_GROUP_PRESENT = [
-    "AM",
-    "AZ",
-    "BY",
-    "BG",
-    "CZ",
-    "MK",
-    "GE",
-    "DE",
-    "HU",
-    "XK",
-    "MD",
-    "PL",
-    "RO",
-    "RU",
-    "RS",
-    "SK",
-    "SE",
-]
+# could not attend but joined the core group (the first core group itself: parties/demo.py).
 FIRST_CORE_GROUP_EXCUSED = ["EU", "TR"]
+FIRST_CORE_GROUP_PRESENT = [code for code in CORE_GROUP if code not in FIRST_CORE_GROUP_EXCUSED]
 FIRST_CORE_GROUP_TITLE = "1st Core Group meeting, Warsaw, November 2012"
 BRATISLAVA_TITLE = "3rd Ministerial Conference, Bratislava, September 2016"
 
