@@ -14,19 +14,19 @@ from functools import wraps
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from .models import ActionPlan, slugs_for_url
-from .selectors import plan_current
+from . import plan_cache
+from .models import ActionPlan
 
 
 def plan_get(url_slug: str) -> ActionPlan:
-    plan = ActionPlan.objects.filter(slug__in=slugs_for_url(url_slug)).first()
+    plan = plan_cache.by_url_slug(url_slug)
     if plan is None:
         raise Http404("No such plan.")
     return plan
 
 
 def current_or_404() -> ActionPlan:
-    plan = plan_current()
+    plan = plan_cache.current()
     if plan is None:
         raise Http404("No plan has been loaded.")
     return plan

@@ -9,6 +9,7 @@ from core.lookups import AnyOf
 from parties.models import Party
 from parties.permissions import ALL, OWN, can, scope, visible_or_deny
 
+from . import plan_cache
 from .models import (
     Action,
     ActionItem,
@@ -42,13 +43,13 @@ def plan_in_force(day) -> ActionPlan | None:
 
 
 def plans_all() -> list[ActionPlan]:
-    """Every plan, newest first: the plan switcher's choices."""
-    return list(ActionPlan.objects.order_by("-start_year", "-pk"))
+    """Every plan, newest first: the plan switcher's choices (kept per process: plan_cache.py)."""
+    return plan_cache.plans()
 
 
 def plans_several() -> bool:
     """Whether more than one plan is loaded: pages then name the plan of what they list."""
-    return ActionPlan.objects.count() > 1
+    return plan_cache.several()
 
 
 def party_names(plan: ActionPlan) -> dict[int, PartyName]:

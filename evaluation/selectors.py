@@ -11,8 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from actions import plan_cache
 from actions.models import Action, ActionPlan, Activity, Participation
-from actions.selectors import involving, plan_current
+from actions.selectors import involving
 from core.translations import current_language
 from meetings.models import Meeting
 from meetings.selectors import som_took_place
@@ -32,7 +33,7 @@ from .models import (
 
 
 def current_plan() -> ActionPlan:
-    plan = plan_current()
+    plan = plan_cache.current()
     if plan is None:
         raise Http404("No plan has been loaded.")
     return plan

@@ -4,7 +4,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action, ActionPlan, slugs_for_url
+from actions import plan_cache
+from actions.models import Action, slugs_for_url
 from core.translations import option_text
 
 from .models import Meeting
@@ -13,19 +14,16 @@ SORTS = {"date": "starts_at", "-date": "-starts_at", "title": "title", "-title":
 
 
 def year_choices():
-    from actions.selectors import plan_current
+    from actions import plan_cache
 
-    plan = plan_current()
+    plan = plan_cache.current()
     this_year = timezone.localdate().year
     first, last = (plan.start_year, plan.end_year) if plan else (this_year, this_year)
     return [(y, str(y)) for y in range(first - 1, last + 3)]
 
 
 def plan_choices():
-    return [
-        (p.url_slug, f"{option_text(p, 'title')} ({p.years_label})")
-        for p in ActionPlan.objects.order_by("-start_year", "-pk")
-    ]
+    return [(p.url_slug, f"{option_text(p, 'title')} ({p.years_label})") for p in plan_cache.plans()]
 
 
 class MeetingFilter(django_filters.FilterSet):

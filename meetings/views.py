@@ -12,8 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.models import ActionPlan, slugs_for_url
-from actions.selectors import plan_current
+from actions import plan_cache
 from core.concurrency import StaleEdit, conflict_context, last_change, parse_version
 from core.downloads import attachment, csv_response, file_response
 from core.uploads import download_name
@@ -59,7 +58,7 @@ def meeting_list(request):
     filterset = MeetingFilter(request.GET, queryset=selectors.meeting_list())
     # The SOM cadence is that of the plan chosen in the filter, else of the current plan.
     chosen = filterset.form.cleaned_data.get("plan") if filterset.form.is_valid() else None
-    plan = (chosen and ActionPlan.objects.filter(slug__in=slugs_for_url(chosen)).first()) or plan_current()
+    plan = (chosen and plan_cache.by_url_slug(chosen)) or plan_cache.current()
     this_year = timezone.localdate().year  # no plan loaded: the cadence of this year alone
     years = range(plan.start_year, plan.end_year + 1) if plan else range(this_year, this_year + 1)
     now = timezone.now()

@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_migrate, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from core.choices import reference_changed, reference_models
         from core.security import connect_signals
@@ -25,16 +25,3 @@ class PortalConfig(AppConfig):
             model = apps.get_model(label)
             post_save.connect(reference_changed, sender=model, dispatch_uid=f"choices-save-{label}")
             post_delete.connect(reference_changed, sender=model, dispatch_uid=f"choices-delete-{label}")
-
-        # The current plan that every page's footer names, kept per process: current_plan.py.
-        from actions.models import ActionPlan
-        from core.models import TranslationRevision
-
-        from . import current_plan
-
-        post_save.connect(current_plan.plan_changed, sender=ActionPlan, dispatch_uid="current-plan-save")
-        post_delete.connect(current_plan.plan_changed, sender=ActionPlan, dispatch_uid="current-plan-delete")
-        post_save.connect(
-            current_plan.plan_text_changed, sender=TranslationRevision, dispatch_uid="current-plan-text"
-        )
-        post_migrate.connect(current_plan.migrated, sender=self, dispatch_uid="current-plan-migrated")

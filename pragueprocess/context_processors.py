@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from actions.plan_cache import current as footer_plan
 from parties.permissions import can
-
-from .current_plan import footer_plan
 
 
 def portal(request):
