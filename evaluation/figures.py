@@ -193,8 +193,11 @@ def monitoring_figures(
     with_reviews: str | None = None,
     progress: Callable[[int, str], None] | None = None,
     now: datetime | None = None,
+    statement_states: tuple[str, ...] = ProgressReport.SENT,
 ) -> dict:
-    """Compile every figure of the report for the period into plain JSON-serialisable data."""
+    """Compile every figure of the report for the period into plain JSON-serialisable data. The
+    progress statements are those of the reports in `statement_states` (submitted or accepted for
+    the compiled report; the ministers' view quotes accepted reports only)."""
     step = progress or (lambda pct, label: None)
     now = now or timezone.now()
     first, last = period_bounds(start_year, end_year)
@@ -300,7 +303,7 @@ def monitoring_figures(
             report__cycle__plan=plan,
             report__cycle__year__gte=start_year,
             report__cycle__year__lte=end_year,
-            report__state__in=ProgressReport.SENT,
+            report__state__in=statement_states,
         )
         .select_related("report__party", "report__cycle")
         .order_by("report__cycle__year", "report__party__order")

@@ -15,6 +15,7 @@ plan_patterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard.pdf", views.dashboard_pdf, name="dashboard-pdf"),
+    path("ministers/", views.ministers, name="ministers"),
     path("reviews/<str:kind>/", views.review_detail, name="review"),
     path("reviews/<str:kind>/compile/", views.review_compile, name="review-compile"),
     path("reviews/<str:kind>/<str:code>/", views.review_respond, name="review-respond"),

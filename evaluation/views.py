@@ -22,6 +22,7 @@ from parties.models import GeographicGroup, Party
 from parties.permissions import can, capability_required, deny, require
 
 from . import dashboard as dash
+from . import ministers as mins
 from . import rendering, selectors, services
 from .criteria import plan_criteria
 from .forms import ProgressReportForm, QuestionnaireForm, ReviewStepForm, VersionForm
@@ -405,6 +406,33 @@ def dashboard_pdf(request, plan):
         render_to_string("evaluation/pdf_document.html", {"title": title, "body": body})
     )
     return attachment(HttpResponse(pdf, content_type="application/pdf"), "prague-process-dashboard.pdf")
+
+
+def _choice(params, name: str, allowed, default: str) -> str:
+    value = params.get(name, default)
+    return value if value in allowed else default
+
+
+@plan_page
+@require_GET
+@capability_required("dashboard.view", visible=False)
+def ministers(request, plan):
+    """The ministers' view of one review (`?review=midterm|final`), its map coloured by
+    participation or by activity (`?map=`); the final review unless the mid-term is asked for."""
+    kind = _choice(request.GET, "review", Review.Kind.values, Review.Kind.FINAL)
+    measure = _choice(request.GET, "map", mins.MEASURES, mins.MEASURES[0])
+    figures = mins.ministers_figures_cached(plan, kind)
+    map_svg, legend = mins.party_map_svg(figures["parties"], measure, figures["period"])
+    context = {
+        "plan": plan,
+        "measure": measure,
+        "measures": [(m, m == measure) for m in mins.MEASURES],
+        "map_svg": map_svg,
+        "legend": legend,
+        "change_labels": rendering.change_labels(figures["d"]),
+        **figures,
+    }
+    return render(request, "evaluation/ministers.html", context)
 
 
 @plan_page

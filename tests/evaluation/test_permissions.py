@@ -91,6 +91,7 @@ CURRENT_PLAN_ADDRESSES = [
         ("evaluation:dashboard", "/evaluation/dashboard/"),
         ("evaluation:dashboard-print", "/evaluation/dashboard/print/"),
         ("evaluation:dashboard-pdf", "/evaluation/dashboard.pdf"),
+        ("evaluation:ministers", "/evaluation/ministers/"),
         ("evaluation:review", "/evaluation/reviews/midterm/"),
         ("evaluation:review-compile", "/evaluation/reviews/midterm/compile/"),
         ("evaluation:review-respond", "/evaluation/reviews/midterm/cz/"),
@@ -123,6 +124,8 @@ MATRIX = Matrix(
             "evaluation:dashboard-print", "get", "/plans/2012-2016/evaluation/dashboard/print/", members(200)
         ),
         page("evaluation:dashboard-pdf", "get", "/plans/2012-2016/evaluation/dashboard.pdf", members(200)),
+        page("evaluation:ministers", "get", "/plans/2012-2016/evaluation/ministers/", members(200)),
+        page("evaluation:ministers", "post", "/plans/2012-2016/evaluation/ministers/", NOT_ALLOWED),
         page("evaluation:report", "get", "/evaluation/reports/{pub}/", everyone(200), "published"),
         page("evaluation:report", "get", "/evaluation/reports/{draft}/", DRAFT_REPORT, "draft"),
         page("evaluation:report-pdf", "get", "/evaluation/reports/{pub}.pdf", everyone(200), "published"),
