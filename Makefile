@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pragueprocess
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint migrations-check bench load clean-demo totp lighthouse
+.PHONY: install run test lint migrations-check bench load clean-demo totp lighthouse htmlcheck
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,3 +93,11 @@ lighthouse: install
 	@test -x bench/node_modules/.bin/lighthouse || npm ci --prefix bench --no-audit --no-fund --silent
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  CHROMIUM=$(CHROMIUM) $(PY) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
+
+## make htmlcheck: the W3C (Nu) HTML checker on the key pages in English and Russian, with the portal under
+## production settings on the bench's scale-1 database; the table in bench/results/htmlcheck.md, exit 1 on any
+## error. The checker comes from the npm registry (bench/package.json) and needs Java (default-jre-headless).
+htmlcheck: install
+	@test -f bench/node_modules/vnu-jar/build/dist/vnu.jar || npm ci --prefix bench --no-audit --no-fund --silent
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(PY) -m bench.htmlcheck $(HTMLCHECK_ARGS)

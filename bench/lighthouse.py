@@ -43,7 +43,8 @@ PAGES = [
 
 
 def session_cookie(env: dict, username: str) -> str:
-    """A signed-in session for `username`, made in a child process with the server's own settings."""
+    """A signed-in session for `username`, made in a child process with the server's own settings;
+    for the secretariat, verified with its second factor (its confirmed TOTP device)."""
     code = (
         "import django; django.setup()\n"
         "from django.conf import settings\n"
@@ -55,6 +56,11 @@ def session_cookie(env: dict, username: str) -> str:
         "store[SESSION_KEY] = str(user.pk)\n"
         "store[BACKEND_SESSION_KEY] = [b for b in settings.AUTHENTICATION_BACKENDS if 'axes' not in b][0]\n"
         "store[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "from django_otp import DEVICE_ID_SESSION_KEY\n"
+        "from parties.two_factor import TOTPDevice, second_factor_required, totp_device\n"
+        "if second_factor_required(user):\n"
+        "    device = totp_device(user) or TOTPDevice.objects.create(user=user, name='measured', confirmed=True)\n"
+        "    store[DEVICE_ID_SESSION_KEY] = device.persistent_id\n"
         "store.save()\n"
         "print(settings.SESSION_COOKIE_NAME + '=' + store.session_key)\n"
     )
