@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import use_cached_choices
 from core.translations import option_text
-from core.uploads import document_kind
+from core.uploads import document_kind, pending_open
 from parties.forms import party_label as _party_label
 from parties.models import PartnerOrganisation, Party
 from parties.permissions import ALL, scope
@@ -102,18 +102,39 @@ class DocumentsField(forms.FileField):
         return cleaned
 
 
+class TokensField(forms.Field):
+    """Hidden values posted as a list (signed tokens): each one is checked by the form's clean_<name>."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
 def _is_own_scope_only(user, capability: str) -> bool:
     return scope(user, capability) is not ALL
 
 
 class ActivityForm(forms.ModelForm):
-    """The activity's own fields. A contact point gets no Party field: the Party is theirs."""
+    """The activity's own fields. A contact point gets no Party field: the Party is theirs.
+
+    The page posts the state through its buttons (the view maps "Save draft" and "Submit" to it); an
+    import row posts it as a field. Documents kept from a post that did not validate come back as
+    signed tokens (`pending_documents`, core.uploads.pending_keep) and are saved unless other files
+    are chosen in their place."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     documents = DocumentsField(
         label=_("Documents"),
         help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG; you may choose several files."),
     )
+    pending_documents = TokensField(required=False)
+
+    # The error summary's links (core/templatetags/error_summary.py) for what the page lays out
+    # otherwise: the state is chosen by the buttons, a kept document stands by the file input.
+    error_anchors = {"state": "activity-submit", "pending_documents": "id_documents"}
 
     class Meta:
         model = Activity
@@ -135,7 +156,7 @@ class ActivityForm(forms.ModelForm):
         widgets = {
             "actions": forms.CheckboxSelectMultiple,
             "items": forms.CheckboxSelectMultiple,
-            "other_parties": forms.SelectMultiple(attrs={"size": 8}),
+            "other_parties": forms.CheckboxSelectMultiple,
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -209,8 +230,25 @@ class ActivityForm(forms.ModelForm):
                     required=False,
                     widget=forms.CheckboxSelectMultiple,
                 )
-        self.fields["title"].widget.attrs.setdefault("autofocus", True)
+        if not self.is_bound:  # a form in error gives the focus to its error summary
+            self.fields["title"].widget.attrs.setdefault("autofocus", True)
         use_cached_choices(self)
+        self.pending_uploads: list = []
+
+    def clean_pending_documents(self):
+        # Any token is accepted as a value (the choices are not listed); it counts only if it opens
+        # a file kept for this very user.
+        opened = []
+        for token in self.cleaned_data.get("pending_documents") or []:
+            upload = pending_open(token, user_id=self.user.pk)
+            if upload is None:
+                raise ValidationError(
+                    _("A file kept from your last attempt is no longer available: choose it again."),
+                    code="pending_gone",
+                )
+            opened.append(upload)
+        self.pending_uploads = opened
+        return [u.pending_token for u in opened]
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data.get("links", "").splitlines() if line.strip()]
@@ -228,6 +266,9 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("documents") and "documents" not in self.errors:
+            # Files chosen now replace the ones kept; none chosen, the kept ones are saved.
+            cleaned["documents"] = list(self.pending_uploads)
         actions = set(cleaned.get("actions") or [])
         items = cleaned.get("items") or []
         actions.update(item.action for item in items)
@@ -395,12 +436,12 @@ FinancingLineFormSet = inlineformset_factory(
     FinancingLine,
     form=FinancingLineForm,
     formset=_LineFormSet,
-    extra=2,
+    extra=1,
     max_num=30,
     validate_max=True,
     absolute_max=60,
     can_delete=True,
-    can_delete_extra=False,
+    can_delete_extra=True,  # a line added on the page is removed by its own "Remove" box
 )
 
 
@@ -427,12 +468,12 @@ PartnerFormSet = inlineformset_factory(
     ActivityPartner,
     form=PartnerForm,
     formset=_PartnerFormSet,
-    extra=1,
+    extra=0,
     max_num=30,
     validate_max=True,
     absolute_max=60,
     can_delete=True,
-    can_delete_extra=False,
+    can_delete_extra=True,
 )
 
 

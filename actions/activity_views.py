@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import csv_response, file_response
-from core.uploads import download_name
+from core.uploads import download_name, pending_discard
 from parties.permissions import ALL, can, require, scope
 
-from . import exports, imports, plans, selectors, services
+from . import activity_form_page, exports, imports, plans, selectors, services
 from .activity_forms import ActivityForm, FinancingLineFormSet, ImportForm, PartnerFormSet, lines_of
 from .filters import ActivityFilter
 from .models import Activity
@@ -46,15 +46,41 @@ def _new_activity_plan(request):
 
 def _forms(request, *, instance: Activity | None = None):
     plan = instance.plan if instance is not None else _new_activity_plan(request)
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+    data = files = None
+    if request.method == "POST":
+        data = activity_form_page.posted_data(
+            request, instance=instance, max_lines=FinancingLineFormSet.max_num
+        )
+        files = request.FILES
     activity = instance or Activity()
     form = ActivityForm(data, files, user=request.user, plan=plan, instance=instance)
     financing = FinancingLineFormSet(data, instance=activity, prefix="financing", plan=plan)
     partners = PartnerFormSet(data, instance=activity, prefix="partners")
     if instance is not None and data is None:
-        financing.extra = partners.extra = 1
+        # An activity with lines is edited without a blank one: "Add a line" gives one.
+        financing.extra = 0 if instance.financing_lines.exists() else 1
     return form, financing, partners
+
+
+def _form_page(request, form, financing, partners, *, activity=None, status=200, **context):
+    """The form's page, with the files kept from a post that was not saved, the plan's actions and
+    the Parties in their groups, and the formsets' empty lines for the page's own script."""
+    adding = activity_form_page.adding_line(request)
+    if adding:
+        activity_form_page.quiet(form, financing, partners)
+    kept = activity_form_page.uploads_keep(form, user=request.user) if request.method == "POST" else []
+    context.update(
+        form=form,
+        financing=financing,
+        partners=partners,
+        activity=activity,
+        plan=form.plan,
+        kept_documents=kept,
+        added_line=adding,
+        submitted=activity is not None and activity.state == Activity.State.SUBMITTED,
+        **activity_form_page.choice_outline(form, user=request.user),
+    )
+    return render(request, "actions/activity_form.html", context, status=status)
 
 
 def _write(form, financing, partners) -> services.ActivityWrite:
@@ -198,7 +224,8 @@ def activity_detail(request, pk: int):
 def activity_create(request):
     require(request.user, "activity.create")
     form, financing, partners = _forms(request)
-    if request.method == "POST" and form.is_valid() & financing.is_valid() & partners.is_valid():
+    saving = request.method == "POST" and not activity_form_page.adding_line(request)
+    if saving and form.is_valid() & financing.is_valid() & partners.is_valid():
         # mass_assignment: a contact point's activity is its own Party's, whatever was posted.
         party = (
             form.cleaned_data["party"]
@@ -208,21 +235,20 @@ def activity_create(request):
         activity, joined = services.activity_create(
             user=request.user, party=party, write=_write(form, financing, partners)
         )
-        messages.success(request, _("The activity “%(title)s” is saved.") % {"title": activity.title})
-        _joined_message(request, joined)
+        pending_discard(form.pending_uploads)
+        _saved_message(request, activity, joined)
         return redirect(activity)
-    return render(
-        request,
-        "actions/activity_form.html",
-        {
-            "form": form,
-            "financing": financing,
-            "partners": partners,
-            "activity": None,
-            "plan": form.plan,
-            "other_plans": [p for p in selectors.plans_all() if p.pk != form.plan.pk],
-        },
-    )
+    other_plans = [p for p in selectors.plans_all() if p.pk != form.plan.pk]
+    return _form_page(request, form, financing, partners, other_plans=other_plans)
+
+
+def _saved_message(request, activity: Activity, joined) -> None:
+    if activity.state == Activity.State.DRAFT:
+        message = _("The draft “%(title)s” is saved: only your Party and the secretariat see it.")
+    else:
+        message = _("The activity “%(title)s” is saved.")
+    messages.success(request, message % {"title": activity.title})
+    _joined_message(request, joined)
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,9 +261,10 @@ def activity_edit(request, pk: int):
         return redirect(activity)
     form, financing, partners = _forms(request, instance=activity)
     conflict = None
-    valid = request.method == "POST" and form.is_valid() & financing.is_valid() & partners.is_valid()
+    saving = request.method == "POST" and not activity_form_page.adding_line(request)
+    valid = saving and form.is_valid() & financing.is_valid() & partners.is_valid()
     try:
-        if request.method == "POST" and form.is_valid() and form.cleaned_data["version"] != activity.version:
+        if saving and form.is_valid() and form.cleaned_data["version"] != activity.version:
             # Stale, even when its lines no longer match what is stored: write nothing.
             raise StaleEdit(activity)
         if valid:
@@ -249,22 +276,22 @@ def activity_edit(request, pk: int):
                 write=_write(form, financing, partners),
                 party=party,
             )
-            messages.success(request, _("The activity “%(title)s” is saved.") % {"title": activity.title})
-            _joined_message(request, joined)
+            pending_discard(form.pending_uploads)
+            _saved_message(request, activity, joined)
             return redirect(activity)
     except StaleEdit as stale:
         conflict = _conflict(stale.current, form, financing if valid else None)
     except services.ActivityStateError:
         form.add_error("state", _("A submitted activity stays submitted."))
-    context = {
-        "form": form,
-        "financing": financing,
-        "partners": partners,
-        "activity": activity,
-        "conflict": conflict,
-        "plan": form.plan,
-    }
-    return render(request, "actions/activity_form.html", context, status=409 if conflict else 200)
+    return _form_page(
+        request,
+        form,
+        financing,
+        partners,
+        activity=activity,
+        conflict=conflict,
+        status=409 if conflict else 200,
+    )
 
 
 CONFLICT_FIELDS = [*services.PLAIN_FIELDS, "actions", "items", "other_parties"]

@@ -9,7 +9,15 @@ accepts the kinds it wants from what `document_kind` finds.
 from __future__ import annotations
 
 import io
+import re
+import secrets
 import zipfile
+from datetime import timedelta
+
+from django.core import signing
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OOXML = {
@@ -129,3 +137,78 @@ def download_name(name: str, content_type: str) -> str:
     if dot and stem and current.isalnum() and len(current) <= 5:
         base = stem
     return f"{base or 'document'}.{extension}"
+
+
+# --- pending uploads: a file kept across a form that did not validate ----------------------------
+# A browser cannot be told to choose a file again, so a file that was valid on a post that failed
+# for another reason is kept in the default storage under a random name, and the page carries a
+# signed token for it. The token names the user it was kept for: another person's token, an edited
+# one or an old one opens nothing.
+
+PENDING_DIR = "pending"
+PENDING_SALT = "core.uploads.pending"
+PENDING_MAX_AGE = 24 * 3600
+
+
+def pending_keep(upload, *, user_id: int, content_type: str) -> dict:
+    """Store `upload` as a pending upload of user `user_id`: {"token", "name"} for the page."""
+
+    pending_tidy()
+    upload.seek(0)
+    stored = default_storage.save(f"{PENDING_DIR}/{secrets.token_hex(16)}", upload)
+    upload.seek(0)
+    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][-200:]
+    token = signing.dumps({"u": user_id, "f": stored, "n": name, "t": content_type}, salt=PENDING_SALT)
+    return {"token": token, "name": name}
+
+
+def pending_open(token: str, *, user_id: int):
+    """The pending upload the token names, as an open file with `name`, `size`, `sniffed_type` and
+    `pending_name` (its stored name, for `pending_discard`); None when the token is not one signed
+    here for this user, is older than a day, or its file is gone."""
+
+    try:
+        data = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("u") != user_id:
+        return None
+    stored = str(data.get("f", ""))
+    if not re.fullmatch(rf"{PENDING_DIR}/[0-9a-f]{{32}}(_[A-Za-z0-9]+)?", stored):
+        return None
+    try:
+        handle = default_storage.open(stored, "rb")
+    except (FileNotFoundError, OSError):
+        return None
+    upload = File(handle, name=str(data.get("n") or "document"))
+    upload.sniffed_type = str(data.get("t", ""))
+    upload.pending_name = stored
+    upload.pending_token = token
+    return upload
+
+
+def pending_discard(uploads) -> None:
+    """Delete the stored files of pending uploads once they are saved for good (or dropped)."""
+
+    for upload in uploads:
+        stored = getattr(upload, "pending_name", None)
+        if stored:
+            upload.close()
+            default_storage.delete(stored)
+
+
+def pending_tidy() -> None:
+    """Pending uploads older than a day go: their tokens no longer open them anyway."""
+
+    try:
+        _dirs, names = default_storage.listdir(PENDING_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    stale = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < stale:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue

@@ -27,14 +27,20 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
     }
 
 
+# The page's buttons: "Save draft" posts action=draft, "Submit" (or "Save" once submitted) action=submit.
+BUTTONS = {"draft": "draft", "submitted": "submit"}
+
+
 def activity_post(*, lines: list[dict] | None = None, partners: list[dict] | None = None, **fields) -> dict:
-    """What the activity form posts: the fields, the actions and items as pks, and both formsets."""
+    """What the activity form posts: the fields, the actions and items as pks, both formsets, and the
+    button pressed for the state given (`state=`, submitted unless said); a state no button gives
+    (archived, junk) is posted as the `state` field, as an older page or a script would."""
+    state = fields.pop("state", "submitted")
     data = {
         "title": "Training for border guards",
         "party": str(Party.objects.get(code="CZ").pk),  # read only for the secretariat
         "kind": "training",
         "status": "ongoing",
-        "state": "submitted",
         "actions": [str(action("I.2").pk)],
         "start_date": "2013-04-01",
         "end_date": "2013-06-30",
@@ -42,6 +48,10 @@ def activity_post(*, lines: list[dict] | None = None, partners: list[dict] | Non
         "outputs": "40 officers trained",
         "links": "",
     }
+    if state in BUTTONS:
+        data["action"] = BUTTONS[state]
+    else:
+        data["state"] = state
     data.update(fields)
     lines = lines or []
     data.update(management("financing", len(lines)))
@@ -71,12 +81,13 @@ def edit_post(activity, **fields) -> dict:
         }
         for ln in activity.financing_lines.order_by("pk")
     ]
+    state = fields.pop("state", activity.state)
     data = activity_post(
         title=activity.title,
         party=str(activity.party_id),
         kind=activity.kind,
         status=activity.status,
-        state=activity.state,
+        state=state,
         actions=[str(a.pk) for a in activity.actions.all()],
         items=[str(i.pk) for i in activity.items.all()],
         start_date=activity.start_date.isoformat() if activity.start_date else "",

@@ -205,8 +205,15 @@ def test_state_filter_only_for_those_who_read_drafts(client_for, reader, ncp_a, 
 
 
 def test_form_groups_checkboxes_in_fieldsets_with_legends(client_for, ncp_a):
+    from actions.models import PriorityArea
+    from parties.models import GeographicGroup
+
     body = client_for(ncp_a).get("/activities/new/").content.decode()
-    assert body.count("<legend>Actions") == 1 and body.count("<legend>Items") == 1
+    assert body.count("<legend><h2>Actions and items") == 1
+    # one fieldset per priority area of the plan, and per geographic group of the Parties
+    assert body.count('<fieldset class="area-choices">') == PriorityArea.objects.count()
+    assert body.count("data-party-group>") == GeographicGroup.objects.count()
+    assert body.count("<legend><h2>Other participating Parties") == 1
     assert 'for=""' not in body
 
 

@@ -145,9 +145,10 @@ def test_a_date_outside_the_plans_years_is_refused_beside_the_date(client_for, n
     body = response.content.decode()
     message = "The plan 2023–2027 runs from 2023 to 2027: this date is outside its years."
     assert message in body
-    # beside the start date: the message follows the start date's input, before the end date's
+    # beside the start date (as well as in the error summary at the top): the message follows the
+    # start date's input, before the end date's
     start = body.index('name="start_date"')
-    assert start < body.index(message) < body.index('name="end_date"')
+    assert start < body.index(message, start) < body.index('name="end_date"')
     assert not Activity.objects.filter(title="Too early").exists()
     # an existing activity keeps its plan: moving it to 2024 is refused the same way
     activity = ActivityFactory(party=ncp_a.party, actions=[action("I.2")], start_date=dt.date(2013, 5, 1))

@@ -24,7 +24,6 @@ def test_ncp_logs_an_activity_finds_it_edits_it_and_exports_the_list(page, e2e_p
     page.keyboard.type("Study visit of Moldovan border guards")
     assert page.evaluate("document.activeElement.id") == "id_title"
     page.locator("#id_kind").select_option("working_arrangement")
-    page.locator("#id_state").select_option("submitted")
     page.get_by_role("checkbox", name=re.compile(r"^I\.2 b\)")).check()
     page.get_by_label("Start date").fill("2013-05-06")
     page.get_by_label("End date").fill("2013-05-10")
@@ -32,11 +31,12 @@ def test_ncp_logs_an_activity_finds_it_edits_it_and_exports_the_list(page, e2e_p
     page.locator("#id_financing-0-source").select_option(label="European Union funds")
     page.locator("#id_financing-0-amount").fill("12000")
     page.locator("#id_financing-0-funder").fill("European Commission")
+    page.get_by_role("button", name="Add a financing line").click()
     page.locator("#id_financing-1-source").select_option(label="national funds of the Parties")
     page.locator("#id_financing-1-amount").fill("3500.50")
     page.locator("#id_financing-1-currency").select_option("CZK")
-    page.get_by_label("Documents").set_input_files(str(document))
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label("Documents", exact=True).set_input_files(str(document))
+    page.get_by_role("button", name="Submit", exact=True).click()
 
     page.wait_for_url(re.compile(r".*/activities/\d+/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Study visit of Moldovan border guards"
@@ -60,7 +60,7 @@ def test_ncp_logs_an_activity_finds_it_edits_it_and_exports_the_list(page, e2e_p
     page.get_by_role("link", name="Edit").click()
     page.locator("#id_title").fill("Study visit of Moldovan and Czech border guards")
     page.locator("#id_status").select_option("completed")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()  # submitted: it stays so
     page.wait_for_url(activity_url)
     assert (
         "Study visit of Moldovan and Czech border guards" in page.get_by_role("heading", level=1).inner_text()
