@@ -313,12 +313,14 @@ def report_detail(request, pk: int):
     lists link each reader to the version in their language."""
     version = selectors.report_for(request.user, pk, fields=("html",))
     plan = version.plan
-    others = selectors.versions_visible(request.user, plan=plan, kind=version.kind, year=version.year)
-    translation = (
-        selectors.versions_visible(request.user, plan=plan, language=version.language)
-        .filter(kind=version.kind, year=version.year, number=version.number)
-        .first()
+    # One row per number in this version's language (one query): this number's row names its
+    # version in the other language, the others link to the other numbers in this one.
+    others = list(
+        selectors.versions_visible(
+            request.user, plan=plan, kind=version.kind, year=version.year, language=version.language
+        )
     )
+    translation = next((o for o in others if o.number == version.number), None)
     return render(
         request,
         "evaluation/report_detail.html",
