@@ -39,6 +39,9 @@ PAGES = [
     ("activity_list", "Activity list", "/activities/", "ncp-cz"),
     ("party", "Party page (what is due)", "/parties/cz/", "ncp-cz"),
     ("dashboard", "Dashboard", "/plans/2012-2016/evaluation/dashboard/", "reader"),
+    ("ministers", "Ministers' view", "/plans/2012-2016/evaluation/ministers/", "reader"),
+    ("progress", "Progress report form", "/plans/2012-2016/evaluation/2016/cz/edit/", "ncp-cz"),
+    ("meeting_form", "Meeting form", "/meetings/new/", "secretariat"),
 ]
 
 
