@@ -15,7 +15,7 @@ from itertools import groupby
 from django.forms.utils import ErrorDict, ErrorList
 
 from core.uploads import pending_keep
-from parties.selectors import party_list
+from parties.forms import choice_boxes, chosen_values, party_picker_groups
 
 from . import selectors
 from .models import Activity
@@ -77,30 +77,12 @@ def uploads_keep(form, *, user) -> list[dict]:
     return kept
 
 
-def _chosen(form, name: str) -> set[str]:
-    if name not in form.fields:
-        return set()
-    value = form[name].value() or []
-    return {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-
-
-def _boxes(form, name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """{value: the id Django's own widget gives its box}, {value: its label}, from the field's
-    (cached) choices: the error summary links to the first box, as with any group of choices."""
-    field = form[name]
-    ids, labels = {}, {}
-    for index, (value, label) in enumerate(form.fields[name].widget.choices):
-        ids[str(value)] = f"{field.auto_id}_{index}"
-        labels[str(value)] = label
-    return ids, labels
-
-
 def choice_outline(form, *, user) -> dict:
     """The plan's actions under their areas with their items, and the Parties under their groups,
     each box with its id and whether it is ticked. Three queries, whatever the plan's size."""
-    action_ids, action_labels = _boxes(form, "actions")
-    item_ids, _item_labels = _boxes(form, "items")
-    actions_chosen, items_chosen = _chosen(form, "actions"), _chosen(form, "items")
+    action_ids, action_labels = choice_boxes(form, "actions")
+    item_ids, _item_labels = choice_boxes(form, "items")
+    actions_chosen, items_chosen = chosen_values(form, "actions"), chosen_values(form, "items")
     areas = []
     for area, actions in groupby(selectors.plan_outline(form.plan), key=lambda a: a.area):
         rows = []
@@ -122,21 +104,6 @@ def choice_outline(form, *, user) -> dict:
             )
         areas.append({"area": area, "actions": rows})
 
-    party_ids, party_labels = _boxes(form, "other_parties")
-    parties_chosen = _chosen(form, "other_parties")
     own = user.party_id if "party" not in form.fields else None  # a contact point's own Party
-    groups = []
-    for group, parties in groupby(party_list(), key=lambda p: p.group):
-        rows = [
-            {
-                "party": party,
-                "id": party_ids[str(party.pk)],
-                "label": party_labels[str(party.pk)],
-                "checked": str(party.pk) in parties_chosen,
-            }
-            for party in parties
-            if str(party.pk) in party_ids and party.pk != own
-        ]
-        if rows:
-            groups.append({"group": group, "parties": rows})
+    groups = party_picker_groups(form, "other_parties", exclude=own)
     return {"areas": areas, "party_groups": groups}

@@ -16,6 +16,7 @@ from actions import plan_cache
 from core.concurrency import StaleEdit, conflict_context, last_change, parse_version
 from core.downloads import attachment, csv_response, file_response
 from core.uploads import download_name
+from parties.forms import party_picker_groups
 from parties.models import Notification, Party, User
 from parties.permissions import can, capability_required, deny, require
 
@@ -273,7 +274,11 @@ def invitations(request, pk: int):
         )
         messages.success(request, _("The invitations have been saved."))
         return redirect("meetings:participants", pk=meeting.pk)
-    return render(request, "meetings/invitations.html", {"meeting": meeting, "form": form})
+    return render(
+        request,
+        "meetings/invitations.html",
+        {"meeting": meeting, "form": form, "party_groups": party_picker_groups(form, "parties")},
+    )
 
 
 @login_required

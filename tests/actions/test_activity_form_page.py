@@ -169,7 +169,8 @@ def test_the_form_groups_actions_under_their_areas_with_their_items_and_parties_
         assert f"Priority area {area.numeral}: {area.title}" in body
     i2 = action("I.2")
     # the items of I.2 are nested under it, before the next action
-    start, end = body.index(f'value="{i2.pk}"'), body.index(f'value="{action("I.3").pk}"')
+    start = body.index(f'name="actions" value="{i2.pk}"')
+    end = body.index(f'name="actions" value="{action("I.3").pk}"')
     for item in i2.items.all():
         assert start < body.index(f'name="items" value="{item.pk}"') < end
     assert f"Full text of action {i2.code}" in body and i2.text in body

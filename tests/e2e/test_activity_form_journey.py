@@ -136,14 +136,14 @@ def test_the_same_journey_by_keyboard_alone(page, e2e_plan):
     page.keyboard.press("Space")
 
     moldova, ukraine, serbia = (_party_id(page, n) for n in ("Moldova", "Ukraine", "Serbia"))
-    _tab_to(page, "#party-filter")
+    _tab_to(page, "#id_other_parties_filter")
     page.keyboard.type("mold")
     page.keyboard.press("Enter")  # the only match is chosen
     page.keyboard.press("Control+a")
     page.keyboard.type("ukr")
     _tab_to(page, ukraine)
     page.keyboard.press("Space")
-    _tab_to(page, "#party-filter", back=True)
+    _tab_to(page, "#id_other_parties_filter", back=True)
     page.keyboard.press("Control+a")
     page.keyboard.type("serb")
     _tab_to(page, serbia)

@@ -254,6 +254,34 @@ def test_invitations_a_selection_and_partners(client_for, invited_meeting, secre
 
 
 @pytest.mark.django_db
+def test_the_invitations_form_chooses_parties_by_group_with_the_invited_ticked(
+    client_for, invited_meeting, secretariat, party_a
+):
+    import re
+
+    from parties.models import Party
+
+    page = client_for(secretariat).get(f"/meetings/{invited_meeting.pk}/invitations/").content.decode()
+    assert "data-party-picker" in page and "js/party-picker.js" in page
+    picker = page[page.index("data-party-picker") :]
+    groups = re.findall(
+        r'<fieldset class="party-group[^"]*" data-party-group>\s*<legend>([^<]+)</legend>', picker
+    )
+    expected = [g.name for g in {p.group: None for p in Party.objects.order_by("group__order", "order")}]
+    assert groups and set(groups) <= set(expected)
+    invited = set(invited_meeting.invitations.values_list("party_id", flat=True))
+    ticked = {int(v) for v in re.findall(r'name="parties" value="(\d+)"[^>]*checked', picker)}
+    assert ticked == invited
+    assert len(re.findall(r'name="parties" value="', picker)) == Party.objects.count()
+    # a selection without any Party: the summary links to the first box, the message is beside the boxes
+    response = client_for(secretariat).post(
+        f"/meetings/{invited_meeting.pk}/invitations/", {"invite_mode": "selection"}
+    )
+    body = response.content.decode()
+    assert 'href="#id_parties_0"' in body and 'id="id_parties_error"' in body
+
+
+@pytest.mark.django_db
 def test_open_decisions_of_earlier_meetings_come_back_on_the_next_som(client, plan, party_a):
     earlier = MeetingFactory(
         title="SOM 2012",
