@@ -7,7 +7,6 @@ what a user may not read is 404; what they read but may not write is 403.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import csv_response, file_response
-from core.uploads import download_name, pending_discard
+from core.uploads import download_name, pending_discard, stale_files_delete
 from parties.permissions import ALL, can, require, scope
 
 from . import activity_form_page, exports, imports, plans, selectors, services
@@ -374,18 +373,7 @@ IMPORT_DIR = "imports"  # in the default storage: the local disk, or the object 
 
 def _imports_tidy() -> None:
     """Previewed files left unconfirmed for a day go."""
-    try:
-        _dirs, names = default_storage.listdir(IMPORT_DIR)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    stale = timezone.now() - timedelta(days=1)
-    for name in names:
-        path = f"{IMPORT_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < stale:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
+    stale_files_delete(IMPORT_DIR, 24 * 3600)
 
 
 @require_http_methods(["GET", "POST"])

@@ -197,18 +197,22 @@ def pending_discard(uploads) -> None:
             default_storage.delete(stored)
 
 
-def pending_tidy() -> None:
-    """Pending uploads older than a day go: their tokens no longer open them anyway."""
-
+def stale_files_delete(folder: str, max_age_seconds: int) -> None:
+    """Files of a storage folder older than `max_age_seconds` go (pending uploads, previewed imports)."""
     try:
-        _dirs, names = default_storage.listdir(PENDING_DIR)
+        _dirs, names = default_storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError):
         return
-    stale = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
+    stale = timezone.now() - timedelta(seconds=max_age_seconds)
     for name in names:
-        path = f"{PENDING_DIR}/{name}"
+        path = f"{folder}/{name}"
         try:
             if default_storage.get_modified_time(path) < stale:
                 default_storage.delete(path)
         except (FileNotFoundError, NotImplementedError):
             continue
+
+
+def pending_tidy() -> None:
+    """Pending uploads older than a day go: their tokens no longer open them anyway."""
+    stale_files_delete(PENDING_DIR, PENDING_MAX_AGE)
