@@ -85,6 +85,14 @@ def by_url_slug(url_slug: str) -> ActionPlan | None:
     return None
 
 
+def by_pk(pk: int) -> ActionPlan | None:
+    """The plan of this id (a record's `plan_id`), or None."""
+    for plan in _plans():
+        if plan.pk == pk:
+            return copy.copy(plan)
+    return None
+
+
 def plan_changed(**kwargs) -> None:
     """Signal receiver: a plan was saved or deleted. The pages of this transaction read the plans
     afresh; once it is committed, every process does, and this one keeps them at once."""

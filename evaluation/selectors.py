@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from actions import plan_cache
@@ -254,9 +255,45 @@ def report_for(user, pk: int, *, fields: tuple[str, ...] = ()) -> ReportVersion:
     """A compiled version the user may read (published ones: everyone; drafts: those who compile),
     with only the heavy `fields` asked for loaded; a draft out of sight is a hiding 404, logged."""
     heavy = {"data", "html", "pdf", "xlsx"} - set(fields)
-    every = ReportVersion.objects.defer(*heavy).select_related("plan")
+    every = ReportVersion.objects.defer(*heavy)
     seen = every if can(user, "report.compile") else every.filter(state=ReportVersion.State.PUBLISHED)
     return visible_or_deny(user, "report.compile", seen, every, pk=pk)
+
+
+@dataclass(frozen=True)
+class VersionLink:
+    pk: int
+    number: int
+    language: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:report", args=[self.pk])
+
+
+def version_neighbours(user, version: ReportVersion) -> tuple[list[VersionLink], VersionLink | None]:
+    """For a version's page, in one plain query: the other numbers of its plan, kind and year the
+    user may read (each in the version's language, the English where it has none, newest first),
+    and the same number in the other language (None when there is none)."""
+    qs = ReportVersion.objects.filter(plan_id=version.plan_id, kind=version.kind, year=version.year)
+    if not can(user, "report.compile"):
+        qs = qs.filter(state=ReportVersion.State.PUBLISHED)
+    by_number: dict[int, dict[str, int]] = {}
+    for pk, number, language in qs.values_list("pk", "number", "language"):
+        by_number.setdefault(number, {})[language] = pk
+    others = []
+    for number in sorted(by_number, reverse=True):
+        languages = by_number[number]
+        language = next((lang for lang in (version.language, "en") if lang in languages), min(languages))
+        others.append(VersionLink(languages[language], number, language))
+    translation = next(
+        (
+            VersionLink(pk, version.number, language)
+            for language, pk in sorted(by_number.get(version.number, {}).items())
+            if language != version.language
+        ),
+        None,
+    )
+    return others, translation
 
 
 def active_request(plan: ActionPlan, kind: str, year: int) -> ReportRequest | None:

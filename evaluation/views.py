@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions import plan_cache
 from actions.plans import plan_page
 from actions.selectors import party_names
 from core.concurrency import StaleEdit, conflict_context, parse_version
@@ -312,15 +313,8 @@ def report_detail(request, pk: int):
     """One version in its language; the same number in the other language is a link away, and the
     lists link each reader to the version in their language."""
     version = selectors.report_for(request.user, pk, fields=("html",))
-    plan = version.plan
-    # One row per number in this version's language (one query): this number's row names its
-    # version in the other language, the others link to the other numbers in this one.
-    others = list(
-        selectors.versions_visible(
-            request.user, plan=plan, kind=version.kind, year=version.year, language=version.language
-        )
-    )
-    translation = next((o for o in others if o.number == version.number), None)
+    plan = plan_cache.by_pk(version.plan_id)
+    others, translation = selectors.version_neighbours(request.user, version)
     return render(
         request,
         "evaluation/report_detail.html",
@@ -328,11 +322,7 @@ def report_detail(request, pk: int):
             "version": version,
             "plan": plan,
             "others": others,
-            "translation": (
-                {"pk": translation.other_pk, "language": translation.other_language}
-                if translation is not None and translation.other_pk
-                else None
-            ),
+            "translation": translation,
             "can_publish": can(request.user, "report.publish"),
         },
     )
