@@ -9,6 +9,25 @@ REVIEW_CHOICES = [
 ]
 
 
+class AddReviewColumn(migrations.AddField):
+    """On SQLite (the development default) the NOT NULL column is added in place: Django would rebuild
+    the table, and with it the NULLS LAST index SQLite cannot hold (migration 0004)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(
+                "ALTER TABLE actions_activity ADD COLUMN review varchar(20) NOT NULL DEFAULT 'pending'"
+            )
+            return
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute("ALTER TABLE actions_activity DROP COLUMN review")
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def _review_fields(model_name, *, historical):
     user = (
         models.ForeignKey(
@@ -30,8 +49,9 @@ def _review_fields(model_name, *, historical):
             verbose_name="checked or returned by",
         )
     )
+    add = migrations.AddField if historical else AddReviewColumn
     return [
-        migrations.AddField(
+        add(
             model_name=model_name,
             name="review",
             field=models.CharField(
