@@ -231,3 +231,33 @@ def test_the_setting_saved_from_a_stale_page_shows_the_conflict(client_for, secr
     assert response.status_code == 409
     assert "This record was changed while you were editing it" in response.content.decode()
     assert ActivitySettings.objects.get().readers_checked_only
+
+
+# --- fuzz_forms -----------------------------------------------------------------------------
+
+
+def test_fuzz_forms_of_the_check_the_return_the_conversation_and_the_setting_never_answer_5xx(
+    client_for, secretariat, ncp_a, submitted
+):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    junk = st.one_of(st.text(max_size=80), st.sampled_from(["", "0", "-1", "99999999999", "on", "<script>"]))
+    targets = {
+        f"/activities/{submitted.pk}/messages/": ["text"],
+        f"/activities/{submitted.pk}/return/": ["version", "comment"],
+        f"/activities/{submitted.pk}/check/": ["version"],
+        "/activities/settings/": ["version", "readers_checked_only"],
+    }
+    clients = {"secretariat": client_for(secretariat), "ncp_a": client_for(ncp_a)}
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def run(data):
+        for target, names in targets.items():
+            payload = {name: data.draw(junk, label=name) for name in names}
+            for who, client in clients.items():
+                response = client.post(target, payload)
+                assert response.status_code < 500, (who, target, payload)
+
+    run()
