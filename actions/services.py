@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.concurrency import locked_for_edit
 from parties.models import Party, User
 from parties.permissions import can
-from parties.threads import message_post
+from parties.threads import message_post, thread_delete
 
 from .models import (
     Action,
@@ -281,6 +281,7 @@ def activity_delete(*, activity: Activity, user: User, expected_version: int | N
     current._history_user = user
     if current.state == Activity.State.DRAFT:
         files = [d.file.name for d in current.documents.all()]
+        thread_delete(current)
         current.delete()
         storage = ActivityDocument._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])

@@ -43,6 +43,12 @@ def thread_messages(record: Model) -> QuerySet[Message]:
     )
 
 
+def thread_delete(record: Model) -> int:
+    """Delete the record's messages, with the record itself (a deleted draft): a generic link has no
+    cascade of its own."""
+    return thread_messages(record).delete()[0]
+
+
 def thread_for(user, record: Model, party: Party | int, *, form=None) -> dict | None:
     """What the "Conversation" section shows to `user`: the messages and the form to add one; None
     when the user takes no part in the record's conversation."""

@@ -261,3 +261,30 @@ def test_fuzz_forms_of_the_check_the_return_the_conversation_and_the_setting_nev
                 assert response.status_code < 500, (who, target, payload)
 
     run()
+
+
+def test_a_deleted_draft_takes_its_conversation_with_it(client_for, ncp_a, party_a):
+    draft = ActivityFactory(party=party_a, state="draft")
+    kept = ActivityFactory(party=party_a)
+    for record in (draft, kept):
+        message_post(user=ncp_a, record=record, party=party_a, text="A note", url="/", about="x")
+    response = client_for(ncp_a).post(f"/activities/{draft.pk}/delete/", {"version": draft.version})
+    assert response.status_code == 302 and not Activity.objects.filter(pk=draft.pk).exists()
+    assert list(Message.objects.values_list("object_id", flat=True)) == [kept.pk]
+
+
+def test_the_progress_page_costs_the_same_queries_with_a_long_thread(
+    client_for, ncp_a, secretariat, party_a, plan, django_assert_max_num_queries
+):
+    report = ProgressReportFactory(party=party_a, state="submitted")
+    client = client_for(ncp_a)
+    url = report.get_absolute_url()
+    message_post(user=secretariat, record=report, party=party_a, text="q0", url="/", about="x")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(1, 30):
+        author = ncp_a if n % 2 else secretariat
+        message_post(user=author, record=report, party=party_a, text=f"q{n}", url="/", about="x")
+    with django_assert_max_num_queries(len(few)):
+        assert "q29" in client.get(url).content.decode()
