@@ -518,3 +518,28 @@ class ImportForm(forms.Form):
                 upload.seek(0)
             upload.import_kind = "csv"
         return upload
+
+
+class ActivityReturnForm(forms.Form):
+    """The secretariat returns a submitted activity to its Party: the comment is required."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label=_("What the Party should change"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the Party should change.")},
+    )
+
+
+class ActivitySettingsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    readers_checked_only = forms.BooleanField(
+        label=_("Readers see only checked activities"),
+        required=False,
+        help_text=_(
+            "Ministers and senior officials (the reader role) then see only the activities the "
+            "secretariat has checked: in the lists, the exports, the activity pages and the Party "
+            "and action pages. Contact points and the secretariat see every submitted activity."
+        ),
+    )

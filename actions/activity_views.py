@@ -26,10 +26,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import csv_response, file_response
 from core.uploads import download_name, pending_discard, stale_files_delete
+from parties import threads
+from parties.forms import MessageForm
 from parties.permissions import ALL, can, require, scope
 
 from . import activity_form_page, exports, imports, plans, selectors, services
-from .activity_forms import ActivityForm, FinancingLineFormSet, ImportForm, PartnerFormSet, lines_of
+from .activity_forms import (
+    ActivityForm,
+    ActivityReturnForm,
+    ActivitySettingsForm,
+    FinancingLineFormSet,
+    ImportForm,
+    PartnerFormSet,
+    lines_of,
+)
 from .filters import ActivityFilter
 from .models import Activity
 
@@ -137,6 +147,10 @@ def _activity_rows(activities: list[Activity], *, with_plan: bool = False) -> st
         if a.state != Activity.State.SUBMITTED:
             tone = "bad" if a.state == Activity.State.ARCHIVED else "warn"
             badge = f' <span class="badge {tone}">{e(a.get_state_display())}</span>'
+        elif a.review == Activity.Review.CHECKED:
+            badge = f' <span class="badge ok">{e(_("Checked"))}</span>'
+        elif a.review == Activity.Review.RETURNED:
+            badge = f' <span class="badge warn">{e(_("Returned"))}</span>'
         codes = ", ".join(e(x.code) for x in _prefetched(a, "actions"))
         items = [f"{e(i.action.code)} {e(i.letter)}" for i in _prefetched(a, "items")]
         if items:
@@ -175,6 +189,7 @@ def activity_list(request):
             "query": params.urlencode(),
             "can_create": can(request.user, "activity.create"),
             "can_import": can(request.user, "activity.import"),
+            "can_settings": can(request.user, "activity.review.settings"),
         },
     )
 
@@ -197,10 +212,11 @@ def activity_export_xlsx(request):
     )
 
 
-@require_GET
-@login_required
-def activity_detail(request, pk: int):
-    activity = selectors.activity_get(request.user, pk)
+def _detail_page(request, activity: Activity, *, message_form=None, return_form=None, status=200):
+    """The activity's page; a message or a return whose form did not validate comes back on it with
+    its errors next to the field."""
+    user = request.user
+    reviewing = activity.state == Activity.State.SUBMITTED and can(user, "activity.review", activity.party)
     return render(
         request,
         "actions/activity_detail.html",
@@ -209,13 +225,117 @@ def activity_detail(request, pk: int):
             "several_plans": selectors.plans_several(),
             "history": selectors.activity_history(activity),
             "can_edit": activity.state != Activity.State.ARCHIVED
-            and can(request.user, "activity.edit", activity.party),
+            and can(user, "activity.edit", activity.party),
             "can_delete": activity.state != Activity.State.ARCHIVED
-            and can(request.user, "activity.delete", activity.party),
+            and can(user, "activity.delete", activity.party),
             "can_restore": activity.state == Activity.State.ARCHIVED
-            and can(request.user, "activity.restore", activity.party),
+            and can(user, "activity.restore", activity.party),
+            "can_review": reviewing,
+            "return_form": return_form
+            or (ActivityReturnForm(initial={"version": activity.version}) if reviewing else None),
+            "thread": threads.thread_for(user, activity, activity.party_id, form=message_form),
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def activity_detail(request, pk: int):
+    return _detail_page(request, selectors.activity_get(request.user, pk))
+
+
+@require_POST
+@login_required
+def activity_message(request, pk: int):
+    activity = selectors.activity_get(request.user, pk)
+    require(request.user, "thread.write", activity.party)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, activity, message_form=form, status=400)
+    threads.message_post(
+        user=request.user,
+        record=activity,
+        party=activity.party,
+        text=form.cleaned_data["text"],
+        url=activity.get_absolute_url(),
+        about=activity.title,
+    )
+    messages.success(request, _("Your message is sent."))
+    return redirect(activity.get_absolute_url() + "#conversation-h")
+
+
+@require_POST
+@login_required
+def activity_check(request, pk: int):
+    activity = selectors.activity_get(request.user, pk)
+    require(request.user, "activity.review", activity.party)
+    try:
+        services.activity_check(
+            activity=activity, user=request.user, expected_version=parse_version(request.POST.get("version"))
+        )
+    except StaleEdit:
+        return _changed_since(request, activity)
+    except services.ActivityStateError:
+        messages.error(request, _("Only a submitted activity can be checked or returned."))
+        return redirect(activity)
+    messages.success(request, _("The activity “%(title)s” is checked.") % {"title": activity.title})
+    return redirect(activity)
+
+
+@require_POST
+@login_required
+def activity_return(request, pk: int):
+    activity = selectors.activity_get(request.user, pk)
+    require(request.user, "activity.review", activity.party)
+    form = ActivityReturnForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, activity, return_form=form, status=400)
+    try:
+        services.activity_return(
+            activity=activity,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except StaleEdit:
+        return _changed_since(request, activity)
+    except services.ActivityStateError:
+        messages.error(request, _("Only a submitted activity can be checked or returned."))
+        return redirect(activity)
+    messages.success(
+        request,
+        _("The activity “%(title)s” is returned to its Party with your comment.") % {"title": activity.title},
+    )
+    return redirect(activity)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_settings(request):
+    require(request.user, "activity.review.settings")
+    current = selectors.activity_settings()
+    form = ActivitySettingsForm(
+        request.POST or None,
+        initial={"version": current.version, "readers_checked_only": current.readers_checked_only},
+    )
+    conflict, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_settings_save(
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                readers_checked_only=form.cleaned_data["readers_checked_only"],
+            )
+        except StaleEdit as stale:
+            conflict, status = conflict_context(stale.current, form, ["readers_checked_only"]), 409
+        else:
+            messages.success(request, _("The activity settings are saved."))
+            return redirect("actions:activity-settings")
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "conflict": conflict, "settings": current}
+    return render(request, "actions/activity_settings.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -84,7 +84,7 @@ class ActivityAdmin(SecretariatAdmin, VersionedAdmin, SimpleHistoryAdmin):
     list_filter = ["state", "status", "kind", "party__group", "actions__area"]
     search_fields = ["title", "description", "outputs"]
     inlines = [FinancingLineInline, ActivityPartnerInline, ActivityDocumentInline]
-    raw_id_fields = ["party", "created_by", "updated_by"]
+    raw_id_fields = ["party", "created_by", "updated_by", "reviewed_by"]
 
     def save_model(self, request, obj, form, change):
         # VersionedAdmin moves the version on, so forms opened before this edit are stale.

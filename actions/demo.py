@@ -109,3 +109,64 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         activity_create(user=ncps.get(party.pk), party=party, write=write)
         created_activities += 1
     return {"participations": created_participations, "activities": created_activities}
+
+
+RETURN_COMMENTS = [
+    "Please add the number of participants and the dates of the trainings.",
+    "Which partner organisation implemented this? Please name it under the partners.",
+    "The financing line seems to count the same grant twice: please check the amounts.",
+]
+REPLIES = [
+    "Thank you: we are collecting the figures from the ministry and will update the activity this week.",
+    "Noted, we will correct it.",
+]
+
+
+def seed_reviews(*, rng: random.Random) -> dict:
+    """The secretariat's look at the demo's activities: most submitted ones checked, a few returned
+    with a comment and the Party's answer in their conversation (ncp-cz among them). Idempotent."""
+    from django.utils import timezone
+
+    from parties.threads import message_post
+
+    from .services import activity_return
+
+    if Activity.objects.exclude(review=Activity.Review.PENDING).exists():
+        return {"activities checked": 0, "activities returned": 0}
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT, is_active=True).order_by("pk").first()
+    if secretariat is None:
+        return {"activities checked": 0, "activities returned": 0}
+    submitted = list(
+        Activity.objects.filter(state=Activity.State.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", "party__code")
+    )
+    returned = [pk for pk, code in submitted if code == "CZ"][:1]
+    others = [pk for pk, code in submitted if code != "CZ"]
+    returned += rng.sample(others, k=min(2, len(others)))
+    rest = [pk for pk, _code in submitted if pk not in returned]
+    checked = rng.sample(rest, k=len(rest) * 6 // 10)
+    # Demo data in bulk: the checks carry no history entry of their own (QuerySet.update).
+    Activity.objects.filter(pk__in=checked).update(
+        review=Activity.Review.CHECKED, reviewed_at=timezone.now(), reviewed_by=secretariat
+    )
+    ncps = {u.party_id: u for u in User.objects.filter(role=User.Role.CONTACT_POINT, is_active=True)}
+    for pk in returned:
+        activity = Activity.objects.select_related("party").get(pk=pk)
+        activity = activity_return(
+            activity=activity,
+            user=secretariat,
+            expected_version=activity.version,
+            comment=rng.choice(RETURN_COMMENTS),
+        )
+        ncp = ncps.get(activity.party_id)
+        if ncp is not None:
+            message_post(
+                user=ncp,
+                record=activity,
+                party=activity.party,
+                text=rng.choice(REPLIES),
+                url=activity.get_absolute_url(),
+                about=activity.title,
+            )
+    return {"activities checked": len(checked), "activities returned": len(returned)}

@@ -85,6 +85,9 @@ class ActivityFilter(django_filters.FilterSet):
         empty_label=_("Drafts and submitted"),
         method="by_state",
     )
+    review = django_filters.ChoiceFilter(
+        label=_("Secretariat's check"), choices=Activity.Review.choices, empty_label=_("Checked or not")
+    )
     year = django_filters.NumberFilter(label=_("Year"), method="by_year", min_value=1900, max_value=2100)
     source = django_filters.ModelChoiceFilter(
         label=_("Financing source"),

@@ -291,6 +291,14 @@ class Activity(TimeStampedModel, Versioned):
         SUBMITTED = "submitted", _("Submitted")
         ARCHIVED = "archived", _("Archived")
 
+    class Review(models.TextChoices):
+        """The secretariat's look at a submitted activity (actions/services.py `activity_check`,
+        `activity_return`); the Party's next save of a returned or checked one asks for a new look."""
+
+        PENDING = "pending", _("Awaiting the secretariat's check")
+        CHECKED = "checked", _("Checked by the secretariat")
+        RETURNED = "returned", _("Returned to the Party for changes")
+
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
@@ -322,6 +330,18 @@ class Activity(TimeStampedModel, Versioned):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     outputs = models.TextField(_("outputs and results"), blank=True)
     links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
+    review = models.CharField(
+        _("secretariat's check"), max_length=20, choices=Review.choices, default=Review.PENDING
+    )
+    reviewed_at = models.DateTimeField(_("checked or returned at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked or returned by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -338,6 +358,7 @@ class Activity(TimeStampedModel, Versioned):
             models.Index(fields=["party", "state"], name="actions_activity_party_state"),
             models.Index(fields=["state", "status"], name="actions_activity_state_status"),
             models.Index(fields=["start_date"], name="actions_activity_start"),
+            models.Index(fields=["party", "review"], name="actions_activity_party_review"),
             # The list's default order (newest first, undated last): the first page is read from
             # the index instead of sorting every activity. PostgreSQL only (see migration 0004).
             models.Index(
@@ -459,3 +480,38 @@ class ActivityDocument(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("actions:activity-document", args=[self.activity_id, self.pk])
+
+
+class ActivitySettings(Versioned, TimeStampedModel):
+    """The secretariat's settings for activities: one row (pk 1), read by the activity selectors.
+
+    `readers_checked_only`: readers (ministers and senior officials) see only the activities the
+    secretariat has checked, in every list, export and page (actions.selectors.activity_reach)."""
+
+    readers_checked_only = models.BooleanField(
+        _("readers see only checked activities"),
+        default=False,
+        help_text=_(
+            "When on, readers see only the activities the secretariat has checked: in the lists, "
+            "the exports, the activity pages and the Party and action pages."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("activity settings")
+        verbose_name_plural = _("activity settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="actions_activitysettings_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("activity settings"))

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from core.lookups import AnyOf
 from parties.models import Party
-from parties.permissions import ALL, OWN, can, scope, visible_or_deny
+from parties.permissions import ALL, OWN, READER, can, role_of, scope, visible_or_deny
 
 from . import plan_cache
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     Activity,
     ActivityDocument,
     ActivityPartner,
+    ActivitySettings,
     FinancingLine,
     Participation,
     PartyName,
@@ -118,9 +119,20 @@ def plan_outline(plan: ActionPlan) -> QuerySet[Action]:
 # Every list, search, export and page of activities starts from `activities_visible_to(user)`.
 
 
+def readers_checked_only() -> bool:
+    """Whether the secretariat has turned on "readers see only checked activities" (one query)."""
+    return ActivitySettings.objects.filter(pk=1, readers_checked_only=True).exists()
+
+
+def sees_checked_only(user) -> bool:
+    """Whether `user` is a reader held to checked activities by the secretariat's setting."""
+    return role_of(user) == READER and readers_checked_only()
+
+
 def activity_reach(user) -> str:
     """Which activities the user may read, as a word: "none" (visitors), "all" (drafts and archived
-    ones of every Party), "own-<party id>" (submitted ones and their Party's), or "submitted"."""
+    ones of every Party), "own-<party id>" (submitted ones and their Party's), "submitted", or
+    "checked" (a reader while the secretariat shows readers only checked activities)."""
     if not can(user, "member.view"):
         return "none"
     draft_scope = scope(user, "draft.view")
@@ -128,12 +140,13 @@ def activity_reach(user) -> str:
         return "all"
     if draft_scope is OWN and user.party_id:
         return f"own-{user.party_id}"
-    return "submitted"
+    return "checked" if sees_checked_only(user) else "submitted"
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
-    """Activities the user may read: submitted ones for every member; drafts and archived ones only
-    for their own Party (and the secretariat). Anonymous visitors read none."""
+    """Activities the user may read: submitted ones for every member (only checked ones for readers
+    when the secretariat turns that on); drafts and archived ones only for their own Party (and the
+    secretariat). Anonymous visitors read none."""
     reach = activity_reach(user)
     if reach == "none":
         return Activity.objects.none()
@@ -141,7 +154,34 @@ def activities_visible_to(user) -> QuerySet[Activity]:
         return Activity.objects.all()
     if reach.startswith("own-"):
         return Activity.objects.filter(Q(state=Activity.State.SUBMITTED) | Q(party_id=user.party_id))
+    if reach == "checked":
+        return Activity.objects.filter(state=Activity.State.SUBMITTED, review=Activity.Review.CHECKED)
     return Activity.objects.filter(state=Activity.State.SUBMITTED)
+
+
+def submitted_narrowed_for(user, queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """A queryset of submitted activities read outside `activities_visible_to` (a progress report's
+    activities of the year), narrowed as that selector narrows it: checked ones only for a reader
+    while the setting is on."""
+    return queryset.filter(review=Activity.Review.CHECKED) if sees_checked_only(user) else queryset
+
+
+def activities_returned(party_id: int) -> QuerySet[Activity]:
+    """The Party's submitted activities the secretariat returned for changes, oldest return first:
+    they stay in the Party's "what is due" until it saves them again."""
+    return Activity.objects.filter(
+        party_id=party_id, state=Activity.State.SUBMITTED, review=Activity.Review.RETURNED
+    ).order_by("reviewed_at", "pk")
+
+
+def activities_awaiting_check() -> QuerySet[Activity]:
+    """Submitted activities the secretariat has not yet checked or returned."""
+    return Activity.objects.filter(state=Activity.State.SUBMITTED, review=Activity.Review.PENDING)
+
+
+def activity_settings() -> ActivitySettings:
+    """The one row of activity settings, made on first read."""
+    return ActivitySettings.objects.get_or_create(pk=1)[0]
 
 
 def involving(party) -> Q:
@@ -186,7 +226,7 @@ def activity_get(user, pk: int) -> Activity:
     return _visible_activity(
         user,
         activity_list(user)
-        .select_related("created_by", "updated_by")
+        .select_related("created_by", "updated_by", "reviewed_by")
         .prefetch_related(
             Prefetch("other_parties", queryset=Party.objects.order_by("order")),
             Prefetch(
@@ -234,7 +274,17 @@ def activity_history(activity: Activity, *, limit: int = 50) -> list[dict]:
         f.name
         for f in Activity._meta.concrete_fields
         if f.editable
-        and f.name not in {"id", "created_at", "updated_at", "created_by", "updated_by", "version"}
+        and f.name
+        not in {
+            "id",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "updated_by",
+            "version",
+            "reviewed_at",
+            "reviewed_by",
+        }
     ]
     m2m = {
         "actions": ("action", Activity._meta.get_field("actions").verbose_name),

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import locked_for_edit
 from parties.models import Party, User
+from parties.permissions import can
+from parties.threads import message_post, thread_delete
 
 from .models import (
     Action,
@@ -22,6 +25,7 @@ from .models import (
     Activity,
     ActivityDocument,
     ActivityPartner,
+    ActivitySettings,
     FinancingLine,
     Participation,
 )
@@ -242,6 +246,14 @@ def activity_update(
             setattr(current, name, write.fields[name])
     if party is not None:
         current.party = party
+    if (
+        current.state == Activity.State.SUBMITTED
+        and current.review != Activity.Review.PENDING
+        and not can(user, "activity.review", current.party_id)
+    ):
+        # The Party's own change (a returned activity resubmitted, or a checked one changed) waits
+        # for the secretariat's new look; the secretariat's edits keep the check.
+        current.review = Activity.Review.PENDING
     current.updated_by = user
     # The Party and the people are model instances read from the database (the form's Party, the
     # signed-in user): asking whether they exist would cost three queries and prove nothing.
@@ -269,6 +281,7 @@ def activity_delete(*, activity: Activity, user: User, expected_version: int | N
     current._history_user = user
     if current.state == Activity.State.DRAFT:
         files = [d.file.name for d in current.documents.all()]
+        thread_delete(current)
         current.delete()
         storage = ActivityDocument._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
@@ -295,3 +308,72 @@ def activity_restore(*, activity: Activity, user: User, expected_version: int | 
     current._change_reason = "restored"
     current.save()
     return True
+
+
+def _reviewed(
+    *, activity: Activity, user: User, expected_version: int | None, review: str, reason: str
+) -> Activity:
+    """The submitted activity, locked at the version the secretariat saw, given its check."""
+    current = locked_for_edit(Activity, activity.pk, expected_version)
+    if current.state != Activity.State.SUBMITTED:
+        raise ActivityStateError("only a submitted activity is checked or returned")
+    current.review, current.reviewed_at, current.reviewed_by = review, timezone.now(), user
+    current.updated_by = user
+    current._history_user = user
+    current._change_reason = reason
+    current.save()
+    return current
+
+
+@transaction.atomic
+def activity_check(*, activity: Activity, user: User, expected_version: int | None) -> Activity:
+    """Mark a submitted activity checked by the secretariat. StaleEdit (nothing written) when it
+    changed since `expected_version`, so the same click twice checks it once."""
+    return _reviewed(
+        activity=activity,
+        user=user,
+        expected_version=expected_version,
+        review=Activity.Review.CHECKED,
+        reason="checked",
+    )
+
+
+@transaction.atomic
+def activity_return(
+    *, activity: Activity, user: User, expected_version: int | None, comment: str
+) -> Activity:
+    """Return a submitted activity to its Party for changes; the comment becomes a message of the
+    activity's conversation (mailed to the Party's contact points). StaleEdit when it changed since
+    `expected_version`."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the Party should change.")})
+    current = _reviewed(
+        activity=activity,
+        user=user,
+        expected_version=expected_version,
+        review=Activity.Review.RETURNED,
+        reason="returned",
+    )
+    message_post(
+        user=user,
+        record=current,
+        party=current.party,
+        text=comment,
+        url=current.get_absolute_url(),
+        about=current.title,
+    )
+    return current
+
+
+@transaction.atomic
+def activity_settings_save(
+    *, user: User, expected_version: int | None, readers_checked_only: bool
+) -> ActivitySettings:
+    """Save the secretariat's activity settings made from `expected_version` (StaleEdit if stale)."""
+    ActivitySettings.objects.get_or_create(pk=1)
+    current = locked_for_edit(ActivitySettings, 1, expected_version)
+    current.readers_checked_only = readers_checked_only
+    current.updated_by = user
+    current.full_clean(exclude=["updated_by"])
+    current.save()
+    return current

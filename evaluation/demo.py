@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from actions.models import Participation
 from parties.models import Party, User
+from parties.threads import message_post
 
 from .criteria import plan_criteria
 from .models import (
@@ -19,7 +20,7 @@ from .models import (
     ReviewResponse,
     ReviewScore,
 )
-from .services import evaluation_setup
+from .services import evaluation_setup, progress_report_name
 
 ACHIEVED = [
     "Two trainings held for border guards; a handbook drafted.",
@@ -129,4 +130,33 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         "reporting cycles": len(cycles),
         "progress reports": len(made),
         "review responses": len(responses),
+        "report conversations": _conversations(made, ncps),
     }
+
+
+def _conversations(reports: list[ProgressReport], ncps: dict) -> int:
+    """A question of the secretariat and the Party's answer on the latest submitted report."""
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT, is_active=True).order_by("pk").first()
+    submitted = [r for r in reports if r.state == ProgressReport.State.SUBMITTED and r.party_id in ncps]
+    if secretariat is None or not submitted:
+        return 0
+    report = submitted[-1]
+    for author, text in (
+        (
+            secretariat,
+            "Thank you for the report. Could you say which of these activities were co-financed by the EU?",
+        ),
+        (
+            ncps[report.party_id],
+            "Both trainings were co-financed under the EU's migration partnership programme.",
+        ),
+    ):
+        message_post(
+            user=author,
+            record=report,
+            party=report.party,
+            text=text,
+            url=report.get_absolute_url(),
+            about=lambda: progress_report_name(report),
+        )
+    return 1

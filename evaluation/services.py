@@ -19,8 +19,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions.models import ActionPlan
 from core.background import enqueue_on_commit
 from core.concurrency import StaleEdit, locked_for_edit
+from core.translations import option_text
 from parties.models import Party, User
 from parties.notifications import notifications_cancel
+from parties.threads import message_post
 
 from . import reminders
 from .criteria import plan_criteria
@@ -218,7 +220,24 @@ def progress_report_return(
     report.review_comment, report.reviewed_at, report.reviewed_by = comment.strip(), timezone.now(), user
     report.full_clean()
     report.save()
+    # The comment opens (or goes on with) the report's conversation, mailed to the Party.
+    message_post(
+        user=user,
+        record=report,
+        party=report.party,
+        text=comment,
+        url=report.get_absolute_url(),
+        about=lambda: progress_report_name(report),
+    )
     return report
+
+
+def progress_report_name(report: ProgressReport) -> str:
+    """The report as a mail names it, in the active language: "the progress report 2013 of Czechia"."""
+    return _("the progress report %(year)s of %(party)s") % {
+        "year": report.cycle.year,
+        "party": option_text(report.party, "short_name"),
+    }
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ plan_patterns = [
     path("<int:year>/<str:code>/submit/", views.progress_submit, name="progress-submit"),
     path("<int:year>/<str:code>/return/", views.progress_return, name="progress-return"),
     path("<int:year>/<str:code>/accept/", views.progress_accept, name="progress-accept"),
+    path("<int:year>/<str:code>/messages/", views.progress_message, name="progress-message"),
 ]
 
 # Compiled reports and their compiles are keyed by their own number, whatever their plan.

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions import plan_cache
 from actions.plans import plan_page
-from actions.selectors import party_names
+from actions.selectors import party_names, submitted_narrowed_for
 from core.concurrency import StaleEdit, conflict_context, parse_version
 from core.downloads import attachment
 from core.security import log_denial
 from core.translations import current_language, option_text
+from parties import threads
+from parties.forms import MessageForm
 from parties.models import GeographicGroup, Party
 from parties.permissions import can, capability_required, deny, require
 
@@ -117,7 +119,8 @@ def _progress_context(info, party, report, user):
     plan = info.cycle.plan
     participations = list(selectors.party_actions(party, info.cycle.year, plan))
     by_action, others = selectors.activities_by_action(
-        selectors.party_year_activities(party, info.cycle.year, plan), {p.action_id for p in participations}
+        submitted_narrowed_for(user, selectors.party_year_activities(party, info.cycle.year, plan)),
+        {p.action_id for p in participations},
     )
     names = party_names(plan)
     return {
@@ -141,10 +144,40 @@ def _progress_context(info, party, report, user):
 @member_required
 def progress_detail(request, year: int, code: str, plan):
     info, party, report = selectors.progress_report_for(request.user, year, code, plan=plan)
+    return _progress_page(request, info, party, report)
+
+
+def _progress_page(request, info, party, report, *, message_form=None, status=200):
     context = _progress_context(info, party, report, request.user)
     context["history"] = selectors.progress_history(report) if can(request.user, "draft.view", party) else []
     context["review_form"] = ReviewStepForm()
-    return render(request, "evaluation/progress_detail.html", context)
+    # A report's conversation exists once the report does (its first save).
+    context["thread"] = (
+        threads.thread_for(request.user, report, party, form=message_form) if report is not None else None
+    )
+    return render(request, "evaluation/progress_detail.html", context, status=status)
+
+
+@plan_page
+@require_POST
+@member_required
+def progress_message(request, year: int, code: str, plan):
+    info, party, report = selectors.progress_report_for(request.user, year, code, "thread.write", plan=plan)
+    if report is None:
+        raise Http404
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _progress_page(request, info, party, report, message_form=form, status=400)
+    threads.message_post(
+        user=request.user,
+        record=report,
+        party=party,
+        text=form.cleaned_data["text"],
+        url=report.get_absolute_url(),
+        about=lambda: services.progress_report_name(report),
+    )
+    messages.success(request, _("Your message is sent."))
+    return redirect(report.get_absolute_url() + "#conversation-h")
 
 
 def _progress_for_write(request, plan, year: int, code: str):

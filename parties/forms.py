@@ -235,3 +235,14 @@ def party_picker_groups(form: forms.BaseForm, name: str, *, exclude: int | None 
         if rows:
             groups.append({"group": group, "parties": rows})
     return groups
+
+
+class MessageForm(forms.Form):
+    """A message in a record's conversation (parties/threads.py)."""
+
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your message before sending it.")},
+    )

@@ -352,3 +352,38 @@ class CoreGroupMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.party} ({self.started_on:%Y}–{self.ended_on:%Y})" if self.ended_on else f"{self.party}"
+
+
+class Message(TimeStampedModel):
+    """One message of the conversation on a record (an activity, a progress report) between its
+    Party and the secretariat. The record is named by its content type and id, so that every app
+    above this one keeps its threads in this one table (parties/threads.py reads and writes it)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="messages", verbose_name=_("Party")
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="messages", verbose_name=_("author")
+    )
+    text = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="parties_message_thread"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="parties_message_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} #{self.pk}"

@@ -62,6 +62,13 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "activity.delete": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "activity.restore": {SECRETARIAT: ALL},
     "activity.import": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
+    # the secretariat's look at a submitted activity: checked, or returned with a comment
+    "activity.review": {SECRETARIAT: ALL},
+    # the site setting "readers see only checked activities"
+    "activity.review.settings": {SECRETARIAT: ALL},
+    # the conversation on a record (an activity, a progress report) between its Party and the
+    # secretariat: who reads it is who writes it (parties/threads.py)
+    "thread.write": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # meetings
     "meeting.manage": {SECRETARIAT: ALL},
     "meeting.register": {SECRETARIAT: ALL, CONTACT_POINT: OWN},

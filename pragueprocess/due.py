@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from actions.models import Participation
+from actions.selectors import activities_awaiting_check, activities_returned
 from evaluation.models import (
     ProgressReport,
     ReportingCycle,
@@ -125,6 +126,17 @@ def _contact_point(user, now: datetime, today: date) -> list[Due]:
                 )
             )
 
+    # Activities the secretariat returned for changes: due until the Party saves them again.
+    for activity in activities_returned(party.pk).only("pk", "title", "reviewed_at")[:10]:
+        lines.append(
+            Due(
+                kind="activity_returned",
+                url=reverse("actions:activity-detail", args=[activity.pk]) + "#conversation-h",
+                obj=activity,
+                when=activity.reviewed_at,
+            )
+        )
+
     # Meetings whose registration is open to the Party and not yet answered.
     for inv in (
         Invitation.objects.filter(
@@ -212,6 +224,17 @@ def _first_participation_by_plan(party: Party) -> dict[int, date]:
 
 def _secretariat(now: datetime, today: date) -> list[Due]:
     lines: list[Due] = []
+
+    # Submitted activities not yet checked or returned.
+    awaiting = activities_awaiting_check().count()
+    if awaiting:
+        lines.append(
+            Due(
+                kind="activities_to_check",
+                url=reverse("actions:activity-list") + "?review=pending",
+                count=awaiting,
+            )
+        )
 
     # Parties late with their report: the deadline has passed and the report is not in.
     cycles = _recent_cycles(today)

@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
 from actions import urls as action_urls
-from actions.models import Activity, ActivityDocument
+from actions.models import Activity, ActivityDocument, ActivitySettings
+from parties.models import Message
 from tests.actions.activity_support import PDF, activity_post, edit_post, media_root  # noqa: F401
 from tests.factories import ActivityFactory, action
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
@@ -54,6 +55,14 @@ def _url(name, record):
 
 
 def _data(name, method, record):
+    if method == "post" and name == "actions:activity-message":
+        return {"text": "A question from the matrix"}
+    if method == "post" and name == "actions:activity-check":
+        return lambda user, records: {"version": records[record].version}
+    if method == "post" and name == "actions:activity-return":
+        return lambda user, records: {"version": records[record].version, "comment": "Add the figures."}
+    if method == "post" and name == "actions:activity-settings":
+        return {"version": 1, "readers_checked_only": "on"}
     if method == "post" and name == "actions:activity-create":
         return lambda user, records: activity_post(title="Posted by the matrix")
     if method == "post" and name == "actions:activity-edit":
@@ -86,10 +95,16 @@ VIEWERS = members(200)
 OWN_ONLY = expect(LOGIN, 404, 404, 200, 404, 200)
 WRITERS = expect(LOGIN, 403, 403, 200, 200, 200)
 METHOD = everyone(405)
+OWN_ONLY_WRITES = expect(LOGIN, 404, 404, 302, 404, 302)
+REVIEWERS = expect(LOGIN, 403, 403, 403, 403, 302)
 
 
 def _snapshot(records=None):
-    return sorted(Activity.objects.values_list("pk", "title", "state", "version", "party_id"))
+    return (
+        sorted(Activity.objects.values_list("pk", "title", "state", "review", "version", "party_id")),
+        Message.objects.count(),
+        list(ActivitySettings.objects.values_list("readers_checked_only", "version")),
+    )
 
 
 MATRIX = Matrix(
@@ -125,6 +140,20 @@ MATRIX = Matrix(
         activity_row("activity-restore", "get", "archived", METHOD),
         activity_row("activity-restore", "post", "archived", expect(LOGIN, 404, 404, 403, 404, 302)),
         activity_row("activity-restore", "post", "submitted", expect(LOGIN, 403, 403, 403, 403, 302)),
+        # the conversation: the Party's contact points and the secretariat
+        activity_row("activity-message", "post", "submitted", expect(LOGIN, 403, 403, 302, 403, 302)),
+        activity_row("activity-message", "post", "draft", OWN_ONLY_WRITES),
+        activity_row("activity-message", "get", "submitted", METHOD),
+        # the secretariat's check: checked, or returned with a comment
+        activity_row("activity-check", "post", "submitted", REVIEWERS),
+        activity_row("activity-check", "post", "draft", expect(LOGIN, 404, 404, 403, 404, 302)),
+        activity_row("activity-check", "get", "submitted", METHOD),
+        activity_row("activity-return", "post", "submitted", REVIEWERS),
+        activity_row("activity-return", "post", "draft", expect(LOGIN, 404, 404, 403, 404, 302)),
+        activity_row("activity-return", "get", "submitted", METHOD),
+        activity_row("activity-settings", "get", None, expect(LOGIN, 403, 403, 403, 403, 200)),
+        activity_row("activity-settings", "post", None, REVIEWERS),
+        activity_row("activity-settings", "put", None, METHOD),
     ],
     # Refused: nobody's activities changed.
     refused_keeps=_snapshot,

@@ -23,6 +23,7 @@ from evaluation.models import (
     Review,
     ReviewResponse,
 )
+from parties.models import Message
 from tests.factories import ParticipationFactory, ProgressReportFactory, ReportingCycleFactory, action, som_on
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 from tests.test_permission_coverage import _url_names
@@ -46,6 +47,8 @@ def _data(name: str, world) -> dict:
         }
     if name == "evaluation:progress-submit":
         return {"version": 1}
+    if name == "evaluation:progress-message":
+        return {"text": "A question on the report."}
     if name == "evaluation:progress-return":
         return {"comment": "Please add the figures."}
     if name == "evaluation:review-respond":
@@ -70,6 +73,7 @@ def _evaluation_unchanged(world):
         list(ReviewResponse.objects.order_by("pk").values_list("pk", "state", "version")),
         list(ActionPlan.objects.values_list("pk", "end_year")),
         MandateProlongation.objects.count(),
+        Message.objects.count(),
     )
 
 
@@ -103,6 +107,7 @@ CURRENT_PLAN_ADDRESSES = [
         ("evaluation:progress-submit", "/evaluation/2013/cz/submit/"),
         ("evaluation:progress-return", "/evaluation/2013/de/return/"),
         ("evaluation:progress-accept", "/evaluation/2013/de/accept/"),
+        ("evaluation:progress-message", "/evaluation/2013/cz/messages/"),
     )
 ]
 
@@ -228,6 +233,24 @@ MATRIX = Matrix(
             SECRETARIAT_WRITES,
         ),
         page("evaluation:progress-accept", "get", "/plans/2012-2016/evaluation/2013/de/accept/", NOT_ALLOWED),
+        # a report's conversation: its Party's contact points and the secretariat
+        page(
+            "evaluation:progress-message",
+            "post",
+            "/plans/2012-2016/evaluation/2013/cz/messages/",
+            OWN_DRAFT_WRITES,
+            "own-draft",
+        ),
+        page(
+            "evaluation:progress-message",
+            "post",
+            "/plans/2012-2016/evaluation/2013/de/messages/",
+            expect(LOGIN, 403, 403, 403, 302, 302),
+            "other-submitted",
+        ),
+        page(
+            "evaluation:progress-message", "get", "/plans/2012-2016/evaluation/2013/de/messages/", NOT_ALLOWED
+        ),
     ],
     refused_keeps=_evaluation_unchanged,
     denials_logged=True,

@@ -87,6 +87,7 @@ class Command(BaseCommand):
                 counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
                 counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
                 counts.update(_prolong_at_bratislava(plan))
+            counts.update(actions_demo.seed_reviews(rng=rng))
         if scale >= 1:
             self.stdout.write(
                 f"Seeded scale {scale:g} (seed {options['seed']}) in {time.monotonic() - started:.1f} s."
