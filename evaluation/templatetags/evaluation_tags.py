@@ -34,3 +34,17 @@ def label_chars(value, chars):
         value = {**value, "text": truncatechars(value.get("text") or "", int(chars))}
         return content(value)
     return truncatechars(value or "", int(chars))
+
+
+@register.filter
+def change(value, arg=""):
+    """{{ c.delta|change }}: a change between two years, signed (+3, -2, 0); "–" where one year has
+    no value; {{ f.delta|change:"money" }} for amounts (stored as text)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    text = money(value) if arg == "money" else str(value)
+    return f"+{text}" if number > 0 else text
