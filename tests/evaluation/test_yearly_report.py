@@ -212,10 +212,7 @@ def test_the_plans_first_year_says_there_is_no_year_before(plan, year2013, clien
     c = year_comparison(plan, plan.start_year)
     assert c["previous_year"] is None and c["figures"] == [] and c["financing"] == []
     versions = _compile(plan, year=plan.start_year)
-    assert (
-        "There is no previous year to compare with: 2012 is the plan's first year."
-        in versions["en"].html
-    )
+    assert "There is no previous year to compare with: 2012 is the plan's first year." in versions["en"].html
     assert "Предыдущего года для сравнения нет: 2012 — первый год плана." in versions["ru"].html
 
 
