@@ -307,7 +307,11 @@ def yearly_sheets(sheet, data: dict, ctx: dict) -> None:
             )
             for f in c["financing"]
         ]
-        sheet(_("Year before"), [_("Figure"), _("Priority area"), before, after, _("Change")], rows)
+        sheet(
+            _("Year before"),
+            [_("Figure"), _("Priority area"), before, after, _("Change from the year before")],
+            rows,
+        )
     conclusions = data.get("conclusions")
     sheet(
         _("Conclusions"),

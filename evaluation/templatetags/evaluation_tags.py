@@ -46,5 +46,10 @@ def change(value, arg=""):
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    text = money(value) if arg == "money" else str(value)
+    if arg == "money":
+        text = money(value)
+    else:  # a rate is a float: written as the page writes numbers in its language (50,0 in Russian)
+        from django.utils.formats import localize
+
+        text = localize(value)
     return f"+{text}" if number > 0 else text

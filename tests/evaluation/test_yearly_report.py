@@ -237,6 +237,9 @@ def test_the_compiled_report_names_the_parties_that_did_not_report_and_compares_
     assert "<li>Германия</li>" in ru.html
     assert "Сравнение с предыдущим годом" in ru.html
     assert "Стороны, представившие отчет" in ru.html
+    assert "<td>0,0</td><td>50,0</td><td>+50,0</td>" in ru.html  # the rate as Russian writes numbers
+    assert "<td>0.0</td><td>50.0</td><td>+50.0</td>" in en.html
+    assert "Изменение к предыдущему году" in ru.html
     assert "1,300.00" in en.html and "+1,300.00" in en.html
 
 
@@ -256,7 +259,7 @@ def test_the_xlsx_carries_the_parties_that_did_not_report_the_year_before_and_th
         ("DE", "Germany"),
     ]
     rows = list(book["Year before"].iter_rows(values_only=True))
-    assert rows[0] == ("Figure", "Priority area", "2012", "2013", "Change")
+    assert rows[0] == ("Figure", "Priority area", "2012", "2013", "Change from the year before")
     assert ("Parties that reported", None, 0, 1, 1) in rows
     assert ("Financing: " + year2013["eu"].name_en + " (EUR)", None, 0, 1300, 1300) in rows
     assert list(book["Conclusions"].iter_rows(values_only=True))[1] == (
