@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import subprocess
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -21,12 +22,14 @@ from evaluation.figures import (
     year_comparison,
 )
 from evaluation.models import ReportConclusions, ReportRequest, ReportVersion, ScheduledCompile
+from evaluation.services import _enqueue as REAL_ENQUEUE
 from evaluation.services import (
     report_conclusions_save,
     report_request,
     report_request_run,
     yearly_reports_schedule,
 )
+from tests.conftest import point_celery_at
 from tests.factories import ParticipationFactory, ProgressReportFactory, ReportingCycleFactory, action
 
 SOM_2013 = dt.date(2013, 6, 15)  # the year2013 fixture's SOM
@@ -112,6 +115,55 @@ def test_the_scheduled_compile_runs_once_per_year_and_cycle_under_two_beats_a_re
     assert ReportVersion.objects.count() == 2
 
 
+def _today_is(day: dt.date):
+    """timezone.localdate() answering `day` for "today", and the real date of any value given."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    return localdate
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_two_beats_through_redis_and_a_real_worker_compile_the_report_once(
+    plan, year2013, settings, monkeypatch
+):
+    from celery.contrib.testing.worker import start_worker
+    from django.utils import timezone
+
+    from evaluation import services
+    from evaluation.tasks import yearly_reports_schedule as task
+    from pragueprocess.celery import app
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
+    monkeypatch.setattr(services, "_enqueue", REAL_ENQUEUE)  # the conftest stubs it out
+    monkeypatch.setattr(timezone, "localdate", _today_is(DUE))
+    point_celery_at(settings.CELERY_BROKER_URL, purge=True)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        task.delay()
+        task.delay()  # a second beat
+        assert _wait(lambda: ReportVersion.objects.count() == 2, 90), "the scheduled compile never finished"
+        task.delay()  # a rerun
+        task.apply_async(countdown=0)
+        time.sleep(3)
+    assert ReportRequest.objects.count() == 1 and ScheduledCompile.objects.count() == 1
+    assert ReportRequest.objects.get().state == "done"
+    assert sorted(ReportVersion.objects.values_list("number", "language")) == [(1, "en"), (1, "ru")]
+
+
+def _wait(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.mark.django_db
 def test_the_beat_runs_the_schedule_and_the_task_can_run_twice(plan, year2013, settings, monkeypatch):
     from django.utils import timezone
@@ -120,7 +172,7 @@ def test_the_beat_runs_the_schedule_and_the_task_can_run_twice(plan, year2013, s
 
     entry = settings.CELERY_BEAT_SCHEDULE["evaluation-yearly-report"]
     assert entry["task"] == task.name == "evaluation.tasks.yearly_reports_schedule"
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: DUE)
+    monkeypatch.setattr(timezone, "localdate", _today_is(DUE))
     task.apply()
     task.apply()
     assert ReportRequest.objects.count() == 1 and ScheduledCompile.objects.count() == 1
