@@ -6,54 +6,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0009_activity_plan'),
-        ('evaluation', '0009_drop_criterion_columns'),
+        ("actions", "0009_activity_plan"),
+        ("evaluation", "0009_drop_criterion_columns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScheduledCompile',
+            name="ScheduledCompile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('som_on', models.DateField(verbose_name='SOM on')),
-                ('cycle', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scheduled_compile', to='evaluation.reportingcycle', verbose_name='cycle')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.reportrequest', verbose_name='compile asked for')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("som_on", models.DateField(verbose_name="SOM on")),
+                (
+                    "cycle",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scheduled_compile",
+                        to="evaluation.reportingcycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluation.reportrequest",
+                        verbose_name="compile asked for",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scheduled compile',
-                'verbose_name_plural': 'scheduled compiles',
-                'ordering': ['cycle'],
+                "verbose_name": "scheduled compile",
+                "verbose_name_plural": "scheduled compiles",
+                "ordering": ["cycle"],
             },
         ),
         migrations.CreateModel(
-            name='ReportConclusions',
+            name="ReportConclusions",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('kind', models.CharField(choices=[('yearly', 'Yearly monitoring report'), ('midterm', 'Mid-term review'), ('final', 'Final review')], default='yearly', max_length=20, verbose_name='kind')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('conclusions', models.TextField(blank=True, verbose_name='conclusions')),
-                ('conclusions_en', models.TextField(blank=True, null=True, verbose_name='conclusions')),
-                ('conclusions_ru', models.TextField(blank=True, null=True, verbose_name='conclusions')),
-                ('recommendations', models.TextField(blank=True, verbose_name='recommendations')),
-                ('recommendations_en', models.TextField(blank=True, null=True, verbose_name='recommendations')),
-                ('recommendations_ru', models.TextField(blank=True, null=True, verbose_name='recommendations')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_conclusions', to='actions.actionplan', verbose_name='plan')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("yearly", "Yearly monitoring report"),
+                            ("midterm", "Mid-term review"),
+                            ("final", "Final review"),
+                        ],
+                        default="yearly",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("conclusions", models.TextField(blank=True, verbose_name="conclusions")),
+                ("conclusions_en", models.TextField(blank=True, null=True, verbose_name="conclusions")),
+                ("conclusions_ru", models.TextField(blank=True, null=True, verbose_name="conclusions")),
+                ("recommendations", models.TextField(blank=True, verbose_name="recommendations")),
+                (
+                    "recommendations_en",
+                    models.TextField(blank=True, null=True, verbose_name="recommendations"),
+                ),
+                (
+                    "recommendations_ru",
+                    models.TextField(blank=True, null=True, verbose_name="recommendations"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_conclusions",
+                        to="actions.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conclusions and recommendations',
-                'verbose_name_plural': 'conclusions and recommendations',
-                'ordering': ['plan', 'kind', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'kind', 'year'), name='evaluation_reportconclusions_unique_report')],
+                "verbose_name": "conclusions and recommendations",
+                "verbose_name_plural": "conclusions and recommendations",
+                "ordering": ["plan", "kind", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "kind", "year"), name="evaluation_reportconclusions_unique_report"
+                    )
+                ],
             },
         ),
     ]
