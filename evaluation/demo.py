@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from simple_history.utils import bulk_create_with_history
 
 from actions.models import Participation
+from core.models import TranslationStatus
 from parties.models import Party, User
 from parties.threads import message_post
 
@@ -15,12 +16,13 @@ from .criteria import plan_criteria
 from .models import (
     ProgressEntry,
     ProgressReport,
+    ReportConclusions,
     ReportingCycle,
     Review,
     ReviewResponse,
     ReviewScore,
 )
-from .services import evaluation_setup, progress_report_name
+from .services import evaluation_setup, progress_report_name, report_conclusions_save
 
 ACHIEVED = [
     "Two trainings held for border guards; a handbook drafted.",
@@ -42,8 +44,9 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
     evaluation_setup(plan=plan)
     cycles = {c.year: c for c in ReportingCycle.objects.filter(plan=plan)}
     reviews = {r.kind: r for r in Review.objects.filter(plan=plan)}
+    conclusions = _conclusions(plan)
     if ProgressReport.objects.filter(cycle__plan=plan).exists():
-        return {"reporting cycles": 0, "progress reports": 0}
+        return {"reporting cycles": 0, "progress reports": 0, "conclusions": conclusions}
 
     parties = [p for p in Party.objects.order_by("order") if p.code not in SKIP]
     ncps = {u.party_id: u for u in User.objects.filter(role=User.Role.CONTACT_POINT)}
@@ -131,6 +134,7 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         "progress reports": len(made),
         "review responses": len(responses),
         "report conversations": _conversations(made, ncps),
+        "conclusions": conclusions,
     }
 
 
@@ -159,4 +163,43 @@ def _conversations(reports: list[ProgressReport], ncps: dict) -> int:
             url=report.get_absolute_url(),
             about=lambda: progress_report_name(report),
         )
+    return 1
+
+
+CONCLUSIONS = {
+    "conclusions_en": (
+        "Most Parties reported on the actions they take part in. Activities grew in the areas of "
+        "legal migration and of return and readmission; financing still comes mostly from EU funds."
+    ),
+    "conclusions_ru": (
+        "Большинство Сторон представили отчёты о действиях, в которых они участвуют. Число мероприятий "
+        "выросло в областях легальной миграции, возвращения и реадмиссии; финансирование по-прежнему "
+        "поступает главным образом из фондов ЕС."
+    ),
+    "recommendations_en": (
+        "The Parties that did not report are invited to do so before the next SOM. The core group should "
+        "look at the untouched actions and propose activities for them."
+    ),
+    "recommendations_ru": (
+        "Сторонам, не представившим отчёт, предлагается сделать это до следующего СДЛ. Основной группе "
+        "следует рассмотреть действия без мероприятий и предложить для них мероприятия."
+    ),
+}
+
+
+def _conclusions(plan) -> int:
+    """The secretariat's conclusions and recommendations for the plan's second year, in English and
+    Russian, so that compiling that year's report in the demo shows them (once)."""
+    year = plan.start_year + 1
+    if year > plan.end_year or ReportConclusions.objects.filter(plan=plan, kind="yearly", year=year).exists():
+        return 0
+    report_conclusions_save(
+        plan=plan,
+        kind="yearly",
+        year=year,
+        user=User.objects.filter(username="secretariat").first(),
+        version=1,
+        data=CONCLUSIONS,
+        status=TranslationStatus.Status.WORKING,
+    )
     return 1

@@ -155,8 +155,10 @@ def expected_parties(end_of_year: date) -> QuerySet[Party]:
     return Party.objects.filter(participations__since__lte=end_of_year).distinct()
 
 
-def response_rates(plan: ActionPlan, start_year: int, end_year: int) -> list[dict]:
-    """Per year: Parties expected, reports submitted or accepted, the rate in percent (two queries)."""
+def reporting_parties(plan: ActionPlan, start_year: int, end_year: int) -> dict[int, dict[str, set[int]]]:
+    """Per year: the ids of the Parties expected to report (taking part in an action of the plan by
+    the year's last day) and, among them, of those whose progress report is submitted or accepted.
+    The one definition behind the response rate and the Parties that did not report (two queries)."""
     firsts = {
         row["party_id"]: row["first"]
         for row in Participation.objects.filter(action__area__plan=plan)
@@ -169,16 +171,39 @@ def response_rates(plan: ActionPlan, start_year: int, end_year: int) -> list[dic
         cycle__year__lte=end_year,
         state__in=ProgressReport.SENT,
     ).values_list("cycle__year", "party_id")
-    sent: dict[int, int] = defaultdict(int)
+    sent: dict[int, set[int]] = defaultdict(set)
     for year, party_id in sent_pairs:
-        if party_id in firsts and firsts[party_id] <= date(year, 12, 31):
-            sent[year] += 1
-    out = []
+        sent[year].add(party_id)
+    out = {}
     for year in range(start_year, end_year + 1):
-        expected = sum(1 for first in firsts.values() if first <= date(year, 12, 31))
-        rate = round(100 * sent[year] / expected, 1) if expected else None
-        out.append({"year": year, "expected": expected, "submitted": sent[year], "rate": rate})
+        expected = {pk for pk, first in firsts.items() if first <= date(year, 12, 31)}
+        out[year] = {"expected": expected, "sent": sent[year] & expected}
     return out
+
+
+def response_rates(plan: ActionPlan, start_year: int, end_year: int) -> list[dict]:
+    """Per year: Parties expected, reports submitted or accepted, the rate in percent (two queries)."""
+    out = []
+    for year, parties in reporting_parties(plan, start_year, end_year).items():
+        expected, submitted = len(parties["expected"]), len(parties["sent"])
+        rate = round(100 * submitted / expected, 1) if expected else None
+        out.append({"year": year, "expected": expected, "submitted": submitted, "rate": rate})
+    return out
+
+
+def parties_not_reported(plan: ActionPlan, year: int) -> list[dict]:
+    """The Parties expected to report for `year` whose progress report is not submitted or accepted
+    (the response rate's complement: `expected - submitted` of them), named as the plan names them,
+    in the plan's order of Parties (four queries)."""
+    parties = reporting_parties(plan, year, year)[year]
+    missing = parties["expected"] - parties["sent"]
+    if not missing:
+        return []
+    names = plan_party_names(plan)
+    return [
+        {"code": p.code, **_party_label(names, p, "name")}
+        for p in Party.objects.filter(pk__in=missing).order_by("order", "code")
+    ]
 
 
 def _money(value: Decimal | None) -> str:
@@ -553,3 +578,136 @@ def figures_changes(before: dict, after: dict) -> list[dict]:
 
 def newly_covered(before: dict, after: dict) -> list[str]:
     return [c for c in after["covered_actions"] if c not in set(before["covered_actions"])]
+
+
+# --- the yearly report: the year compared with the one before -----------------------------------
+
+# The main figures of a year, in the order the comparison shows them.
+COMPARED = (
+    "parties_taking_part",
+    "parties_reporting",
+    "response_rate",
+    "activities_total",
+    "actions_covered",
+    "soms_held",
+)
+
+
+def year_figures(plan: ActionPlan, year: int, *, now: datetime | None = None) -> dict:
+    """The main figures of one year by the module's definitions (the same functions as the report's
+    headline): Parties taking part and reporting, activities in total and per area, actions
+    covered, SOMs held, financing per source and currency. Eight queries whatever the data."""
+    activities = period_activities(year, year, plan=plan)
+    ids = activities.values("pk")
+    of_plan = Activity.objects.filter(pk__in=ids, actions__area__plan=plan)
+    by_area = {
+        r["actions__area_id"]: r["n"]
+        for r in of_plan.values("actions__area_id").annotate(n=Count("pk", distinct=True)).order_by()
+    }
+    financing = {
+        (r["source_id"], r["currency"]): r
+        for r in FinancingLine.objects.filter(activity__in=ids)
+        .values("source_id", "source__name_en", "source__name_ru", "source__order", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    rate = response_rates(plan, year, year)[0]
+    return {
+        "parties_taking_part": taking_part(plan, year).values("party_id").distinct().count(),
+        "parties_reporting": rate["submitted"],
+        "response_rate": rate["rate"],
+        "activities_total": activities.count(),
+        "actions_covered": of_plan.values("actions").distinct().count(),
+        "soms_held": soms_held(year, year, now=now).get(year, 0),
+        "by_area": by_area,
+        "financing": financing,
+    }
+
+
+def _delta(before, after):
+    if before is None or after is None:
+        return None
+    if isinstance(before, float) or isinstance(after, float):
+        return round(after - before, 1)
+    return after - before
+
+
+def year_comparison(plan: ActionPlan, year: int, *, now: datetime | None = None) -> dict:
+    """The year's main figures beside the year before's, with the change: overall, activities per
+    priority area and financing per source and currency. A plan's first year has no year before
+    (`previous_year` None, nothing compared)."""
+    if year <= plan.start_year:
+        return {"year": year, "previous_year": None, "figures": [], "areas": [], "financing": []}
+    after, before = year_figures(plan, year, now=now), year_figures(plan, year - 1, now=now)
+    figures = [
+        {"key": k, "before": before[k], "after": after[k], "delta": _delta(before[k], after[k])}
+        for k in COMPARED
+    ]
+    areas = []
+    for a in plan.areas.order_by("order").values("pk", "numeral", "title_en", "title_ru"):
+        b, n = before["by_area"].get(a["pk"], 0), after["by_area"].get(a["pk"], 0)
+        areas.append(
+            {
+                "numeral": a["numeral"],
+                "title": a["title_en"],
+                "title_ru": a["title_ru"] or "",
+                "before": b,
+                "after": n,
+                "delta": n - b,
+            }
+        )
+    financing = []
+    keys = sorted(
+        set(before["financing"]) | set(after["financing"]),
+        key=lambda k: ((after["financing"].get(k) or before["financing"][k])["source__order"], k),
+    )
+    for key in keys:
+        row = after["financing"].get(key) or before["financing"][key]
+        b = (before["financing"].get(key) or {}).get("total") or Decimal(0)
+        n = (after["financing"].get(key) or {}).get("total") or Decimal(0)
+        financing.append(
+            {
+                "source": row["source__name_en"],
+                "source_ru": row["source__name_ru"] or "",
+                "currency": key[1],
+                "before": _money(b),
+                "after": _money(n),
+                "delta": _money(n - b),
+            }
+        )
+    return {
+        "year": year,
+        "previous_year": year - 1,
+        "figures": figures,
+        "areas": areas,
+        "financing": financing,
+    }
+
+
+def conclusions_figures(conclusions) -> dict | None:
+    """The secretariat's conclusions and recommendations as a compile freezes them (both languages,
+    the Russian's translation status), or None when none are written yet."""
+    if conclusions is None or not (conclusions.conclusions_en or conclusions.recommendations_en):
+        return None
+    from core.models import TranslationStatus
+    from core.translations import status_of
+
+    state = status_of(conclusions, "conclusions")
+    return {
+        "conclusions": conclusions.conclusions_en or "",
+        "conclusions_ru": conclusions.conclusions_ru or "",
+        "recommendations": conclusions.recommendations_en or "",
+        "recommendations_ru": conclusions.recommendations_ru or "",
+        "status_ru": state.status if state else TranslationStatus.Status.WORKING,
+        "written_at": conclusions.updated_at.isoformat(),
+    }
+
+
+def yearly_figures(plan: ActionPlan, year: int, *, conclusions=None, now: datetime | None = None) -> dict:
+    """What the yearly report adds to `monitoring_figures`: the Parties that did not report, the
+    comparison with the year before and the secretariat's conclusions and recommendations."""
+    return {
+        "not_reported": parties_not_reported(plan, year),
+        "comparison": year_comparison(plan, year, now=now),
+        "conclusions": conclusions_figures(conclusions),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TranslationStatus
 from core.translations import option_text
 
 from .models import SCORE_CHOICES, ProgressEntry
@@ -122,3 +123,43 @@ class QuestionnaireForm(forms.Form):
 
 class CompileForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConclusionsForm(forms.Form):
+    """The secretariat's conclusions and recommendations of a report: the English (the original, both
+    required) and the Russian with its translation status, and the version it was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    conclusions_en = forms.CharField(
+        label=_("Conclusions (English)"), max_length=TEXT_MAX * 4, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    conclusions_ru = forms.CharField(
+        label=_("Conclusions (Russian)"),
+        required=False,
+        max_length=TEXT_MAX * 4,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "ru"}),
+    )
+    recommendations_en = forms.CharField(
+        label=_("Recommendations (English)"),
+        max_length=TEXT_MAX * 4,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendations_ru = forms.CharField(
+        label=_("Recommendations (Russian)"),
+        required=False,
+        max_length=TEXT_MAX * 4,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "ru"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status of the Russian texts"),
+        choices=TranslationStatus.Status.choices,
+        initial=TranslationStatus.Status.WORKING,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        official = cleaned.get("status") == TranslationStatus.Status.OFFICIAL
+        for field in ("conclusions_ru", "recommendations_ru"):
+            if official and not (cleaned.get(field) or "").strip():
+                self.add_error(field, _("An official translation needs the Russian text."))
+        return cleaned

@@ -485,3 +485,56 @@ class MandateProlongation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.plan} → {self.end_year}"
+
+
+class ScheduledCompile(TimeStampedModel):
+    """The record that the schedule asked for a cycle's yearly report (YEARLY_REPORT_DAYS_BEFORE_SOM
+    days before that year's SOM): one per cycle, ever. Its unique cycle is the claim, so a second
+    beat, a rerun or the next day's pass finds it and asks for nothing more."""
+
+    cycle = models.OneToOneField(
+        ReportingCycle, on_delete=models.CASCADE, related_name="scheduled_compile", verbose_name=_("cycle")
+    )
+    request = models.ForeignKey(
+        ReportRequest, on_delete=models.PROTECT, related_name="+", verbose_name=_("compile asked for")
+    )
+    due_on = models.DateField(_("due on"))
+    som_on = models.DateField(_("SOM on"))
+
+    class Meta:
+        ordering = ["cycle"]
+        verbose_name = _("scheduled compile")
+        verbose_name_plural = _("scheduled compiles")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.due_on}"
+
+
+class ReportConclusions(EnglishOriginal, Versioned, TimeStampedModel):
+    """The secretariat's conclusions and recommendations for one report (plan, kind, year), in English
+    and Russian (columns per language, core/translations.py, with a status and revisions). A compile
+    copies them into its figures: a version compiled before they were written shows none."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="report_conclusions", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.YEARLY)
+    year = models.PositiveSmallIntegerField(_("year"))
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "kind", "-year"]
+        verbose_name = _("conclusions and recommendations")
+        verbose_name_plural = _("conclusions and recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "year"], name="evaluation_reportconclusions_unique_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"

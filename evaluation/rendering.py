@@ -72,6 +72,7 @@ def change_labels(data: dict | None = None) -> dict[str, str]:
     """Names of the figures compared between the mid-term and the final snapshot."""
     labels = {
         "parties_taking_part": _("Parties taking part"),
+        "parties_reporting": _("Parties that reported"),
         "actions_covered": _("Actions covered"),
         "activities_total": _("Activities"),
         "soms_held": _("Senior Officials' Meetings held"),
@@ -255,6 +256,65 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
                 for c in data["changes"]
             ],
         )
+    if "comparison" in data:
+        yearly_sheets(sheet, data, ctx)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def yearly_sheets(sheet, data: dict, ctx: dict) -> None:
+    """The yearly report's own sheets: the Parties that did not report, the comparison with the year
+    before and the secretariat's conclusions and recommendations."""
+    sheet(
+        _("Not reported"),
+        [_("Code"), _("Party")],
+        [(p["code"], _t(p["name"])) for p in data["not_reported"]],
+    )
+    c = data["comparison"]
+    if c["previous_year"] is None:
+        rows = [
+            (
+                _("There is no previous year to compare with: %(y)s is the plan's first year.")
+                % {"y": c["year"]},
+            )
+        ]
+        sheet(_("Year before"), [_("Figure")], rows)
+    else:
+        before, after = str(c["previous_year"]), str(c["year"])
+        rows = [
+            (ctx["change_labels"].get(r["key"], r["key"]), "", r["before"], r["after"], r["delta"])
+            for r in c["figures"]
+        ]
+        rows += [
+            (
+                _("Activities in area %(numeral)s") % {"numeral": a["numeral"]},
+                _t(a["title"]),
+                a["before"],
+                a["after"],
+                a["delta"],
+            )
+            for a in c["areas"]
+        ]
+        rows += [
+            (
+                _("Financing: %(source)s (%(currency)s)")
+                % {"source": _t(f["source"]), "currency": f["currency"]},
+                "",
+                float(f["before"]),
+                float(f["after"]),
+                float(f["delta"]),
+            )
+            for f in c["financing"]
+        ]
+        sheet(
+            _("Year before"),
+            [_("Figure"), _("Priority area"), before, after, _("Change from the year before")],
+            rows,
+        )
+    conclusions = data.get("conclusions")
+    sheet(
+        _("Conclusions"),
+        [_("Conclusions"), _("Recommendations")],
+        [(_t(conclusions["conclusions"]), _t(conclusions["recommendations"]))] if conclusions else [],
+    )

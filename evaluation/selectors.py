@@ -336,3 +336,42 @@ def review_response_for(
     party = get_object_or_404(Party, code__iexact=code)
     require(user, "review.respond", party, visible=can(user, "draft.view", party))
     return review, party, ReviewResponse.objects.filter(review=review, party=party).first()
+
+
+def conclusions_state(version: ReportVersion) -> dict:
+    """What the report's page shows the secretariat of its conclusions and recommendations: the
+    saved ones, whether this version holds them as saved (`in_version`: "none", "current" or
+    "older") and the form's initial values from the saved ones (three queries)."""
+    from django.db.models.fields.json import KT
+
+    from core.translations import status_of
+
+    from .models import ReportConclusions
+
+    saved = ReportConclusions.objects.filter(
+        plan_id=version.plan_id, kind=version.kind, year=version.year
+    ).first()
+    compiled_at = (
+        ReportVersion.objects.filter(pk=version.pk)
+        .annotate(written=KT("data__conclusions__written_at"))
+        .values_list("written", flat=True)
+        .first()
+    )
+    if not compiled_at:
+        in_version = "none"
+    elif saved is not None and saved.updated_at.isoformat() == compiled_at:
+        in_version = "current"
+    else:
+        in_version = "older"
+    initial = {"version": 1}
+    if saved is not None:
+        state = status_of(saved, "conclusions")
+        initial = {
+            "version": saved.version,
+            **{f: getattr(saved, f) or "" for f in CONCLUSION_FIELDS},
+            **({"status": state.status} if state else {}),
+        }
+    return {"saved": saved, "in_version": in_version, "initial": initial}
+
+
+CONCLUSION_FIELDS = ("conclusions_en", "conclusions_ru", "recommendations_en", "recommendations_ru")

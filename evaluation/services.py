@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Max, Q, When
@@ -19,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions.models import ActionPlan
 from core.background import enqueue_on_commit
 from core.concurrency import StaleEdit, locked_for_edit
-from core.translations import option_text
+from core.translations import option_text, translation_save
 from parties.models import Party, User
 from parties.notifications import notifications_cancel
 from parties.threads import message_post
@@ -29,6 +30,7 @@ from .criteria import plan_criteria
 from .models import (
     ProgressEntry,
     ProgressReport,
+    ReportConclusions,
     ReportingCycle,
     ReportKind,
     ReportRequest,
@@ -36,6 +38,7 @@ from .models import (
     Review,
     ReviewResponse,
     ReviewScore,
+    ScheduledCompile,
 )
 
 log = logging.getLogger(__name__)
@@ -463,7 +466,7 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
     """The figures, computed once; then for each language its HTML, PDF and XLSX rendered from those
     same figures; then the versions (one number, one per language), created once per request."""
     from . import rendering
-    from .figures import figures_changes, figures_in, monitoring_figures, newly_covered
+    from .figures import figures_changes, figures_in, monitoring_figures, newly_covered, yearly_figures
 
     data = monitoring_figures(
         plan=plan,
@@ -489,6 +492,10 @@ def _compile(req: ReportRequest, plan: ActionPlan, step) -> ReportVersion:
             }
             data["changes"] = figures_changes(mid.data, data)
             data["newly_covered"] = newly_covered(mid.data, data)
+    if req.kind == ReportKind.YEARLY:
+        step(86, "the year before, Parties that did not report, conclusions")
+        conclusions = ReportConclusions.objects.filter(plan=plan, kind=req.kind, year=req.year).first()
+        data.update(yearly_figures(plan, req.year, conclusions=conclusions))
     rendered = {}
     languages = [code for code, _label in ReportVersion.Language.choices]
     for i, lang in enumerate(languages):
@@ -570,3 +577,78 @@ def report_compile_now(*, plan: ActionPlan | None = None, year: int, kind: str =
     plan = plan or plan_current()
     req, _created = report_request(plan=plan, kind=kind, year=year, user=None, enqueue=False)
     return report_request_run(request_pk=req.pk)
+
+
+# --- the yearly report: compiled by schedule, the secretariat's conclusions ---------------------
+
+
+def yearly_reports_schedule(*, today: date | None = None) -> list[ReportRequest]:
+    """From beat: ask for the yearly report of each cycle whose SOM is YEARLY_REPORT_DAYS_BEFORE_SOM
+    days away or nearer and not yet past (the cycle's SOM: selectors.cycle_infos, the same one its
+    deadline is counted from). Once per cycle, ever: the ScheduledCompile row is the claim, created
+    in the same transaction as the request, so two beats, a rerun or the next day ask for nothing
+    more. Returns the requests this pass asked for."""
+    from .selectors import cycle_info, som_date, soms_by_year
+
+    today = today or timezone.localdate()
+    days = timedelta(days=settings.YEARLY_REPORT_DAYS_BEFORE_SOM)
+    years = (today.year, today.year + 1)  # an SOM early in a year can be due late in the one before
+    cycles = list(
+        ReportingCycle.objects.filter(year__in=years, scheduled_compile__isnull=True).select_related("plan")
+    )
+    soms = soms_by_year(years) if cycles else {}
+    asked = []
+    for cycle in cycles:
+        info = cycle_info(cycle, soms.get(cycle.year), today)
+        if info.som is None:
+            continue
+        som_on = som_date(info.som)
+        due_on = som_on - days
+        if not due_on <= today <= som_on or not cycle.plan.start_year <= cycle.year <= cycle.plan.end_year:
+            continue
+        try:
+            with transaction.atomic():
+                req, _created = report_request(
+                    plan=cycle.plan, kind=ReportKind.YEARLY, year=cycle.year, user=None
+                )
+                ScheduledCompile.objects.create(cycle=cycle, request=req, due_on=due_on, som_on=som_on)
+        except IntegrityError:  # another beat claimed this cycle at the same instant: theirs stands
+            continue
+        log.info("yearly report %s %s asked for by schedule (SOM %s)", cycle.plan_id, cycle.year, som_on)
+        asked.append(req)
+    return asked
+
+
+@transaction.atomic
+def report_conclusions_save(
+    *,
+    plan: ActionPlan,
+    kind: str,
+    year: int,
+    user: User,
+    version: int | None,
+    data: dict[str, str],
+    status: str,
+) -> ReportConclusions:
+    """Write the secretariat's conclusions and recommendations of a report, English and Russian, the
+    Russian with its translation status (each text keeps its revisions); StaleEdit (saving nothing)
+    when someone saved them since the form was opened. They appear in the next compile."""
+    conclusions, _created = ReportConclusions.objects.get_or_create(
+        plan=plan, kind=kind, year=year, defaults={"updated_by": user}
+    )
+    conclusions = locked_for_edit(ReportConclusions, conclusions.pk, version)
+    conclusions.updated_by = user
+    for field in ("conclusions", "recommendations"):
+        setattr(conclusions, f"{field}_en", (data.get(f"{field}_en") or "").strip())
+    conclusions.full_clean()
+    conclusions.save()
+    for field in ("conclusions", "recommendations"):
+        translation_save(
+            conclusions,
+            field,
+            en=(data.get(f"{field}_en") or "").strip(),
+            ru=data.get(f"{field}_ru") or "",
+            status=status,
+            by=user,
+        )
+    return conclusions

@@ -28,3 +28,13 @@ def report_requests_sweep() -> None:
 
     for pk in report_requests_resume():
         report_request_run(request_pk=pk)
+
+
+@shared_task(
+    name="evaluation.tasks.yearly_reports_schedule", ignore_result=True, time_limit=300, soft_time_limit=270
+)
+def yearly_reports_schedule() -> None:
+    """From beat, every hour: ask for the yearly reports that are due (once per cycle, ever)."""
+    from .services import yearly_reports_schedule as run
+
+    run()

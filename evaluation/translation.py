@@ -2,9 +2,14 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ReviewCriterion
+from .models import ReportConclusions, ReviewCriterion
 
 
 @register(ReviewCriterion)
 class ReviewCriterionTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(ReportConclusions)
+class ReportConclusionsTranslation(TranslationOptions):
+    fields = ("conclusions", "recommendations")

@@ -36,6 +36,7 @@ report_patterns = [
     path("reports/<int:pk>.pdf", views.report_pdf, name="report-pdf"),
     path("reports/<int:pk>.xlsx", views.report_xlsx, name="report-xlsx"),
     path("reports/<int:pk>/publish/", views.report_publish, name="report-publish"),
+    path("reports/<int:pk>/conclusions/", views.report_conclusions, name="report-conclusions"),
     path("compiles/<int:pk>/", views.request_detail, name="request"),
 ]
 

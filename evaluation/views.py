@@ -28,7 +28,7 @@ from . import dashboard as dash
 from . import ministers as mins
 from . import rendering, selectors, services
 from .criteria import plan_criteria
-from .forms import ProgressReportForm, QuestionnaireForm, ReviewStepForm, VersionForm
+from .forms import ConclusionsForm, ProgressReportForm, QuestionnaireForm, ReviewStepForm, VersionForm
 from .models import (
     ProgressEntry,
     ReportKind,
@@ -345,9 +345,18 @@ def request_detail(request, pk: int):
 def report_detail(request, pk: int):
     """One version in its language; the same number in the other language is a link away, and the
     lists link each reader to the version in their language."""
-    version = selectors.report_for(request.user, pk, fields=("html",))
+    return _report_page(request, selectors.report_for(request.user, pk, fields=("html",)))
+
+
+def _report_page(request, version: ReportVersion, *, form=None, conflict=None, status: int = 200):
     plan = plan_cache.by_pk(version.plan_id)
     others, translation = selectors.version_neighbours(request.user, version)
+    can_publish = can(request.user, "report.publish")
+    conclusions = None
+    if can_publish and version.kind == ReportKind.YEARLY:
+        conclusions = selectors.conclusions_state(version)
+        conclusions["form"] = form or ConclusionsForm(initial=conclusions["initial"])
+        conclusions["conflict"] = conflict
     return render(
         request,
         "evaluation/report_detail.html",
@@ -356,9 +365,55 @@ def report_detail(request, pk: int):
             "plan": plan,
             "others": others,
             "translation": translation,
-            "can_publish": can(request.user, "report.publish"),
+            "can_publish": can_publish,
+            "conclusions": conclusions,
         },
+        status=status,
     )
+
+
+@require_POST
+@member_required
+def report_conclusions(request, pk: int):
+    """The secretariat writes the report's conclusions and recommendations (English and Russian,
+    with the Russian's status); they appear in the next compile."""
+    version = selectors.report_for(request.user, pk, fields=("html",))
+    require(request.user, "report.publish")
+    if version.kind != ReportKind.YEARLY:
+        raise Http404("Only the yearly report has conclusions written in the portal.")
+    form = ConclusionsForm(request.POST)
+    status, conflict = 400, None
+    if form.is_valid():
+        try:
+            services.report_conclusions_save(
+                plan=version.plan,
+                kind=version.kind,
+                year=version.year,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+                status=form.cleaned_data["status"],
+            )
+            messages.success(
+                request, _("Conclusions and recommendations saved: compile the report again to include them.")
+            )
+            return redirect(version)
+        except StaleEdit as stale:
+            status = 409
+            conflict = conflict_context(
+                stale.current, form, (), extra_rows=_conclusions_rows(form, stale.current)
+            )
+    return _report_page(request, version, form=form, conflict=conflict, status=status)
+
+
+def _conclusions_rows(form: ConclusionsForm, current) -> list[dict]:
+    """The conflict screen's rows: each text as saved beside this person's, where they differ."""
+    rows = []
+    for name in selectors.CONCLUSION_FIELDS:
+        theirs, mine = getattr(current, name) or "", form.cleaned_data.get(name) or ""
+        if theirs.strip() != mine.strip():
+            rows.append({"label": form.fields[name].label, "theirs": theirs, "mine": mine})
+    return rows
 
 
 def _download(version: ReportVersion, content: bytes, ext: str, mimetype: str) -> HttpResponse:

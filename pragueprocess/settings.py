@@ -290,9 +290,14 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
     # evaluation: run report compiles still waiting (broker was down) or left by a dead worker
     "evaluation-report-sweep": {"task": "evaluation.tasks.report_requests_sweep", "schedule": 60.0},
+    # evaluation: ask for each year's monitoring report YEARLY_REPORT_DAYS_BEFORE_SOM days before its
+    # SOM (claimed per cycle: a second beat, a rerun or the next day asks for nothing more)
+    "evaluation-yearly-report": {"task": "evaluation.tasks.yearly_reports_schedule", "schedule": 3600.0},
     # personal data past its retention period: asked every hour, done once a day (claimed per day)
     "retention-daily": {"task": "pragueprocess.tasks.retention_daily", "schedule": 3600.0},
 }
+# The yearly monitoring report compiles by itself this many days before that year's SOM.
+YEARLY_REPORT_DAYS_BEFORE_SOM = env.int("YEARLY_REPORT_DAYS_BEFORE_SOM", default=21)
 # Delegates' personal details are erased this many months after their meeting, and sent mail bodies
 # this many months after sending (pragueprocess/retention.py).
 PERSONAL_DATA_RETENTION_MONTHS = env.int("PERSONAL_DATA_RETENTION_MONTHS", default=24)

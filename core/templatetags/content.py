@@ -66,9 +66,11 @@ def tr_plain(obj, field):
 
 @register.filter
 def content(value, arg=""):
-    """A label from figures (`{"text", "lang"}`), a Text, or a plain string (shown as it is)."""
+    """A label from figures (`{"text", "lang"}`), a Text, or a plain string (shown as it is);
+    `|content:"lines"` keeps its line breaks."""
+    lines = arg == "lines"
     if isinstance(value, Text):
-        return _render(value.value, value.lang)
+        return _render(value.value, value.lang, lines=lines)
     if isinstance(value, dict) and "text" in value:
-        return _render(value.get("text") or "", value.get("lang") or current_language())
+        return _render(value.get("text") or "", value.get("lang") or current_language(), lines=lines)
     return value

@@ -34,3 +34,22 @@ def label_chars(value, chars):
         value = {**value, "text": truncatechars(value.get("text") or "", int(chars))}
         return content(value)
     return truncatechars(value or "", int(chars))
+
+
+@register.filter
+def change(value, arg=""):
+    """{{ c.delta|change }}: a change between two years, signed (+3, -2, 0); "–" where one year has
+    no value; {{ f.delta|change:"money" }} for amounts (stored as text)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if arg == "money":
+        text = money(value)
+    else:  # a rate is a float: written as the page writes numbers in its language (50,0 in Russian)
+        from django.utils.formats import localize
+
+        text = localize(value)
+    return f"+{text}" if number > 0 else text

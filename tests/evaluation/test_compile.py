@@ -144,6 +144,9 @@ def test_pdf_renders_with_the_title_and_xlsx_opens_with_the_expected_sheets(plan
         "Progress",
         "Meetings",
         "Response rate",
+        "Not reported",
+        "Year before",
+        "Conclusions",
     ]
     financing = [tuple(r) for r in wb["Financing"].iter_rows(min_row=2, values_only=True)]
     assert (year2013["eu"].name, "EUR", 1300.0) in financing

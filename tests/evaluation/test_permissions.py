@@ -17,6 +17,7 @@ from actions.models import ActionPlan
 from evaluation.models import (
     MandateProlongation,
     ProgressReport,
+    ReportConclusions,
     ReportingCycle,
     ReportRequest,
     ReportVersion,
@@ -53,6 +54,13 @@ def _data(name: str, world) -> dict:
         return {"comment": "Please add the figures."}
     if name == "evaluation:review-respond":
         return {"version": 1, "relevance_score": "4"}
+    if name == "evaluation:report-conclusions":
+        return {
+            "version": 1,
+            "status": "working",
+            "conclusions_en": "Most Parties reported.",
+            "recommendations_en": "Report on time.",
+        }
     if name == "evaluation:mandate":
         return {"end_year": "2021", "decided_on": "2016-09-20", "reference": "Bratislava Joint Declaration"}
     return {}
@@ -74,6 +82,7 @@ def _evaluation_unchanged(world):
         list(ActionPlan.objects.values_list("pk", "end_year")),
         MandateProlongation.objects.count(),
         Message.objects.count(),
+        list(ReportConclusions.objects.values_list("pk", "version")),
     )
 
 
@@ -144,6 +153,23 @@ MATRIX = Matrix(
             expect(LOGIN, 404, 404, 404, 404, 302),
         ),
         page("evaluation:report-publish", "get", "/evaluation/reports/{draft}/publish/", NOT_ALLOWED),
+        # the conclusions of a draft's report: the secretariat only (a draft is hidden from the others)
+        page(
+            "evaluation:report-conclusions",
+            "post",
+            "/evaluation/reports/{draft}/conclusions/",
+            expect(LOGIN, 404, 404, 404, 404, 302),
+            "draft",
+        ),
+        # ... and of a published one: everyone reads it, only the secretariat writes
+        page(
+            "evaluation:report-conclusions",
+            "post",
+            "/evaluation/reports/{pub}/conclusions/",
+            SECRETARIAT_WRITES,
+            "published",
+        ),
+        page("evaluation:report-conclusions", "get", "/evaluation/reports/{draft}/conclusions/", NOT_ALLOWED),
         page(
             "evaluation:request", "get", "/evaluation/compiles/{req}/", expect(LOGIN, 404, 404, 404, 404, 200)
         ),

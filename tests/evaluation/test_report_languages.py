@@ -123,6 +123,9 @@ def test_the_xlsx_of_each_version_has_headers_and_names_in_its_language(compiled
     assert ru.sheetnames == ["Резюме", "Действия", "Мероприятия", "Финансирование", "Ход выполнения"] + [
         "Совещания",
         "Доля ответов",
+        "Не представили отчет",
+        "Предыдущий год",
+        "Выводы",
     ]
     assert ru["Резюме"]["A1"].value == "Показатель"
     en_money = [tuple(r) for r in en["Financing"].iter_rows(min_row=2, values_only=True)]
