@@ -235,3 +235,22 @@ def party_picker_groups(form: forms.BaseForm, name: str, *, exclude: int | None 
         if rows:
             groups.append({"group": group, "parties": rows})
     return groups
+
+
+class MailPreferencesForm(forms.Form):
+    """One choice per optional category of mail (parties.mailkinds): immediately, weekly, not at all."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        from .mailkinds import CATEGORIES
+        from .models import MailPreference
+
+        for code, mode in current.items():
+            category = CATEGORIES[code]
+            self.fields[code] = forms.ChoiceField(
+                label=category.label,
+                help_text=category.description,
+                choices=MailPreference.Mode.choices,
+                initial=mode,
+                widget=forms.RadioSelect,
+            )
