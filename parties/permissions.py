@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     # one's own choice of optional mail (parties.mailprefs), for oneself only: those who get optional
     # mail (readers and the core group get only essential mail, and write nothing)
     "mail.preferences": {SECRETARIAT: ALL, CONTACT_POINT: ALL},
+    # writing to an audience (a group of Parties, the core group, a meeting's people) from the portal
+    "mail.audience": {SECRETARIAT: ALL},
     # activities
     "activity.create": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "activity.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},

@@ -71,7 +71,7 @@ def _literal_kinds() -> set[str]:
 
 def test_every_kind_the_code_queues_is_in_the_table():
     literal = _literal_kinds()
-    assert {"invitation", "email_changed", "ncp-confirm", "mail.digest"} <= literal
+    assert {"invitation", "email_changed", "ncp-confirm", "audience", "mail.digest"} <= literal
     # kinds made from a template's name: meetings.reminders queues meeting.<template>, evaluation
     # <template>_reminder, one template per kind
     meetings = {
