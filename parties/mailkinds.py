@@ -6,6 +6,9 @@ secretariat's own messages) always go out. For each optional category a person c
 details page, to get the mail immediately, in a weekly digest or not at all (`parties.mailprefs`);
 optional mail carries a one-click List-Unsubscribe (RFC 8058).
 
+Django's password reset is the one mail sent outside the outbox (pragueprocess.accounts: a live reset
+link is never stored); it is account mail, essential, and carries the same automatic-mail headers.
+
 A new kind of mail is one line in `KINDS`. `notification_queue` refuses a kind that is not in the
 table, so the tests of whatever queues it fail until the line is written.
 """

@@ -135,10 +135,15 @@ def _claim(pk: int, now: datetime) -> bool:
     )
 
 
+# RFC 3834: automatic mail, so that out-of-office and other auto-replies stay away (Exchange reads
+# its own header for the same). Every mail of the portal carries them: the outbox's, and Django's
+# password reset (pragueprocess.accounts), the one mail sent at once, outside the outbox.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
 def _headers(n: Notification) -> dict[str, str]:
-    # RFC 3834: automatic mail, so that out-of-office and other auto-replies stay away (Exchange
-    # reads its own header for the same). Optional mail to a person: RFC 8058's one-click unsubscribe.
-    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    # Optional mail to a person also carries RFC 8058's one-click unsubscribe.
+    headers = dict(AUTOMATIC_HEADERS)
     if n.recipient_id is not None and not is_essential(n.kind):
         url = unsubscribe_url(user_pk=n.recipient_id, category=category_of(n.kind).code)
         headers["List-Unsubscribe"] = f"<{url}>"

@@ -140,3 +140,13 @@ def test_mail_to_an_address_without_an_account_has_no_unsubscribe_link():
     notifications_send_due()
     headers = mail.outbox[0].message()
     assert headers["Auto-Submitted"] == "auto-generated" and headers["List-Unsubscribe"] is None
+
+
+@pytest.mark.django_db
+def test_the_password_reset_mail_says_it_is_automatic_too(client, ncp_a):
+    response = client.post("/accounts/password_reset/", {"email": ncp_a.email})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    headers = message.message()
+    assert headers["Auto-Submitted"] == "auto-generated" and headers["List-Unsubscribe"] is None
+    assert "/accounts/reset/" in message.body
