@@ -4,6 +4,7 @@ the secretariat wrote both, else in English with a note in Russian; bad input is
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from datetime import date
@@ -76,10 +77,16 @@ def test_preview_shows_the_count_and_every_recipient_then_send_queues_once_per_r
     assert "2 recipients" in page and ncp_a.email in page and ncp_b.email in page
     assert people["al"].email not in page
     assert not AudienceMessage.objects.exists() and not Notification.objects.exists()
-    token = re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
+    # The preview's form carries what was written, hidden, and a token: Send posts exactly that.
+    found = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page)
+    hidden = {name: html.unescape(value) for name, value in found}
+    assert hidden["group"] == str(party_a.group.pk) and hidden["subject"] == TEXT["subject"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", hidden["token"])
+    hidden.pop("csrfmiddlewaretoken", None)
+    assert hidden["body"] == TEXT["body"]
 
-    sent = _post(client, "send", **data, token=token)
-    again = _post(client, "send", **data, token=token)  # a double click, a reload
+    sent = _post(client, "send", **hidden)
+    again = _post(client, "send", **hidden)  # a double click, a reload
     message = AudienceMessage.objects.get()
     assert sent.status_code == again.status_code == 302
     assert sent["Location"] == f"/mail/audience/{message.pk}/"
