@@ -140,6 +140,7 @@ def _queue(meeting, kind: str, key_kind: str, due: datetime, recipients, existin
             body=body,
             due_at=due,
             attachment=("meeting.ics", "text/calendar", ics[r.language]),
+            link=settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
         )
         made += created
     return made

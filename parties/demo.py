@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from .models import ContactPointTerm, CoreGroupMembership, Party, User
+from .models import ContactPointTerm, CoreGroupMembership, MailPreference, Party, User
 
 FIRST_NAMES = [
     "Anna",
@@ -75,7 +75,22 @@ def seed(*, rng: random.Random, scale: float, password: str | None = None) -> li
     # A separate generator, so that the other apps' demo data stays the same as before.
     _seed_terms(rng=random.Random(2012), password_hash=password_hash)
     _seed_core_group()
+    _seed_mail_preferences()
     return out
+
+
+# A few choices of e-mail (parties.mailprefs), so that "My details" and the outbox show them: the
+# Czech contact point takes meeting reminders in the weekly digest, the German one not at all.
+MAIL_PREFERENCES = [("ncp-cz", "meeting_reminders", "digest"), ("ncp-de", "meeting_reminders", "none")]
+
+
+def _seed_mail_preferences() -> None:
+    people = {u.username: u for u in User.objects.filter(username__in=[u for u, _c, _m in MAIL_PREFERENCES])}
+    for username, category, mode in MAIL_PREFERENCES:
+        if username in people:  # a choice changed by hand in the demo is kept
+            MailPreference.objects.get_or_create(
+                user=people[username], category=category, defaults={"mode": mode}
+            )
 
 
 DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EU"]

@@ -246,3 +246,22 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your message before sending it.")},
     )
+
+
+class MailPreferencesForm(forms.Form):
+    """One choice per optional category of mail (parties.mailkinds): immediately, weekly, not at all."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        from .mailkinds import CATEGORIES
+        from .models import MailPreference
+
+        for code, mode in current.items():
+            category = CATEGORIES[code]
+            self.fields[code] = forms.ChoiceField(
+                label=category.label,
+                help_text=category.description,
+                choices=MailPreference.Mode.choices,
+                initial=mode,
+                widget=forms.RadioSelect,
+            )

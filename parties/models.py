@@ -174,6 +174,11 @@ class Notification(TimeStampedModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # the recipient's mail preferences (parties.mailprefs): not sent at all, or kept for the
+        # weekly digest, then gathered into one
+        SKIPPED = "skipped", _("Not sent (the recipient's choice)")
+        HELD = "held", _("Held for the weekly digest")
+        DIGESTED = "digested", _("Sent in a weekly digest")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
@@ -199,6 +204,18 @@ class Notification(TimeStampedModel):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Why a row was not sent as itself: skipped by a preference, or gathered into which digest.
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digested",
+        verbose_name=_("sent in the digest"),
+    )
+    # Where the mail's matter is in the portal: the weekly digest links each item to it.
+    link = models.CharField(_("link"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-due_at", "-pk"]
@@ -208,6 +225,33 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class MailPreference(TimeStampedModel):
+    """How one person gets one optional category of mail (parties.mailkinds). No row: immediately."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("In a weekly digest")
+        NONE = "none", _("Not at all")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="mail_preferences", verbose_name=_("person")
+    )
+    # A code of parties.mailkinds.CATEGORIES; no choices here, so that a new category needs no migration.
+    category = models.CharField(_("kind of mail"), max_length=40)
+    mode = models.CharField(_("how"), max_length=20, choices=Mode.choices, default=Mode.IMMEDIATE)
+
+    class Meta:
+        ordering = ["user", "category"]
+        verbose_name = _("mail preference")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="parties_mailpreference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.category} {self.mode}"
 
 
 class ContactPointTerm(TimeStampedModel):

@@ -4,6 +4,12 @@ Every app queues its mail here (meeting reminders, progress-report reminders, th
 confirmation of contact details). Nothing is sent with Celery's eta/countdown: due mail lives in
 the Notification table, and a periodic sweep (`parties.tasks.send_due_notifications`, also run by
 `manage.py send_reminders`) sends what is due. Enqueueing the sweep after commit is only a fast path.
+
+Every kind of mail has its line in `parties.mailkinds` (a kind without one is refused here). When an
+optional mail falls due, the recipient's choice (`parties.mailprefs`) decides: sent now, held for the
+weekly digest (`parties.digest`), or skipped with the reason kept. `_message` is the one place a mail
+is built: every one says it is automatic (RFC 3834), and optional mail to a person carries a
+one-click unsubscribe (RFC 8058).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Notification, User
+from .mailkinds import category_of, is_essential
+from .mailprefs import modes_for, unsubscribe_url
+from .models import MailPreference, Notification, User
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +43,8 @@ class SendResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    skipped: int = 0
+    held: int = 0
 
 
 def notification_queue(
@@ -48,8 +58,12 @@ def notification_queue(
     recipient: User | None = None,
     language: str = "en",
     attachment: tuple[str, str, str] | None = None,
+    link: str = "",
 ) -> tuple[Notification, bool]:
-    """Queue one e-mail under a unique key; a second call with the same key changes nothing."""
+    """Queue one e-mail under a unique key; a second call with the same key changes nothing.
+    `kind` must have its line in parties.mailkinds.KINDS (UnknownMailKind otherwise); `link` is
+    the page the mail is about, for the weekly digest."""
+    category_of(kind)  # refuses a kind without its line in the table
     name, mimetype, content = attachment or ("", "", "")
     defaults = {
         "kind": kind,
@@ -62,6 +76,7 @@ def notification_queue(
         "attachment_name": name,
         "attachment_mimetype": mimetype,
         "attachment_content": content,
+        "link": link[:500],
     }
     try:
         with transaction.atomic():
@@ -82,7 +97,8 @@ def notifications_cancel(
     At least one filter is required: this never cancels the whole outbox by accident."""
     if key_prefix is None and recipients is None and party_id is None:
         raise ValueError("notifications_cancel needs a key prefix, recipients or a Party")
-    pending = Notification.objects.filter(status=Notification.Status.PENDING)
+    # held for a digest counts as pending: a cancelled meeting's reminder is not in next week's digest
+    pending = Notification.objects.filter(status__in=[Notification.Status.PENDING, Notification.Status.HELD])
     if key_prefix is not None:
         pending = pending.filter(key__startswith=key_prefix)
     if recipients is not None:
@@ -119,9 +135,29 @@ def _claim(pk: int, now: datetime) -> bool:
     )
 
 
+# RFC 3834: automatic mail, so that out-of-office and other auto-replies stay away (Exchange reads
+# its own header for the same). Every mail of the portal carries them: the outbox's, and Django's
+# password reset (pragueprocess.accounts), the one mail sent at once, outside the outbox.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def _headers(n: Notification) -> dict[str, str]:
+    # Optional mail to a person also carries RFC 8058's one-click unsubscribe.
+    headers = dict(AUTOMATIC_HEADERS)
+    if n.recipient_id is not None and not is_essential(n.kind):
+        url = unsubscribe_url(user_pk=n.recipient_id, category=category_of(n.kind).code)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
 def _message(n: Notification) -> EmailMessage:
     message = EmailMessage(
-        subject=n.subject, body=n.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.to_email]
+        subject=n.subject,
+        body=n.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[n.to_email],
+        headers=_headers(n),
     )
     if n.attachment_name:
         message.attach(
@@ -130,12 +166,35 @@ def _message(n: Notification) -> EmailMessage:
     return message
 
 
+def _set_aside(pk: int, now: datetime, status: str, reason: str) -> bool:
+    """Skip or hold a due row instead of sending it; a conditional update, as a claim is."""
+    return _due(now).filter(pk=pk).update(status=status, reason=reason[:200], updated_at=now) == 1
+
+
+def _choice(kind: str, recipient_id: int | None, modes: dict[tuple[int, str], str]) -> str:
+    if recipient_id is None or is_essential(kind):
+        return MailPreference.Mode.IMMEDIATE
+    return modes.get((recipient_id, category_of(kind).code), MailPreference.Mode.IMMEDIATE)
+
+
 def notifications_send_due(*, now: datetime | None = None, limit: int = 200) -> SendResult:
-    """Send what is due; safe to run twice at once: each row goes out once."""
+    """Send what is due; safe to run twice at once: each row goes out once. Optional mail follows
+    its recipient's choice: skipped, or held for the weekly digest."""
     now = now or timezone.now()
     result = SendResult()
     _release_stale_claims(now)
-    for pk in list(_due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit]):
+    due = list(_due(now).order_by("due_at", "pk").values_list("pk", "kind", "recipient_id")[:limit])
+    modes = modes_for(r for _pk, kind, r in due if not is_essential(kind))  # one query for the batch
+    for pk, kind, recipient_id in due:
+        choice = _choice(kind, recipient_id, modes)
+        if choice == MailPreference.Mode.NONE:
+            reason = f"preference: none ({category_of(kind).code})"
+            result.skipped += _set_aside(pk, now, Notification.Status.SKIPPED, reason)
+            continue
+        if choice == MailPreference.Mode.DIGEST:
+            reason = f"preference: digest ({category_of(kind).code})"
+            result.held += _set_aside(pk, now, Notification.Status.HELD, reason)
+            continue
         if not _claim(pk, now):
             continue  # another sender won it
         n = Notification.objects.get(pk=pk)

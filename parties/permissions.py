@@ -56,6 +56,11 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     # one's own contact details (name, title, ministry, phone, language): self only; readers and
     # core group members read, the secretariat keeps their details in the administration
     "profile.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
+    # one's own choice of optional mail (parties.mailprefs), for oneself only: those who get optional
+    # mail (readers and the core group get only essential mail, and write nothing)
+    "mail.preferences": {SECRETARIAT: ALL, CONTACT_POINT: ALL},
+    # writing to an audience (a group of Parties, the core group, a meeting's people) from the portal
+    "mail.audience": {SECRETARIAT: ALL},
     # activities
     "activity.create": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "activity.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},

@@ -210,9 +210,9 @@ def term_end(*, term: ContactPointTerm, ended_on: date, by: User) -> User | None
     user.is_active = False
     user._history_user = by
     user.save(update_fields=["is_active"])
-    Notification.objects.filter(recipient=user, status=Notification.Status.PENDING).update(
-        status=Notification.Status.CANCELLED, updated_at=timezone.now()
-    )
+    Notification.objects.filter(
+        recipient=user, status__in=[Notification.Status.PENDING, Notification.Status.HELD]
+    ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
     remaining = list(
         ContactPointTerm.objects.filter(party=term.party, ended_on__isnull=True, user__is_active=True)
         .select_related("user")

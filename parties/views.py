@@ -30,6 +30,7 @@ from .forms import (
     PartnerForm,
     TermEndForm,
 )
+from .mail_views import preferences_form
 from .models import ContactPointTerm, CoreGroupMembership, PartnerOrganisation, User
 from .permissions import can, capability_required
 from .reminders import confirm_token_read
@@ -230,6 +231,7 @@ def my_details(request):
         "conflict": conflict,
         "terms": ContactPointTerm.objects.filter(user=user).select_related("party"),
         "changes": user.history.select_related("history_user").order_by("-history_date")[:10],
+        "mail_form": preferences_form(user),
     }
     return render(request, "parties/my_details.html", context, status=409 if conflict else 200)
 

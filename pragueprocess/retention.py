@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from meetings.models import Delegate
@@ -50,8 +51,11 @@ def personal_data_erase(*, now: datetime | None = None) -> Erased:
     )
     Delegate.objects.filter(pk__in=ids).update(name=ERASED, function="", email="", updated_at=now)
     Delegate.history.model.objects.filter(id__in=ids).update(name=ERASED, function="", email="")
+    # Mail never sent as itself (skipped by the recipient's choice, or sent within a digest) is as
+    # old as its due date.
+    set_aside = [Notification.Status.SKIPPED, Notification.Status.DIGESTED]
     mails = (
-        Notification.objects.filter(sent_at__lt=cutoff)
+        Notification.objects.filter(Q(sent_at__lt=cutoff) | Q(status__in=set_aside, due_at__lt=cutoff))
         .exclude(body="", attachment_content="")
         .update(body="", attachment_content="", updated_at=now)
     )

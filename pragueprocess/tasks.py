@@ -30,3 +30,17 @@ def retention_daily() -> None:
     from .retention import retention_daily as run
 
     run()
+
+
+@shared_task(
+    name="pragueprocess.tasks.audience_mail", ignore_result=True, time_limit=300, soft_time_limit=240
+)
+def audience_mail(message_pk: int) -> None:
+    """The fast path after Send: queue the message's mail (once) and send the outbox; the minute
+    sweep does the same for a message the broker never carried."""
+    from parties.notifications import notifications_send_due
+
+    from .audience import audience_queue
+
+    audience_queue(message_pk)
+    notifications_send_due()

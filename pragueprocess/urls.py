@@ -5,13 +5,26 @@ from django.contrib import admin
 from django.urls import include, path
 
 from parties import two_factor_views
+from parties.mail_urls import urlpatterns as mail_patterns
 from parties.urls import urlpatterns as party_patterns
 
-from . import accounts, audit, personal_data, translations, views
+from . import accounts, audience_views, audit, personal_data, translations, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
     "parties",
+)
+
+# One's choice of e-mails and the unsubscribe link live in parties; the secretariat's mail to an
+# audience reads meetings, so it is added to the namespace here.
+mail_namespace = (
+    [
+        *mail_patterns,
+        path("audience/", audience_views.audience_list, name="audience"),
+        path("audience/new/", audience_views.audience_new, name="audience-new"),
+        path("audience/<int:pk>/", audience_views.audience_detail, name="audience-detail"),
+    ],
+    "mail",
 )
 
 urlpatterns = [
@@ -30,6 +43,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("parties/", include(party_namespace)),
     path("meetings/", include("meetings.urls")),
+    path("mail/", include(mail_namespace)),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/my-data.json", personal_data.my_data, name="my-data"),

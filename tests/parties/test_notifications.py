@@ -15,7 +15,12 @@ from tests import mailbackends
 
 def queue(key: str, to: str = "a@example.org", due=None):
     return notification_queue(
-        key=key, kind="test", to_email=to, subject="Subject", body="Body", due_at=due or timezone.now()
+        key=key,
+        kind="meeting.invitation",
+        to_email=to,
+        subject="Subject",
+        body="Body",
+        due_at=due or timezone.now(),
     )
 
 

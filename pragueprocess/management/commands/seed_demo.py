@@ -14,7 +14,7 @@ from actions.selectors import plan_current
 from evaluation import demo as evaluation_demo
 from meetings import demo as meetings_demo
 from parties import demo as parties_demo
-from pragueprocess import demo_scale
+from pragueprocess import demo_mail, demo_scale
 
 # HISTORY.md: the 3rd Ministerial Conference (Bratislava, 20 September 2016) reconfirmed the six
 # areas of the Action Plan 2012-2016 for the next mandate, 2017-2021.
@@ -87,6 +87,7 @@ class Command(BaseCommand):
                 counts.update(meetings_demo.seed(rng=rng, scale=scale, plan=plan))
                 counts.update(evaluation_demo.seed(rng=rng, scale=scale, plan=plan))
                 counts.update(_prolong_at_bratislava(plan))
+                counts.update(demo_mail.seed())
             counts.update(actions_demo.seed_reviews(rng=rng))
         if scale >= 1:
             self.stdout.write(

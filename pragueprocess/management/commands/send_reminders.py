@@ -10,4 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = reminders_run()
-        self.stdout.write(f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}.")
+        self.stdout.write(
+            f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}, "
+            f"held for the weekly digest {result.held}, not sent by choice {result.skipped}."
+        )
