@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/two-factor/remove/", two_factor_views.two_factor_remove, name="two-factor-remove"),
     path("accounts/two-factor/reset/<int:pk>/", two_factor_views.two_factor_reset, name="two-factor-reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("pragueprocess.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
