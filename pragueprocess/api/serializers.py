@@ -202,6 +202,7 @@ class ActivitySerializer(ModelSerializer):
     items = serializers.SerializerMethodField()
     partners = serializers.SerializerMethodField()
     financing = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
     url = PageUrlField()
 
     class Meta:
@@ -221,11 +222,16 @@ class ActivitySerializer(ModelSerializer):
             "end_date",
             "description",
             "outputs",
+            "links",
             "partners",
             "financing",
+            "version",
             "updated_at",
             "url",
         ]
+
+    def get_links(self, activity) -> list[str]:
+        return [line.strip() for line in activity.links.splitlines() if line.strip()]
 
     def get_other_parties(self, activity) -> list[str]:
         return [p.code for p in activity.other_parties.all()]
@@ -330,3 +336,63 @@ class ReportDetailSerializer(ReportSerializer):
 
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "figures"]
+
+
+class FinancingWriteSerializer(serializers.Serializer):
+    source = serializers.CharField(
+        help_text="A financing source of the plan: its name in either language, or its number."
+    )
+    amount = serializers.CharField(help_text="A decimal amount, e.g. 25000.00.")
+    currency = serializers.CharField(help_text="ISO 4217, e.g. EUR.")
+    funder = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PartnerWriteSerializer(serializers.Serializer):
+    organisation = serializers.CharField(help_text="The partner organisation's acronym, e.g. IOM.")
+    role = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivityWriteSerializer(serializers.Serializer):
+    """What a client sends to create or change an activity. Only the shapes are checked here; every
+    value then goes through the activity form of the page, which gives the same messages."""
+
+    version = serializers.IntegerField(
+        required=False, help_text="When changing: the version you read. A stale one is refused with 409."
+    )
+    title = serializers.CharField(required=False, allow_blank=True)
+    party = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A Party's code; the secretariat only (a contact point's is its own).",
+    )
+    kind = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.CharField(required=False, allow_blank=True)
+    state = serializers.CharField(required=False, allow_blank=True, help_text="draft or submitted.")
+    actions = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Codes, e.g. I.2."
+    )
+    items = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Codes, e.g. I.2 b."
+    )
+    other_parties = serializers.ListField(child=serializers.CharField(), required=False)
+    start_date = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD.")
+    end_date = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="YYYY-MM-DD."
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    outputs = serializers.CharField(required=False, allow_blank=True)
+    links = serializers.ListField(child=serializers.CharField(), required=False)
+    partners = PartnerWriteSerializer(many=True, required=False)
+    financing = FinancingWriteSerializer(many=True, required=False)
+
+    def structured(self) -> dict:
+        """The values as the import's structured form (actions.imports.cells_structured)."""
+        v = dict(self.validated_data)
+        v["links"] = "\n".join(v.get("links") or [])
+        v["end_date"] = v.get("end_date") or ""
+        v["financing"] = [
+            (n, line["source"], line["amount"], line["currency"], line.get("funder", ""))
+            for n, line in enumerate(v.get("financing") or [], start=1)
+        ]
+        v["partners"] = [(p["organisation"], p.get("role", "")) for p in v.get("partners") or []]
+        return v

@@ -15,28 +15,31 @@ import hashlib
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from actions import plan_cache
+from actions import plan_cache, services
 from actions.filters import ActivityFilter
-from actions.models import Action, ActionItem, ActionPlan, Participation, PartyName, PriorityArea
-from actions.selectors import activities_visible_to, activity_reach
+from actions.models import Action, ActionItem, ActionPlan, Activity, Participation, PartyName, PriorityArea
+from actions.selectors import activities_visible_to, activity_for_edit, activity_reach
+from core.concurrency import StaleEdit
 from core.security import log_denial
 from evaluation.models import ReportVersion
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
 from meetings.selectors import meeting_list
 from parties.models import Party
-from parties.permissions import can
+from parties.permissions import ALL, can, require, scope
 
 from . import serializers as s
+from . import writes
 
 API_VERSION = "1"
 
@@ -60,6 +63,9 @@ class Capability(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         capability = getattr(view, "capability", None)
+        if request.method not in permissions.SAFE_METHODS:
+            # A read-only endpoint answers 405 to a write, whoever sends it.
+            capability = getattr(view, "write_capability", None)
         if capability is None or can(request.user, capability):
             return True
         log_denial(user=request.user, capability=capability, party_id=None, visible=True, reason="api")
@@ -113,6 +119,47 @@ class ReadList(Conditional, generics.ListAPIView):
     pagination_class = StablePages
     permission_classes = [Capability]
     filter_backends = [DjangoFilterBackend]
+
+
+WRITE_ERRORS = OpenApiResponse(
+    description='The form\'s messages, by field: `{"actions": ["unknown code “IX.9”"]}`.'
+)
+CONFLICT = OpenApiResponse(
+    description='A stale version or an archived activity: `{"detail": ..., "current": <the activity as it is>}`.'
+)
+
+
+def _posted(request) -> dict:
+    """The body's shapes checked (400 otherwise), as the import's structured values."""
+    body = s.ActivityWriteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.structured()
+
+
+def _errors(row) -> Response:
+    errors: dict[str, list[str]] = {}
+    for column, message in row.errors:
+        errors.setdefault("non_field_errors" if column == "–" else column, []).append(str(message))
+    return Response(errors, status=400)
+
+
+def _one(request, pk: int):
+    return _activities(request.user).get(pk=pk)
+
+
+def _saved(request, activity, joined, *, status: int) -> Response:
+    body = s.ActivitySerializer(_one(request, activity.pk), context={"request": request}).data
+    body["joined"] = [a.code for a in joined]
+    return Response(
+        body,
+        status=status,
+        headers={"Location": reverse("api:activity-detail", args=[activity.pk], request=request)},
+    )
+
+
+def _conflict(request, activity, detail: str) -> Response:
+    current = s.ActivitySerializer(_one(request, activity.pk), context={"request": request}).data
+    return Response({"detail": detail, "current": current}, status=409)
 
 
 def _plans() -> QuerySet[ActionPlan]:
@@ -261,9 +308,28 @@ class ActivityList(ReadList):
     serializer_class = s.ActivitySerializer
     filterset_class = ActivityFilter
     capability = "member.view"
+    write_capability = "activity.create"
 
     def get_queryset(self):
         return _activities(self.request.user)
+
+    @extend_schema(
+        summary="Log an activity",
+        description=(
+            "Creates an activity of your Party (the secretariat names the Party), under the same rules "
+            "as the activity form: the same validation messages, the history entry, and the Party "
+            "recorded as a participant in the activity's actions when it is submitted."
+        ),
+        request=s.ActivityWriteSerializer,
+        responses={201: s.ActivitySerializer, 400: WRITE_ERRORS},
+    )
+    def post(self, request):
+        values = _posted(request)
+        row = writes.activity_row(user=request.user, values=values)
+        if row.errors:
+            return _errors(row)
+        activity, joined = services.activity_create(user=request.user, party=row.party, write=row.write)
+        return _saved(request, activity, joined, status=201)
 
 
 @extend_schema(summary="One activity")
@@ -271,6 +337,57 @@ class ActivityDetail(Conditional, generics.RetrieveAPIView):
     serializer_class = s.ActivitySerializer
     permission_classes = [Capability]
     capability = "member.view"
+    write_capability = "activity.edit"
+
+    def _change(self, request, pk: int, *, partial: bool):
+        activity = activity_for_edit(request.user, pk)
+        require(request.user, "activity.edit", activity.party)
+        values = _posted(request)
+        version = values.get("version")
+        if version is None:
+            return Response(
+                {"version": [_("Send the version you read: it guards against overwriting a newer change.")]},
+                status=400,
+            )
+        if activity.state == Activity.State.ARCHIVED:
+            return _conflict(
+                request, activity, _("This activity is archived: the secretariat can restore it.")
+            )
+        if version != activity.version:
+            return _conflict(request, activity, _("This activity was changed after you read it."))
+        if partial:
+            values = {**writes.values_of(activity), **values}
+        row = writes.activity_row(user=request.user, values=values, instance=activity)
+        if row.errors:
+            return _errors(row)
+        party = row.party if scope(request.user, "activity.edit") is ALL else None
+        try:
+            saved, joined = services.activity_update(
+                activity=activity, user=request.user, expected_version=version, write=row.write, party=party
+            )
+        except StaleEdit as stale:
+            return _conflict(request, stale.current, _("This activity was changed after you read it."))
+        except services.ActivityStateError:
+            return Response({"state": [_("A submitted activity stays submitted.")]}, status=400)
+        return _saved(request, saved, joined, status=200)
+
+    @extend_schema(
+        summary="Replace an activity",
+        description="Every field as sent (lines included); `version` is the one you read: a stale one gets 409 and the current record.",
+        request=s.ActivityWriteSerializer,
+        responses={200: s.ActivitySerializer, 400: WRITE_ERRORS, 409: CONFLICT},
+    )
+    def put(self, request, pk: int):
+        return self._change(request, pk, partial=False)
+
+    @extend_schema(
+        summary="Change some fields of an activity",
+        description="The fields sent replace the current ones; `version` as for PUT.",
+        request=s.ActivityWriteSerializer,
+        responses={200: s.ActivitySerializer, 400: WRITE_ERRORS, 409: CONFLICT},
+    )
+    def patch(self, request, pk: int):
+        return self._change(request, pk, partial=True)
 
     def get_queryset(self):
         return _activities(self.request.user)

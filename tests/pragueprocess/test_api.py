@@ -20,7 +20,7 @@ from actions.models import Activity
 from evaluation.models import ReportVersion
 from meetings.models import Meeting
 from tests.factories import ActivityFactory, FinancingLineFactory, MeetingFactory, action
-from tests.matrix import Matrix, Row, everyone, expect
+from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,11 @@ def world(plan, party_a, party_b, ncp_a):
     meeting = MeetingFactory(title="Senior Officials' Meeting in Poznan")
     published = _version(plan, "published", 1)
     draft_report = _version(plan, "draft", 2, title="Unpublished draft report")
+    from parties.api_tokens import token_create
+
+    token, _secret = token_create(user=ncp_a, name="Party A's script")
     return {
+        "token": token.pk,
         "submitted": submitted.pk,
         "draft": draft.pk,
         "other": other.pk,
@@ -347,7 +351,7 @@ def test_queries_flat(world, client_for, reader, party_a, party_b, path, django_
 
 # --- the matrix ------------------------------------------------------------------------------------------
 
-MEMBERS_ONLY = expect(403, 200, 200, 200, 200, 200)
+MEMBERS_ONLY = expect(401, 200, 200, 200, 200, 200)  # anonymous: 401, asked for a token
 
 MATRIX = Matrix(
     rows=[
@@ -366,7 +370,7 @@ MATRIX = Matrix(
             "api:activity-detail",
             "get",
             "/api/activities/{draft}/",
-            expect(403, 404, 404, 200, 404, 200),
+            expect(401, 404, 404, 200, 404, 200),
             case="draft",
         ),
         Row("api:meeting-list", "get", "/api/meetings/", everyone(200)),
@@ -374,13 +378,24 @@ MATRIX = Matrix(
         Row("api:report-list", "get", "/api/reports/", everyone(200)),
         Row("api:report-detail", "get", "/api/reports/{report}/", everyone(200)),
         Row("api:report-detail", "get", "/api/reports/{draft_report}/", everyone(404), case="draft"),
-        # Read-only: nothing is written through it.
+        # Writing activities: contact points and the secretariat, in JSON (a form post is 415);
+        # others 403, anonymous clients 401 (asked for a token).
         Row(
             "api:activity-list",
             "post",
             "/api/activities/",
-            expect(403, 405, 405, 405, 405, 405),
+            expect(401, 403, 403, 415, 415, 415),
             case="write",
+        ),
+        Row("api:meeting-list", "post", "/api/meetings/", everyone(405), case="write"),
+        # Personal tokens: each person's own; another person's token is out of sight.
+        Row("api-tokens", "get", "/accounts/api-tokens/", members(200)),
+        Row("api-tokens", "post", "/accounts/api-tokens/", members(201), data={"name": "A script"}),
+        Row(
+            "api-token-revoke",
+            "post",
+            "/accounts/api-tokens/{token}/revoke/",
+            expect(LOGIN, 404, 404, 302, 404, 404),
         ),
     ],
 )
