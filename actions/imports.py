@@ -156,41 +156,32 @@ def _split(value: str, sep: str = ";") -> list[str]:
     return [part.strip() for part in value.split(sep) if part.strip()]
 
 
-def _codes(row: ImportRow, column: str, table: dict) -> list[str]:
+def _codes(row: ImportRow, column: str, table: dict, codes: list[str]) -> list[str]:
     pks = []
-    for code in _split(row.values.get(column, "")):
-        found = table.get(" ".join(code.split()).upper())
+    for code in codes:
+        found = table.get(" ".join(str(code).split()).upper())
         if found is None:
-            row.errors.append((column, _("unknown code “%(code)s”") % {"code": code[:40]}))
+            row.errors.append((column, _("unknown code “%(code)s”") % {"code": str(code)[:40]}))
         else:
             pks.append(str(found.pk))
     return pks
 
 
-def _form_data(row: ImportRow, user, lookups: _Lookups) -> QueryDict:
+def cells_structured(row: ImportRow) -> dict:
+    """The row's cells (the export layout's strings) as one activity's structured values: the
+    codes as lists, the financing as (source, amount, currency, funder) lines, the partners as
+    (acronym, role) pairs. A malformed financing line is an error of the row."""
     v = row.values
-    data = QueryDict(mutable=True)
-    for name in ("title", "description", "outputs", "links", "start_date", "end_date"):
-        data[name] = v.get(name, "")
-    data["kind"] = v.get("kind") or Activity.Kind.OTHER
-    data["status"] = v.get("status") or Activity.Status.PLANNED
-    data["state"] = v.get("state") or Activity.State.DRAFT
-    data.setlist("actions", _codes(row, "actions", lookups.actions))
-    data.setlist("items", _codes(row, "items", lookups.items))
-    data.setlist("other_parties", _codes(row, "other_parties", lookups.parties))
-
-    code = v.get("party", "").strip().upper()
-    own_only = scope(user, "activity.import") is not ALL
-    if own_only:
-        if code and code != user.party.code:
-            row.errors.append(("party", _("a contact point imports only its own Party's activities")))
-        row.party = user.party
-    else:
-        row.party = lookups.parties.get(code)
-        if row.party is None:
-            row.errors.append(("party", _("unknown Party code “%(code)s”") % {"code": code[:10]}))
-        data["party"] = str(row.party.pk) if row.party else ""
-
+    values = {
+        name: v.get(name, "")
+        for name in ("title", "description", "outputs", "links", "start_date", "end_date")
+    }
+    values.update(
+        kind=v.get("kind", ""), status=v.get("status", ""), state=v.get("state", ""), party=v.get("party", "")
+    )
+    for column in ("actions", "items", "other_parties"):
+        values[column] = _split(v.get(column, ""))
+    values["financing"] = []
     lines = [ln for ln in v.get("financing", "").splitlines() if ln.strip()]
     for number, line in enumerate(lines, start=1):
         parts = [p.strip() for p in line.split("|")]
@@ -198,32 +189,75 @@ def _form_data(row: ImportRow, user, lookups: _Lookups) -> QueryDict:
             message = _("line %(n)s: expected “source | amount | currency | funder”") % {"n": number}
             row.errors.append(("financing", message))
             continue
-        source = lookups.sources.get(" ".join(parts[0].split()).upper())
+        values["financing"].append(
+            (number, parts[0], parts[1], parts[2], parts[3] if len(parts) == 4 else "")
+        )
+    values["partners"] = []
+    for entry in _split(v.get("partners", "")):
+        acronym, _sep, role = entry.partition(":")
+        values["partners"].append((acronym.strip(), role.strip()))
+    return values
+
+
+def _form_data(row: ImportRow, user, lookups: _Lookups, values: dict) -> QueryDict:
+    """The page's form data for one activity's structured values (see `cells_structured`): codes
+    looked up in the plan, the Party as the user may choose it. Unknown codes are errors of the row."""
+    data = QueryDict(mutable=True)
+    for name in ("title", "description", "outputs", "links", "start_date", "end_date"):
+        data[name] = values.get(name) or ""
+    data["kind"] = values.get("kind") or Activity.Kind.OTHER
+    data["status"] = values.get("status") or Activity.Status.PLANNED
+    data["state"] = values.get("state") or Activity.State.DRAFT
+    if values.get("version") is not None:
+        data["version"] = str(values["version"])
+    data.setlist("actions", _codes(row, "actions", lookups.actions, values.get("actions") or []))
+    data.setlist("items", _codes(row, "items", lookups.items, values.get("items") or []))
+    data.setlist(
+        "other_parties", _codes(row, "other_parties", lookups.parties, values.get("other_parties") or [])
+    )
+
+    code = str(values.get("party") or "").strip().upper()
+    own_only = scope(user, "activity.import") is not ALL
+    if own_only:
+        if code and code != user.party.code:
+            row.errors.append(("party", _("a contact point imports only its own Party's activities")))
+        row.party = user.party
+    elif not code and row.party is not None:
+        data["party"] = str(row.party.pk)  # an update that names no Party keeps its own
+    else:
+        row.party = lookups.parties.get(code)
+        if row.party is None:
+            row.errors.append(("party", _("unknown Party code “%(code)s”") % {"code": code[:10]}))
+        data["party"] = str(row.party.pk) if row.party else ""
+
+    for number, source_name, amount, currency, funder in values.get("financing") or []:
+        source = lookups.sources.get(" ".join(str(source_name).split()).upper())
         if source is None:
-            message = _("line %(n)s: unknown source “%(s)s”") % {"n": number, "s": parts[0][:60]}
+            message = _("line %(n)s: unknown source “%(s)s”") % {"n": number, "s": str(source_name)[:60]}
             row.errors.append(("financing", message))
             continue
         try:
-            amount = str(Decimal(parts[1].replace(",", "").replace(" ", "")))
+            amount = str(Decimal(str(amount).replace(",", "").replace(" ", "")))
         except InvalidOperation:
-            amount = parts[1]
+            amount = str(amount)
         n = len(row.line_numbers)
         row.line_numbers.append(number)  # the formset's n-th form is the cell's line `number`
         data[f"financing-{n}-source"] = str(source.pk)
         data[f"financing-{n}-amount"] = amount
-        data[f"financing-{n}-currency"] = parts[2].upper()
-        data[f"financing-{n}-funder"] = parts[3] if len(parts) == 4 else ""
+        data[f"financing-{n}-currency"] = str(currency).upper()
+        data[f"financing-{n}-funder"] = funder or ""
     _management(data, "financing", len(row.line_numbers))
 
-    partners = _split(v.get("partners", ""))
+    partners = values.get("partners") or []
     _management(data, "partners", len(partners))
-    for n, entry in enumerate(partners):
-        acronym, _sep, role = entry.partition(":")
-        organisation = lookups.partners.get(acronym.strip().upper())
+    for n, (acronym, role) in enumerate(partners):
+        organisation = lookups.partners.get(str(acronym).strip().upper())
         if organisation is None:
-            row.errors.append(("partners", _("unknown organisation “%(a)s”") % {"a": acronym.strip()[:30]}))
+            row.errors.append(
+                ("partners", _("unknown organisation “%(a)s”") % {"a": str(acronym).strip()[:30]})
+            )
         data[f"partners-{n}-organisation"] = str(organisation.pk) if organisation else ""
-        data[f"partners-{n}-role"] = role.strip().lower() or ActivityPartner.Role.PARTNER
+        data[f"partners-{n}-role"] = str(role or "").strip().lower() or ActivityPartner.Role.PARTNER
     return data
 
 
@@ -249,6 +283,45 @@ def _formset_errors(row: ImportRow, column: str, formset, numbers: list[int] | N
         row.errors.append((column, message))
 
 
+def activity_validate(
+    row: ImportRow, *, user, values: dict, lookups: _Lookups, instance: Activity | None = None
+) -> ImportRow:
+    """One activity's structured values through the page's form and formsets: the row's errors
+    (column, message) as the page would give them, or its `write` ready for the services. With an
+    `instance`, the values replace that activity's (its lines included)."""
+    if instance is not None:
+        row.party = instance.party
+    data = _form_data(row, user, lookups, values)
+    form = ActivityForm(data, user=user, plan=row.plan, instance=instance)
+    financing = FinancingLineFormSet(data, instance=Activity(), prefix="financing", plan=row.plan)
+    partners = PartnerFormSet(data, instance=Activity(), prefix="partners")
+    valid = form.is_valid() & financing.is_valid() & partners.is_valid()
+    for name, messages in form.errors.items():
+        column = "–" if name == "__all__" else name
+        for message in messages:
+            row.errors.append((column, message))
+    _formset_errors(row, "financing", financing, row.line_numbers)
+    _formset_errors(row, "partners", partners)
+    if valid and not row.errors:
+        cleaned = form.cleaned_data
+        row.write = ActivityWrite(
+            fields={k: cleaned[k] for k in PLAIN_FIELDS},
+            actions=cleaned["actions"],
+            items=list(cleaned["items"]),
+            other_parties=list(cleaned["other_parties"]),
+            financing=lines_of(financing),
+            partners=lines_of(partners),
+            plan=row.plan,
+        )
+        if cleaned.get("party") is not None:
+            row.party = cleaned["party"]
+    return row
+
+
+def plan_lookups(plan: ActionPlan | None) -> _Lookups:
+    return _Lookups(plan)
+
+
 def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportRow]:
     """Parse and validate every row; nothing is written. Raises ImportFileError for an unreadable file.
 
@@ -264,31 +337,7 @@ def rows_validate(*, user, content: bytes, kind: str, plan=None) -> list[ImportR
         key = row.plan.pk if row.plan else None
         if key not in lookups:
             lookups[key] = _Lookups(row.plan)
-        data = _form_data(row, user, lookups[key])
-        form = ActivityForm(data, user=user, plan=row.plan)
-        financing = FinancingLineFormSet(data, instance=Activity(), prefix="financing", plan=row.plan)
-        partners = PartnerFormSet(data, instance=Activity(), prefix="partners")
-        valid = form.is_valid() & financing.is_valid() & partners.is_valid()
-        for name, messages in form.errors.items():
-            column = "–" if name == "__all__" else name
-            for message in messages:
-                row.errors.append((column, message))
-        _formset_errors(row, "financing", financing, row.line_numbers)
-        _formset_errors(row, "partners", partners)
-        if valid and not row.errors:
-            cleaned = form.cleaned_data
-            row.write = ActivityWrite(
-                fields={k: cleaned[k] for k in PLAIN_FIELDS},
-                actions=cleaned["actions"],
-                items=list(cleaned["items"]),
-                other_parties=list(cleaned["other_parties"]),
-                financing=lines_of(financing),
-                partners=lines_of(partners),
-                plan=row.plan,
-            )
-            if "party" in cleaned:
-                row.party = cleaned["party"]
-        results.append(row)
+        results.append(activity_validate(row, user=user, values=cells_structured(row), lookups=lookups[key]))
     return results
 
 

@@ -41,6 +41,7 @@ CATEGORIES: dict[str, Category] = {
         # optional: immediately, weekly digest or none, per person
         Category("meeting_reminders", _("Meeting reminders"), False, _("A meeting you are invited to begins in a few days")),
         Category("minutes_reminders", _("Minutes still missing"), False, _("A meeting ended and its minutes are not in the portal yet (the secretariat)")),
+        Category("conversations", _("Conversations on your records"), False, _("A message on one of your Party's activities or progress reports (or, for the secretariat, from a Party)")),
     ]
 }  # fmt: skip
 
@@ -58,6 +59,7 @@ KINDS: dict[str, str] = {
     "review_reminder": "deadlines",
     "audience": "secretariat",  # pragueprocess.audience: the secretariat writes to an audience
     "mail.digest": "digest",  # parties.digest: the weekly digest itself
+    "thread_message": "conversations",  # parties.threads: a message on an activity or progress report
 }
 
 

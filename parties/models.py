@@ -431,3 +431,32 @@ class Message(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} #{self.pk}"
+
+
+class ApiToken(TimeStampedModel):
+    """A personal token for the API (`Authorization: Bearer pp_...`): it acts with exactly its
+    person's role and Party. Only its SHA-256 is stored; the token itself is shown once, when it is
+    made. Revoked tokens stay, so that the audit trail can still name them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("person")
+    )
+    name = models.CharField(
+        _("name"), max_length=80, help_text=_("What it is for, e.g. “Ministry project database”.")
+    )
+    prefix = models.CharField(_("begins with"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "pragueprocess",
     "parties",
@@ -285,6 +288,41 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "UTC"
+# The read API (/api/, pragueprocess/api/): JSON only, the portal's own sign-in, anonymous clients kept
+# to a rate (per address, in the shared cache); the schema and its documentation from drf-spectacular,
+# the documentation's assets from drf-spectacular-sidecar (no CDN).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pragueprocess.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Prague Process Action Plan portal API",
+    "DESCRIPTION": (
+        "The plans, Parties, participation, meetings and published reports of the Prague Process, "
+        "in English and Russian; the activities a member may read. Read-only."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "actions.models.Activity.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "PartyKindEnum": "parties.models.Party.Kind",
+        "ReportKindEnum": "evaluation.models.ReportKind",
+    },
+}
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "pragueprocess.tasks.heartbeat", "schedule": 60.0},
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},

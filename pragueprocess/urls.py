@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from parties import two_factor_views
+from parties import token_views, two_factor_views
 from parties.mail_urls import urlpatterns as mail_patterns
 from parties.urls import urlpatterns as party_patterns
 
@@ -57,7 +57,10 @@ urlpatterns = [
     ),
     path("accounts/two-factor/remove/", two_factor_views.two_factor_remove, name="two-factor-remove"),
     path("accounts/two-factor/reset/<int:pk>/", two_factor_views.two_factor_reset, name="two-factor-reset"),
+    path("accounts/api-tokens/", token_views.api_tokens, name="api-tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("pragueprocess.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
