@@ -152,7 +152,11 @@ def test_a_cancelled_meeting_takes_its_held_reminders_out_of_the_digest(ncp_a):
 def test_only_optional_categories_and_known_modes_are_saved(ncp_a):
     assert mail_preferences_save(user=ncp_a, modes={"deadlines": "none", "meeting_reminders": "weekly"}) == 0
     assert not MailPreference.objects.exists()
-    assert preferences_of(ncp_a) == {"meeting_reminders": "immediate", "minutes_reminders": "immediate"}
+    assert preferences_of(ncp_a) == {
+        "meeting_reminders": "immediate",
+        "minutes_reminders": "immediate",
+        "conversations": "immediate",
+    }
 
 
 # --- the pages ---------------------------------------------------------------------------------
