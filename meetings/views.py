@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -104,6 +105,7 @@ def meeting_detail(request, pk: int):
         "decisions": decisions,
         "open_decisions": open_decisions,
         "open_decisions_more": open_total - len(open_decisions),
+        "today": timezone.localdate(),
         "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
@@ -471,11 +473,55 @@ def decision_edit(request, pk: int, decision: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
     instance = get_object_or_404(meeting.decisions, pk=decision)
     form = forms.DecisionForm(request.POST or None, instance=instance, plan=meeting.plan)
+    context = {"meeting": meeting, "form": form}
     if request.method == "POST" and form.is_valid():
-        services.decision_save(form=form, meeting=meeting, user=request.user)
+        try:
+            services.decision_save(form=form, meeting=meeting, user=request.user)
+        except StaleEdit as stale:
+            fields = [
+                "kind",
+                "text_en",
+                "text_ru",
+                "owner_secretariat",
+                "owner_core_group",
+                "due_on",
+                "status",
+            ]
+            context["conflict"] = conflict_context(stale.current, form, fields)
+            return render(request, "meetings/decision_form.html", context, status=409)
         messages.success(request, _("The decision has been saved."))
         return redirect(meeting)
-    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+    return render(request, "meetings/decision_form.html", context)
+
+
+@GET_POST
+def decision_detail(request, pk: int, decision: int):
+    """A decision's page (public, as the meeting's is) and, for its owners, the status form."""
+    obj = selectors.decision_get(pk, decision)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        selectors.decision_for_update(request.user, obj)
+    may_update = selectors.can_update_decision(request.user, obj)
+    initial = {"status": obj.status, "version": obj.version}
+    form = forms.DecisionUpdateForm(request.POST or None, initial=initial) if may_update else None
+    context = {"decision": obj, "meeting": obj.meeting, "form": form, "today": timezone.localdate()}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_update(
+                decision_pk=obj.pk,
+                user=request.user,
+                version=data["version"],
+                status=data["status"],
+                note=data["note"],
+            )
+        except StaleEdit as stale:
+            context["conflict"] = conflict_context(stale.current, form, ["status"])
+            return render(request, "meetings/decision_detail.html", context, status=409)
+        messages.success(request, _("Your update on the decision has been saved."))
+        return redirect(obj)
+    return render(request, "meetings/decision_detail.html", context)
 
 
 @require_GET
