@@ -213,3 +213,27 @@ def test_query_budget_decision_and_meeting_pages_are_flat(
             decision=decision, by=ncp_a, from_status="open", to_status="open", note=f"{k}"
         )
     assert counts() == small
+
+
+def test_mass_assignment_an_owner_cannot_change_owners_text_or_due_date(client_for, decision, ncp_a, party_b):
+    data = {
+        "status": "in_progress",
+        "note": "Started.",
+        "owner_parties": [str(party_b.pk)],
+        "owner_core_group": "on",
+        "text_en": "Something else",
+        "due_on": "2040-01-01",
+        "meeting": "0",
+    }
+    assert post(client_for(ncp_a), decision, **data).status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == "in_progress" and decision.text_en == "Map the readmission agreements"
+    assert [p.code for p in decision.owner_parties.all()] == ["CZ"] and not decision.owner_core_group
+    assert decision.due_on == dt.date(2031, 5, 1)
+
+
+def test_a_get_writes_nothing_and_put_is_not_allowed(client_for, decision, ncp_a):
+    client = client_for(ncp_a)
+    assert client.get(url(decision), {"status": "done", "note": "x"}).status_code == 200
+    assert client.put(url(decision)).status_code == 405
+    assert Decision.objects.get(pk=decision.pk).status == "open" and not DecisionUpdate.objects.exists()

@@ -245,7 +245,7 @@ def _grow(n: int, party: Party):
         )
 
 
-@pytest.mark.parametrize("who", ["ncp_a", "secretariat", "reader"])
+@pytest.mark.parametrize("who", ["ncp_a", "secretariat", "reader", "coregroup"])
 def test_the_landing_page_asks_the_same_number_of_queries_with_more_due(who, request, plan, client_for):
     user = request.getfixturevalue(who)
     party = Party.objects.get(code="CZ")
