@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -560,14 +561,13 @@ def feed_renew(request):
 @require_GET
 @capability_required("reminder.log.view")
 def reminder_log(request):
-    rows = Notification.objects.filter(kind__startswith="meeting.").select_related("recipient")
+    ours = Q(kind__startswith="meeting.") | Q(kind__startswith="decision.")  # meeting and decision mail
+    rows = Notification.objects.filter(ours).select_related("recipient")
     status = request.GET.get("status", "")
     if status in Notification.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows.order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
-    failed = Notification.objects.filter(
-        kind__startswith="meeting.", status=Notification.Status.FAILED
-    ).count()
+    failed = Notification.objects.filter(ours, status=Notification.Status.FAILED).count()
     context = {
         "page": page,
         "status": status,

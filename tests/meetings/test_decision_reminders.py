@@ -146,3 +146,9 @@ def test_the_pass_asks_a_fixed_number_of_queries_per_decision(
     with django_assert_max_num_queries(1 + 3 * 6):
         assert queue_due(now=noon(DUE - dt.timedelta(days=1))) == 0
     assert Notification.objects.count() == 6
+
+
+def test_decision_mail_is_in_the_secretariats_e_mail_log(client_for, decision, ncp_a, secretariat):
+    reminders_run(now=noon(DUE - dt.timedelta(days=3)))
+    page = client_for(secretariat).get("/meetings/reminders/").content.decode()
+    assert "Reminder: a decision is due on 1 May 2031" in page and ncp_a.email in page
