@@ -152,3 +152,35 @@ def test_decision_mail_is_in_the_secretariats_e_mail_log(client_for, decision, n
     reminders_run(now=noon(DUE - dt.timedelta(days=3)))
     page = client_for(secretariat).get("/meetings/reminders/").content.decode()
     assert "Reminder: a decision is due on 1 May 2031" in page and ncp_a.email in page
+
+
+def test_a_refused_reminder_is_retried_and_sent_once_the_others_unaffected(
+    settings, decision, ncp_a, party_a
+):
+    from django.utils import timezone
+
+    from parties.notifications import BACKOFF_SECONDS
+    from tests import mailbackends
+
+    decision.due_on = timezone.localdate() + dt.timedelta(days=3)
+    decision.save()
+    other = UserFactory(role="contact_point", party=party_a)
+    settings.EMAIL_BACKEND = "tests.mailbackends.FlakyBackend"
+    mailbackends.REFUSED.clear()
+    mailbackends.REFUSED.add(ncp_a.email)
+    mine = Notification.objects.filter(kind="decision.before")
+    try:
+        now = timezone.now()  # the back-off counts from the real clock
+        reminders_run(now=now)
+        reminders_run(now=now + dt.timedelta(seconds=1))  # a second beat before the back-off ends
+        assert sent("a decision") == Counter({other.email: 1})
+        refused = mine.get(to_email=ncp_a.email)
+        assert (refused.status, refused.attempts) == ("pending", 1)
+        mailbackends.REFUSED.clear()
+        later = now + dt.timedelta(seconds=BACKOFF_SECONDS[0] + 5)
+        reminders_run(now=later)
+        reminders_run(now=later)
+    finally:
+        mailbackends.REFUSED.clear()
+    assert sent("a decision") == Counter({other.email: 1, ncp_a.email: 1})
+    assert set(mine.values_list("status", flat=True)) == {"sent"} and mine.count() == 2
