@@ -419,6 +419,8 @@ class DecisionForm(forms.ModelForm):
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text_en": forms.Textarea(attrs={"rows": 4}),
             "text_ru": forms.Textarea(attrs={"rows": 4}),
+            # under their geographic groups, with a filter (templates/parties/_party_picker.html)
+            "owner_parties": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, plan: ActionPlan | None = None, **kwargs):
@@ -430,7 +432,6 @@ class DecisionForm(forms.ModelForm):
         owners = self.fields["owner_parties"]
         owners.queryset = Party.objects.order_by("short_name")
         owners.label_from_instance = party_label
-        owners.widget.attrs["size"] = 8
         owners.help_text = _(
             "The Parties that follow the decision up; their contact points report its status."
         )

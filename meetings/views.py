@@ -464,7 +464,8 @@ def decision_new(request, pk: int):
         services.decision_save(form=form, meeting=meeting, user=request.user)
         messages.success(request, _("The decision has been recorded."))
         return redirect(meeting)
-    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+    context = {"meeting": meeting, "form": form, "party_groups": party_picker_groups(form, "owner_parties")}
+    return render(request, "meetings/decision_form.html", context)
 
 
 @login_required
@@ -474,7 +475,7 @@ def decision_edit(request, pk: int, decision: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
     instance = get_object_or_404(meeting.decisions, pk=decision)
     form = forms.DecisionForm(request.POST or None, instance=instance, plan=meeting.plan)
-    context = {"meeting": meeting, "form": form}
+    context = {"meeting": meeting, "form": form, "party_groups": party_picker_groups(form, "owner_parties")}
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_save(form=form, meeting=meeting, user=request.user)

@@ -308,6 +308,9 @@ def test_decision_needs_an_owner(client_for, invited_meeting, secretariat, party
         {"kind": "decision", "text_en": "Do it", "status": "open"},
     )
     assert response.status_code == 200 and "Name who follows the decision up" in response.content.decode()
+    body = response.content.decode()  # the Party picker, by group, and the error summary pointing at it
+    assert "data-party-picker" in body and 'id="id_owner_parties_error"' in body
+    assert 'href="#id_owner_parties_0"' in body and 'name="owner_parties" value="' in body
     response = client_for(secretariat).post(
         f"/meetings/{invited_meeting.pk}/decisions/new/",
         {
