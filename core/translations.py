@@ -300,6 +300,9 @@ def _kinds() -> dict[str, Kind]:
         Kind("agenda", _("Agenda items"), "meetings.AgendaItem", None,
              ("-meeting__starts_at", "meeting", "order"), select=("meeting",),
              ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d} #{o.order}"),
+        Kind("decisions", _("Decisions and recommendations"), "meetings.Decision", None,
+             ("-meeting__starts_at", "meeting", "pk"), select=("meeting",),
+             ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d} #{o.pk}"),
     ]  # fmt: skip
     return {k.slug: k for k in kinds}
 

@@ -142,12 +142,46 @@ def financing_by_source(activities: QuerySet[Activity]) -> list[dict]:
     ]
 
 
-def open_decisions(end_year: int) -> int:
-    """Decisions open or in progress, of meetings that started by the end of `end_year` (one query)."""
+def _open_decisions(end_year: int) -> QuerySet[Decision]:
     return Decision.objects.filter(
         status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS],
         meeting__starts_at__date__lte=date(end_year, 12, 31),
-    ).count()
+    )
+
+
+def open_decisions(end_year: int) -> int:
+    """Decisions open or in progress, of meetings that started by the end of `end_year` (one query)."""
+    return _open_decisions(end_year).count()
+
+
+def open_decisions_listed(end_year: int, names: dict[int, tuple[str, str]] | None = None) -> list[dict]:
+    """The decisions `open_decisions` counts, oldest due first: text, meeting, owners (Parties as
+    the plan writes them, the secretariat, the core group), due date and status, with their texts
+    in both languages. Two queries whatever the number of decisions."""
+    from django.db.models import F, Prefetch
+
+    rows = []
+    for d in (
+        _open_decisions(end_year)
+        .select_related("meeting")
+        .prefetch_related(Prefetch("owner_parties", queryset=Party.objects.order_by("order", "short_name")))
+        .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")
+    ):
+        rows.append(
+            {
+                "text": d.text_en,
+                "text_ru": d.text_ru or "",
+                "meeting": d.meeting.title_en,
+                "meeting_ru": d.meeting.title_ru or "",
+                "meeting_date": timezone.localdate(d.meeting.starts_at).isoformat(),
+                "owners": [_party_label(names or {}, p, "name") for p in d.owner_parties.all()],
+                "secretariat": d.owner_secretariat,
+                "core_group": d.owner_core_group,
+                "due_on": d.due_on.isoformat() if d.due_on else "",
+                "status": d.status,
+            }
+        )
+    return rows
 
 
 def expected_parties(end_of_year: date) -> QuerySet[Party]:
@@ -371,7 +405,8 @@ def monitoring_figures(
                 "decisions": [
                     {
                         "kind": d.kind,
-                        "text": d.text,
+                        "text": d.text_en,
+                        "text_ru": d.text_ru or "",
                         "status": d.status,
                         "due_on": d.due_on.isoformat() if d.due_on else "",
                     }
@@ -440,6 +475,7 @@ def monitoring_figures(
         "untouched_actions": untouched,
         "areas": areas,
         "meetings": meetings,
+        "decisions_open": open_decisions_listed(end_year, plan_names),
         "response_rates": rates,
         "response_rate": {
             "expected": expected_total,

@@ -228,11 +228,30 @@ def report_xlsx(*, title: str, data: dict) -> bytes:
                 m["date"],
                 _t(m["title"]),
                 _t(m["host"]),
-                d["text"],
+                _t(d["text"]),
                 ctx["decision_labels"].get(d["status"], d["status"]),
             )
             for m in data["meetings"]
             for d in (m["decisions"] or [{"text": "", "status": ""}])
+        ],
+    )
+    sheet(
+        _("Open decisions"),
+        [_("Decision"), _("Meeting"), _("Date"), _("Follow-up by"), _("Due"), _("Decision status")],
+        [
+            (
+                _t(x["text"]),
+                _t(x["meeting"]),
+                x["meeting_date"],
+                ", ".join(
+                    [_t(p["name"]) for p in x["owners"]]
+                    + ([_("the secretariat")] if x["secretariat"] else [])
+                    + ([_("the core group")] if x["core_group"] else [])
+                ),
+                x["due_on"],
+                ctx["decision_labels"].get(x["status"], x["status"]),
+            )
+            for x in data.get("decisions_open", [])
         ],
     )
     sheet(

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import VersionedAdmin
 from parties.admin import SecretariatAdmin
 
-from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
+from .models import AgendaItem, Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
 
 
 @admin.register(Meeting)
@@ -16,10 +16,24 @@ class MeetingAdmin(VersionedAdmin, TranslationAdmin, SecretariatAdmin, SimpleHis
     list_filter = ["kind", "status"]
 
 
+class DecisionUpdateInline(admin.TabularInline):
+    model = DecisionUpdate
+    extra = 0
+    fields = ["created_at", "by", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # updates are made on the decision's page, by its owners
+
+
 @admin.register(Decision)
-class DecisionAdmin(SecretariatAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "meeting", "status", "due_on"]
-    list_filter = ["status", "kind"]
+class DecisionAdmin(VersionedAdmin, TranslationAdmin, SecretariatAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "status", "due_on", "owner_secretariat", "owner_core_group"]
+    list_filter = ["status", "kind", "owner_secretariat", "owner_core_group"]
+    list_select_related = ["meeting"]
+    filter_horizontal = ["owner_parties", "actions"]
+    inlines = [DecisionUpdateInline]
 
 
 @admin.register(AgendaItem)

@@ -1,9 +1,14 @@
-"""RFC 5545 calendars of meetings: one meeting, or a user's feed; with VTIMEZONE and VALARM."""
+"""RFC 5545 calendars of meetings: one meeting, or a user's feed; with VALARM.
+
+Times are written in UTC (`DTSTART:20120614T073000Z`), with no VTIMEZONE: every client reads an
+instant in UTC the same way, whereas a VTIMEZONE of RDATE lists (what icalendar generates from
+zoneinfo) is read an hour off by some parsers (vobject) for the summer months. Each client shows
+the instant in its user's own zone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -22,11 +27,11 @@ def meeting_uid(meeting: Meeting) -> str:
 def _event(meeting: Meeting) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
-    event.add("dtstamp", timezone.now())
+    event.add("dtstamp", timezone.now().astimezone(UTC))
     event.add("sequence", meeting.sequence)
-    # Times in the meeting's own zone: the VTIMEZONE that the calendar carries defines them.
-    event.add("dtstart", meeting.starts_local)
-    event.add("dtend", meeting.ends_local)
+    # Instants in UTC (written with "Z"): no VTIMEZONE needed, no parser can read them differently.
+    event.add("dtstart", meeting.starts_at.astimezone(UTC))
+    event.add("dtend", meeting.ends_at.astimezone(UTC))
     event.add("summary", meeting.title)
     location = meeting.venue or meeting.online_url
     if location:
@@ -57,7 +62,6 @@ def calendar_build(meetings: Iterable[Meeting], *, name: str = "", cancel: bool 
         cal.add("x-wr-calname", name)
     for meeting in meetings:
         cal.add_component(_event(meeting))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

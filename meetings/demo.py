@@ -18,10 +18,10 @@ from django.utils import timezone
 from actions.models import Action
 from actions.selectors import plan_in_force
 from parties.demo import CORE_GROUP
-from parties.models import PartnerOrganisation, Party
+from parties.models import PartnerOrganisation, Party, User
 from parties.selectors import core_group_current
 
-from .models import AgendaItem, Decision, Delegate, Invitation, Meeting
+from .models import AgendaItem, Decision, DecisionUpdate, Delegate, Invitation, Meeting
 
 Kind = Meeting.Kind
 
@@ -31,6 +31,20 @@ FIRST_CORE_GROUP_EXCUSED = ["EU", "TR"]
 FIRST_CORE_GROUP_PRESENT = [code for code in CORE_GROUP if code not in FIRST_CORE_GROUP_EXCUSED]
 FIRST_CORE_GROUP_TITLE = "1st Core Group meeting, Warsaw, November 2012"
 BRATISLAVA_TITLE = "3rd Ministerial Conference, Bratislava, September 2016"
+
+
+@dataclass(frozen=True)
+class DemoDecision:
+    """A decision of a demo meeting: its owners ("secretariat", "core_group", "host" or Party codes),
+    its due date (`due_in` days from today for the follow-up still running, else 300 days after the
+    meeting) and the owners' updates (status, note), oldest first."""
+
+    text_en: str
+    text_ru: str
+    owners: tuple[str, ...]
+    status: str
+    due_in: int | None = None
+    updates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ class Held:
     invite: str = "all"  # "all" Parties, or "present" (those in `present` and `excused` only)
     present: tuple[str, ...] = ()
     excused: tuple[str, ...] = ()
-    decisions: list[tuple[str, str, str]] = field(default_factory=list)  # (text, follow-up, status)
+    decisions: list[DemoDecision] = field(default_factory=list)
 
 
 HELD = [
@@ -95,11 +109,14 @@ HELD = [
         present=tuple(FIRST_CORE_GROUP_PRESENT),
         excused=tuple(FIRST_CORE_GROUP_EXCUSED),
         decisions=[
-            (
+            DemoDecision(
                 "The Parties present, the European Commission and Turkey form the core group of the "
                 "Action Plan from 20 November 2012.",
-                "secretariat",
+                "Присутствующие Стороны, Европейская комиссия и Турция образуют основную группу Плана "
+                "действий с 20 ноября 2012 года.",
+                ("secretariat",),
                 "done",
+                updates=(("done", "The core group met for the first time the same day."),),
             ),
         ],
     ),
@@ -131,10 +148,15 @@ HELD = [
         "Europe/Berlin",
         "DE",
         decisions=[
-            (
+            DemoDecision(
                 "Each Party updates its list of national contact points before the next SOM.",
-                "secretariat",
+                "Каждая Сторона обновляет список своих национальных контактных лиц до следующего СДЛ.",
+                ("secretariat",),
                 "done",
+                updates=(
+                    ("in_progress", "Reminder sent to every Party; 31 lists updated so far."),
+                    ("done", "All lists updated before the Budapest SOM."),
+                ),
             ),
         ],
     ),
@@ -178,10 +200,12 @@ HELD = [
         "HU",
         minutes="The report on the implementation of the Action Plan was presented.",
         decisions=[
-            (
+            DemoDecision(
                 "The core group prepares the draft monitoring report on the actions of area I.",
-                "core_group",
+                "Основная группа готовит проект доклада о мониторинге действий области I.",
+                ("core_group",),
                 "done",
+                updates=(("done", "Draft discussed at the core group meeting and sent to the Parties."),),
             ),
         ],
     ),
@@ -246,7 +270,12 @@ HELD = [
         "PL",
         minutes="The future of the process after the Bratislava Ministerial Conference.",
         decisions=[
-            ("Pilot projects on readmission present their results at the next SOM.", "party", "open"),
+            DemoDecision(
+                "Pilot projects on readmission present their results at the next SOM.",
+                "Пилотные проекты по реадмиссии представляют свои результаты на следующем СДЛ.",
+                ("host",),
+                "open",
+            ),
         ],
     ),
     Held(
@@ -301,10 +330,42 @@ HELD = [
         ),
         partners=("IOM", "ICMPD"),
         decisions=[
-            (
+            DemoDecision(
                 "The secretariat circulates the template for the yearly progress report.",
-                "secretariat",
+                "Секретариат рассылает форму ежегодного отчёта о ходе работы.",
+                ("secretariat",),
                 "in_progress",
+                due_in=-12,
+                updates=(
+                    ("in_progress", "Template drafted in English; the Russian version is being checked."),
+                ),
+            ),
+            DemoDecision(
+                "Poland and Romania propose a pilot project on the return of rejected asylum seekers "
+                "to the Strategic Group.",
+                "Польша и Румыния предлагают Стратегической группе пилотный проект по возвращению лиц, "
+                "которым отказано в убежище.",
+                ("PL", "RO"),
+                "in_progress",
+                due_in=-5,
+                updates=(("in_progress", "Concept note drafted; partners consulted in March."),),
+            ),
+            DemoDecision(
+                "The Strategic Group agrees the structure of the yearly report before the questionnaire "
+                "goes out in March.",
+                "Стратегическая группа согласовывает структуру ежегодного доклада до рассылки "
+                "вопросника в марте.",
+                ("core_group", "secretariat"),
+                "open",
+                due_in=10,
+            ),
+            DemoDecision(
+                "Each Party names a national contact point for the knowledge base on legal migration.",
+                "Каждая Сторона назначает национальное контактное лицо для базы знаний по легальной "
+                "миграции.",
+                ("CZ", "HU", "SK", "UA", "GE"),
+                "open",
+                due_in=60,
             ),
         ],
     ),
@@ -377,18 +438,44 @@ def _held(
         Invitation.objects.filter(meeting=meeting, party__code__in=spec.excused).update(
             attendance=Invitation.Attendance.EXCUSED, answer=Invitation.Answer.DECLINED
         )
-    for text, follow_up, status in spec.decisions:
-        decision = Decision.objects.create(
-            meeting=meeting,
-            text=text,
-            follow_up=follow_up,
-            follow_up_party=parties.get(spec.host) if follow_up == "party" else None,
-            due_on=(start + timedelta(days=300)).date(),
-            status=status,
-        )
-        if actions and follow_up != "secretariat":
-            decision.actions.set(rng.sample(actions, 1))
+    for d in spec.decisions:
+        _decision(meeting, d, parties=parties, actions=actions, rng=rng, start=start)
     return meeting, True
+
+
+def _decision(meeting: Meeting, spec: DemoDecision, *, parties, actions, rng, start: datetime) -> Decision:
+    """One demo decision with its owners and the owners' updates (dated after the meeting)."""
+    today = timezone.localdate()
+    due = (
+        today + timedelta(days=spec.due_in)
+        if spec.due_in is not None
+        else (start + timedelta(days=300)).date()
+    )
+    decision = Decision.objects.create(
+        meeting=meeting,
+        text_en=spec.text_en,
+        text_ru=spec.text_ru,
+        owner_secretariat="secretariat" in spec.owners,
+        owner_core_group="core_group" in spec.owners,
+        due_on=due,
+        status=spec.status,
+    )
+    codes = [meeting.host.code if o == "host" and meeting.host else o for o in spec.owners]
+    decision.owner_parties.set([parties[c] for c in codes if c in parties])
+    if actions and spec.owners != ("secretariat",):
+        decision.actions.set(rng.sample(actions, 1))
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT).order_by("pk").first()
+    previous = Decision.Status.OPEN
+    for n, (status, note) in enumerate(spec.updates, start=1):
+        by = User.objects.filter(role=User.Role.CONTACT_POINT, party__code__in=codes).order_by("pk").first()
+        update = DecisionUpdate.objects.create(
+            decision=decision, by=by or secretariat, from_status=previous, to_status=status, note=note
+        )
+        # dated between the meeting and the due date (created_at is set on insert: moved after)
+        at = min(start + timedelta(days=30 * n), timezone.now() - timedelta(days=len(spec.updates) - n + 1))
+        DecisionUpdate.objects.filter(pk=update.pk).update(created_at=at, updated_at=at)
+        previous = status
+    return decision
 
 
 def seed(*, rng: random.Random, scale: float, plan) -> dict:

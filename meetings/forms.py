@@ -394,26 +394,83 @@ class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+DECISION_ENGLISH_FIRST = _(
+    "Enter the English text: English is the plan's language, the Russian is its translation."
+)
+
+
 class DecisionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Decision
-        fields = ["kind", "text", "actions", "follow_up", "follow_up_party", "due_on", "status"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = [
+            "kind",
+            "text_en",
+            "text_ru",
+            "actions",
+            "owner_parties",
+            "owner_secretariat",
+            "owner_core_group",
+            "due_on",
+            "status",
+        ]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text_en": forms.Textarea(attrs={"rows": 4}),
+            "text_ru": forms.Textarea(attrs={"rows": 4}),
+            # under their geographic groups, with a filter (templates/parties/_party_picker.html)
+            "owner_parties": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, plan: ActionPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        both_languages(self, "text", english_first=DECISION_ENGLISH_FIRST)
         self.fields["actions"].queryset = action_queryset(plan)  # the meeting's plan's
         _of_plan_only(self.fields["actions"], plan)
         self.fields["actions"].widget.attrs["size"] = 8
-        self.fields["follow_up_party"].queryset = Party.objects.order_by("short_name")
-        self.fields["follow_up_party"].label_from_instance = party_label
+        owners = self.fields["owner_parties"]
+        owners.queryset = Party.objects.order_by("short_name")
+        owners.label_from_instance = party_label
+        owners.help_text = _(
+            "The Parties that follow the decision up; their contact points report its status."
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("follow_up") == Decision.FollowUp.PARTY and not cleaned.get("follow_up_party"):
-            self.add_error("follow_up_party", _("Name the Party that follows up."))
-        if cleaned.get("follow_up") != Decision.FollowUp.PARTY:
-            cleaned["follow_up_party"] = None
+        if not (
+            cleaned.get("owner_parties")
+            or cleaned.get("owner_secretariat")
+            or cleaned.get("owner_core_group")
+        ):
+            self.add_error(
+                "owner_parties",
+                _(
+                    "Name who follows the decision up: one or more Parties, the secretariat or the core group."
+                ),
+            )
+        return cleaned
+
+
+class DecisionUpdateForm(forms.Form):
+    """An owner's report on a decision: its status now and a short note (required to close it)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Decision.Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What has been done, or why not. Required when the decision is marked done or dropped."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") in Decision.CLOSED_STATUSES and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Say in a short note how the decision was done or why it was dropped."))
         return cleaned
 
 

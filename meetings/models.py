@@ -127,15 +127,13 @@ class Meeting(EnglishOriginal, Versioned, TimeStampedModel):
         return ", ".join(part for part in (self.address, self.city, self.country) if part)
 
 
-class Decision(TimeStampedModel):
+class Decision(EnglishOriginal, Versioned, TimeStampedModel):
+    """A decision or recommendation of a meeting, owned by one or more Parties, the secretariat
+    and/or the core group, who report its status (each change kept as a `DecisionUpdate`)."""
+
     class Kind(models.TextChoices):
         DECISION = "decision", _("Decision")
         RECOMMENDATION = "recommendation", _("Recommendation")
-
-    class FollowUp(models.TextChoices):
-        PARTY = "party", _("A Party")
-        CORE_GROUP = "core_group", _("The core group")
-        SECRETARIAT = "secretariat", _("The secretariat")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -143,26 +141,23 @@ class Decision(TimeStampedModel):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+    CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DECISION)
     text = models.TextField(_("text"))
     actions = models.ManyToManyField(Action, blank=True, related_name="decisions", verbose_name=_("actions"))
-    follow_up = models.CharField(
-        _("follow-up by"), max_length=20, choices=FollowUp.choices, default=FollowUp.SECRETARIAT
+    owner_parties = models.ManyToManyField(
+        Party, blank=True, related_name="decisions_owned", verbose_name=_("owner Parties")
     )
-    follow_up_party = models.ForeignKey(
-        Party,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="decisions_to_follow",
-        verbose_name=_("follow-up Party"),
-    )
+    owner_secretariat = models.BooleanField(_("owned by the secretariat"), default=False)
+    owner_core_group = models.BooleanField(_("owned by the core group"), default=False)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_en", "text_ru"])
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -171,6 +166,40 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:decision", args=[self.meeting_id, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class DecisionUpdate(TimeStampedModel):
+    """One status report on a decision by one of its owners: who, when, from and to, and a note."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="updates", verbose_name=_("decision")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Decision.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Decision.Status.choices)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["decision", "-created_at", "-pk"]
+        verbose_name = _("decision update")
+        verbose_name_plural = _("decision updates")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.from_status} → {self.to_status}"
 
 
 class AgendaItem(EnglishOriginal, TimeStampedModel):

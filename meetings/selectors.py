@@ -9,17 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from actions.models import Action
 from parties.models import Party, User
-from parties.permissions import ALL, can, deny, object_or_deny, scope
+from parties.permissions import ALL, can, can_as_owner, deny, object_or_deny, scope
 
-from .models import AgendaItem, Decision, Delegate, Document, Invitation, Meeting
+from .models import AgendaItem, Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
 
-OPEN_DECISION_STATUSES = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
+OPEN_DECISION_STATUSES = list(Decision.OPEN_STATUSES)
+DECISION_UPDATE = "decision.update"
 
 
 def core_group_parties() -> QuerySet[Party]:
@@ -68,7 +69,7 @@ def meeting_get(pk: int) -> Meeting:
                 ),
             ),
             Prefetch("documents", queryset=Document.objects.select_related("agenda_item").order_by("kind")),
-            Prefetch("decisions", queryset=Decision.objects.select_related("follow_up_party")),
+            Prefetch("decisions", queryset=with_latest_note(Decision.objects.all())),
         ),
         pk=pk,
     )
@@ -85,10 +86,78 @@ def meeting_invitations(meeting: Meeting) -> QuerySet[Invitation]:
 
 def open_decisions_before(meeting: Meeting) -> QuerySet[Decision]:
     """Open decisions of earlier meetings: they come back on every SOM page until closed."""
+    return with_latest_note(
+        Decision.objects.filter(
+            meeting__starts_at__lt=meeting.starts_at, status__in=OPEN_DECISION_STATUSES
+        ).select_related("meeting")
+    ).order_by("meeting__starts_at", "pk")
+
+
+def _owners_prefetch(path: str = "owner_parties") -> Prefetch:
+    return Prefetch(path, queryset=Party.objects.order_by("order", "short_name"))
+
+
+def with_latest_note(qs: QuerySet[Decision]) -> QuerySet[Decision]:
+    """Decisions with `latest_note` and `latest_note_at`, their newest update's, in the same query."""
+    newest = (
+        DecisionUpdate.objects.filter(decision=OuterRef("pk")).exclude(note="").order_by("-created_at", "-pk")
+    )
+    return qs.annotate(
+        latest_note=Subquery(newest.values("note")[:1]),
+        latest_note_at=Subquery(newest.values("created_at")[:1]),
+    )
+
+
+def decision_get(meeting_pk: int, pk: int) -> Decision:
+    """One decision of one meeting with what its page shows: meeting, actions, owners, updates."""
+    return get_object_or_404(
+        Decision.objects.select_related("meeting").prefetch_related(
+            _actions_prefetch(),
+            _owners_prefetch(),
+            Prefetch(
+                "updates", queryset=DecisionUpdate.objects.select_related("by").order_by("-created_at", "-pk")
+            ),
+        ),
+        meeting_id=meeting_pk,
+        pk=pk,
+    )
+
+
+def can_update_decision(user, decision: Decision) -> bool:
+    """An owner may report on a decision: a contact point of an owner Party, a core group member
+    when the core group owns it; the secretariat always (owner Parties from the prefetch, if any)."""
+    return can_as_owner(
+        user,
+        DECISION_UPDATE,
+        party_ids=[p.pk for p in decision.owner_parties.all()],
+        core_group=decision.owner_core_group,
+    )
+
+
+def decision_for_update(user, decision: Decision) -> Decision:
+    """The decision when the user may report on it, else a denial, logged: 403 (decisions are public)."""
+    if not can_update_decision(user, decision):
+        deny(user, DECISION_UPDATE, visible=True, reason=f"meetings.Decision {decision.pk}")
+    return decision
+
+
+def open_decisions_owned(
+    *, party: Party | None = None, secretariat: bool = False, core_group: bool = False
+) -> QuerySet[Decision]:
+    """Open decisions owned by `party`, or by the secretariat, or by the core group, due first."""
+    owned = Q()
+    if party is not None:
+        owned |= Q(pk__in=Decision.owner_parties.through.objects.filter(party=party).values("decision_id"))
+    if secretariat:
+        owned |= Q(owner_secretariat=True)
+    if core_group:
+        owned |= Q(owner_core_group=True)
+    if not owned:
+        return Decision.objects.none()
     return (
-        Decision.objects.filter(meeting__starts_at__lt=meeting.starts_at, status__in=OPEN_DECISION_STATUSES)
-        .select_related("meeting", "follow_up_party")
-        .order_by("meeting__starts_at", "pk")
+        Decision.objects.filter(owned, status__in=OPEN_DECISION_STATUSES)
+        .select_related("meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 
 
@@ -104,7 +173,7 @@ def meeting_page_decisions(meeting: Meeting) -> tuple[list[Decision], list[Decis
         pending = open_decisions_before(meeting)
         earlier = list(pending[:OPEN_DECISIONS_SHOWN])
         total = pending.count()  # always asked, so the page's query count never depends on the data
-    prefetch_related_objects(own + earlier, _actions_prefetch())
+    prefetch_related_objects(own + earlier, _actions_prefetch(), _owners_prefetch())
     return own, earlier, total
 
 

@@ -23,7 +23,8 @@ from parties.models import Party, User
 from parties.notifications import notifications_cancel
 
 from . import reminders, selectors
-from .models import Decision, Delegate, Document, Invitation, Meeting
+from .decision_reminders import decision_prefix
+from .models import Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
 
 MEETING_FIELDS = [
     "kind",
@@ -313,14 +314,52 @@ def minutes_save(*, meeting_pk: int, user: User, version: int, text: str) -> Mee
     return meeting
 
 
+def _decision_mail_rearm(decision: Decision, *, old_due_on) -> None:
+    """A decision closed gets no more reminders; one whose due date moved gets its reminders again,
+    for the new date (its keys carry the date), and the old date's pending ones never go out."""
+    if not decision.is_open:
+        notifications_cancel(key_prefix=decision_prefix(decision))
+    elif old_due_on != decision.due_on:
+        notifications_cancel(key_prefix=decision_prefix(decision, old_due_on))
+
+
 @transaction.atomic
 def decision_save(*, form, meeting: Meeting, user: User) -> Decision:
+    """Record a decision or save the secretariat's edit of one (version checked); a change of status
+    made here is kept in the decision's updates like an owner's."""
     decision = form.save(commit=False)
+    before = None
+    if decision.pk:
+        before = locked_for_edit(Decision, decision.pk, form.cleaned_data.get("version"))
+        decision.version = before.version
     decision.meeting = meeting
     decision.full_clean()
     decision.save()
     form.save_m2m()
+    if before is not None and before.status != decision.status:
+        DecisionUpdate.objects.create(
+            decision=decision, by=user, from_status=before.status, to_status=decision.status
+        )
+    if before is not None:
+        _decision_mail_rearm(decision, old_due_on=before.due_on)
     return decision
+
+
+@transaction.atomic
+def decision_update(*, decision_pk: int, user: User, version, status: str, note: str) -> DecisionUpdate:
+    """An owner's report: the decision's status moves (or stays) and the note is kept with who and
+    when. StaleEdit when the decision changed after the form was opened; nothing is written then."""
+    decision = locked_for_edit(Decision, decision_pk, version)
+    update = DecisionUpdate(
+        decision=decision, by=user, from_status=decision.status, to_status=status, note=note.strip()
+    )
+    decision.status = status
+    decision.full_clean()
+    decision.save()
+    update.full_clean()
+    update.save()
+    _decision_mail_rearm(decision, old_due_on=decision.due_on)
+    return update
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
-"""Meeting titles and agenda items in English and Russian (django-modeltranslation)."""
+"""Meeting titles, agenda items and decision texts in English and Russian (django-modeltranslation)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Decision, Meeting
 
 
 @register(Meeting)
@@ -13,3 +13,8 @@ class MeetingTranslation(TranslationOptions):
 @register(AgendaItem)
 class AgendaItemTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Decision)
+class DecisionTranslation(TranslationOptions):
+    fields = ("text",)

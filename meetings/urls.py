@@ -30,5 +30,6 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/decisions/new/", views.decision_new, name="decision-new"),
+    path("<int:pk>/decisions/<int:decision>/", views.decision_detail, name="decision"),
     path("<int:pk>/decisions/<int:decision>/edit/", views.decision_edit, name="decision-edit"),
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -104,6 +106,7 @@ def meeting_detail(request, pk: int):
         "decisions": decisions,
         "open_decisions": open_decisions,
         "open_decisions_more": open_total - len(open_decisions),
+        "today": timezone.localdate(),
         "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
@@ -461,7 +464,8 @@ def decision_new(request, pk: int):
         services.decision_save(form=form, meeting=meeting, user=request.user)
         messages.success(request, _("The decision has been recorded."))
         return redirect(meeting)
-    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+    context = {"meeting": meeting, "form": form, "party_groups": party_picker_groups(form, "owner_parties")}
+    return render(request, "meetings/decision_form.html", context)
 
 
 @login_required
@@ -471,11 +475,55 @@ def decision_edit(request, pk: int, decision: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
     instance = get_object_or_404(meeting.decisions, pk=decision)
     form = forms.DecisionForm(request.POST or None, instance=instance, plan=meeting.plan)
+    context = {"meeting": meeting, "form": form, "party_groups": party_picker_groups(form, "owner_parties")}
     if request.method == "POST" and form.is_valid():
-        services.decision_save(form=form, meeting=meeting, user=request.user)
+        try:
+            services.decision_save(form=form, meeting=meeting, user=request.user)
+        except StaleEdit as stale:
+            fields = [
+                "kind",
+                "text_en",
+                "text_ru",
+                "owner_secretariat",
+                "owner_core_group",
+                "due_on",
+                "status",
+            ]
+            context["conflict"] = conflict_context(stale.current, form, fields)
+            return render(request, "meetings/decision_form.html", context, status=409)
         messages.success(request, _("The decision has been saved."))
         return redirect(meeting)
-    return render(request, "meetings/decision_form.html", {"meeting": meeting, "form": form})
+    return render(request, "meetings/decision_form.html", context)
+
+
+@GET_POST
+def decision_detail(request, pk: int, decision: int):
+    """A decision's page (public, as the meeting's is) and, for its owners, the status form."""
+    obj = selectors.decision_get(pk, decision)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        selectors.decision_for_update(request.user, obj)
+    may_update = selectors.can_update_decision(request.user, obj)
+    initial = {"status": obj.status, "version": obj.version}
+    form = forms.DecisionUpdateForm(request.POST or None, initial=initial) if may_update else None
+    context = {"decision": obj, "meeting": obj.meeting, "form": form, "today": timezone.localdate()}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_update(
+                decision_pk=obj.pk,
+                user=request.user,
+                version=data["version"],
+                status=data["status"],
+                note=data["note"],
+            )
+        except StaleEdit as stale:
+            context["conflict"] = conflict_context(stale.current, form, ["status"])
+            return render(request, "meetings/decision_detail.html", context, status=409)
+        messages.success(request, _("Your update on the decision has been saved."))
+        return redirect(obj)
+    return render(request, "meetings/decision_detail.html", context)
 
 
 @require_GET
@@ -514,14 +562,13 @@ def feed_renew(request):
 @require_GET
 @capability_required("reminder.log.view")
 def reminder_log(request):
-    rows = Notification.objects.filter(kind__startswith="meeting.").select_related("recipient")
+    ours = Q(kind__startswith="meeting.") | Q(kind__startswith="decision.")  # meeting and decision mail
+    rows = Notification.objects.filter(ours).select_related("recipient")
     status = request.GET.get("status", "")
     if status in Notification.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows.order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
-    failed = Notification.objects.filter(
-        kind__startswith="meeting.", status=Notification.Status.FAILED
-    ).count()
+    failed = Notification.objects.filter(ours, status=Notification.Status.FAILED).count()
     context = {
         "page": page,
         "status": status,

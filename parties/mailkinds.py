@@ -54,7 +54,9 @@ KINDS: dict[str, str] = {
     "meeting.cancelled": "meetings",
     "meeting.deadline": "deadlines",  # the registration deadline in 3 days
     "meeting.before": "meeting_reminders",  # 30/7/1 days before
-    "meeting.minutes": "minutes_reminders",  # to the secretariat, 3 and 7 days after
+    "meeting.minutes": "minutes_reminders",
+    "decision.before": "deadlines",  # meetings.decision_reminders: a decision falls due in 14 days
+    "decision.overdue": "deadlines",  # and once when it is overdue  # to the secretariat, 3 and 7 days after
     "progress_reminder": "deadlines",  # evaluation.reminders
     "review_reminder": "deadlines",
     "audience": "secretariat",  # pragueprocess.audience: the secretariat writes to an audience

@@ -81,6 +81,10 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     # the core group's own meetings, in one's calendar feed
     "meeting.core_group.view": {SECRETARIAT: ALL, CORE_GROUP: ALL},
     "reminder.log.view": {SECRETARIAT: ALL},
+    # a decision's status, by its owners: the object check (meetings.selectors.decision_for) asks
+    # for an owner Party's contact point, a core group member for the core group's; the secretariat
+    # always may
+    "decision.update": {SECRETARIAT: ALL, CONTACT_POINT: OWN, CORE_GROUP: ALL},
     # evaluation
     "progress.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     "progress.review": {SECRETARIAT: ALL},
@@ -215,3 +219,17 @@ def visible_or_deny(user, capability: str, visible_qs: QuerySet[M], all_qs: Quer
     if hidden is None:
         raise Http404
     deny(user, capability, visible=False, reason=f"{all_qs.model._meta.label} {hidden}")
+
+
+def can_as_owner(user, capability: str, *, party_ids, core_group: bool = False) -> bool:
+    """For a record owned by Parties and/or the core group (a meeting's decision): true for the
+    secretariat always, for a core group member when the core group owns it, for a contact point
+    when its own Party is one of `party_ids` (and the role holds `capability` at all)."""
+    role = role_of(user)
+    if role is None or scope(user, capability) is None:
+        return False
+    if role == SECRETARIAT:
+        return True
+    if role == CORE_GROUP:
+        return core_group
+    return any(can(user, capability, party_id) for party_id in party_ids)

@@ -362,7 +362,7 @@ def seed_meetings(*, rng: random.Random, scale: float, made: Made) -> None:
             else rng.randint(0, 3)
         )
         for _ in range(count):
-            follow_up = rng.choice(Decision.FollowUp.values)
+            owner = rng.choice(["party", "secretariat", "core_group"])
             decisions.append(
                 (
                     Decision(
@@ -371,20 +371,24 @@ def seed_meetings(*, rng: random.Random, scale: float, made: Made) -> None:
                         text=rng.choice(DECISION_TEXTS).format(
                             code=picked[0].code, year=meeting.starts_at.year
                         ),
-                        follow_up=follow_up,
-                        follow_up_party=rng.choice(made.parties) if follow_up == "party" else None,
+                        owner_secretariat=owner == "secretariat",
+                        owner_core_group=owner == "core_group",
                         due_on=meeting.starts_at.date() + timedelta(days=rng.choice([90, 180, 365])),
                         status=rng.choice(Decision.Status.values),
                     ),
                     picked,
+                    rng.sample(made.parties, k=rng.randint(1, 2)) if owner == "party" else [],
                 )
             )
     _bulk(MeetingAction, meeting_actions)
-    _bulk(Decision, [d for d, _ in decisions])
-    DecisionAction = Decision.actions.through
-    for decision, picked in decisions:
+    _bulk(Decision, [d for d, _, _ in decisions])
+    DecisionAction, DecisionOwner = Decision.actions.through, Decision.owner_parties.through
+    decision_owners = []
+    for decision, picked, owners in decisions:
         decision_actions.append(DecisionAction(decision_id=decision.pk, action_id=picked[0].pk))
+        decision_owners += [DecisionOwner(decision_id=decision.pk, party_id=p.pk) for p in owners]
     _bulk(DecisionAction, decision_actions)
+    _bulk(DecisionOwner, decision_owners)
     made.meetings = meetings
     made.counts.update(meetings=len(meetings), decisions=len(decisions))
 

@@ -1,10 +1,11 @@
 """What is due: each person's next steps, on the page they land on after signing in.
 
 A contact point sees its Party's progress report for the year (state and deadline), the meetings
-whose registration is open to it, open review questionnaires, the decisions that name its Party and
+whose registration is open to it, open review questionnaires, the open decisions its Party owns and
 its own details to confirm. The secretariat sees the Parties late with their reports, meetings
 without minutes, registrations closing, compiles running or failed, account invitations not yet
-accepted and e-mails that failed. Everyone else signed in sees the next SOM and the latest published
+accepted, the open decisions it owns and e-mails that failed; a core group member, the open
+decisions of the core group. Everyone else signed in sees the next SOM and the latest published
 report. Each line links to the page where the step is done.
 
 The lines are assembled here, above the apps, from their models; each kind of line costs a fixed
@@ -34,7 +35,8 @@ from evaluation.models import (
     ReviewResponse,
 )
 from evaluation.selectors import som_date, soms_by_year
-from meetings.models import Decision, Document, Invitation, Meeting
+from meetings.models import Document, Invitation, Meeting
+from meetings.selectors import open_decisions_owned
 from parties.models import Invitation as AccountInvitation
 from parties.models import Notification, Party
 from parties.permissions import can
@@ -73,6 +75,8 @@ def due_for(user, *, now: datetime | None = None) -> list[Due]:
     lines = []
     if user.party_id and can(user, "progress.edit", user.party_id):
         lines = _contact_point(user, now, today)
+    if can(user, "meeting.core_group.view"):  # a core group member: the core group's decisions
+        lines += _decisions(today, owner="core_group", core_group=True)
     return lines + _reader(now)
 
 
@@ -185,30 +189,31 @@ def _contact_point(user, now: datetime, today: date) -> list[Due]:
                 )
             )
 
-    # Decisions whose follow-up is the Party's, still open.
-    for decision in (
-        Decision.objects.filter(
-            follow_up=Decision.FollowUp.PARTY,
-            follow_up_party=party,
-            status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS],
-        )
-        .select_related("meeting")
-        .order_by("due_on", "pk")[:10]
-    ):
-        lines.append(
-            Due(
-                kind="decision",
-                url=decision.meeting.get_absolute_url() + f"#decision-{decision.pk}",
-                obj=decision,
-                when=decision.due_on,
-                late=decision.due_on is not None and today > decision.due_on,
-            )
-        )
+    # Open decisions that its Party owns.
+    lines += _decisions(today, owner="party", party=party)
 
     # One's own contact details, confirmed once a year.
     if not confirmations_for([user.pk], today.year):
         lines.append(Due(kind="confirm_details", url=reverse("parties:my-details")))
     return lines
+
+
+DECISIONS_SHOWN = 10
+
+
+def _decisions(today: date, *, owner: str, **owned) -> list[Due]:
+    """Open decisions of one owner (a Party, the secretariat or the core group), due first: one query."""
+    return [
+        Due(
+            kind="decision",
+            url=decision.get_absolute_url(),
+            obj=decision,
+            when=decision.due_on,
+            late=decision.due_on is not None and today > decision.due_on,
+            extra={"owner": owner},
+        )
+        for decision in open_decisions_owned(**owned)[:DECISIONS_SHOWN]
+    ]
 
 
 def _first_participation_by_plan(party: Party) -> dict[int, date]:
@@ -341,6 +346,9 @@ def _secretariat(now: datetime, today: date) -> list[Due]:
                 extra={"expired": pending["expired"]},
             )
         )
+
+    # Open decisions that the secretariat owns.
+    lines += _decisions(today, owner="secretariat", secretariat=True)
 
     # E-mails that failed in the last month.
     failed_mail = Notification.objects.filter(

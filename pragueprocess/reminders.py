@@ -1,8 +1,8 @@
 """One reminder pass over every app: each app that schedules reminders has a module
-`<app>.reminders` with `queue_due(now)` that queues what is due into the outbox
-(`parties.notifications`); then the secretariat's messages to an audience not yet queued
-(`pragueprocess.audience`) and the weekly digests (`parties.digest`), and the outbox is swept.
-Every step is idempotent."""
+`<app>.reminders` (and, for the meetings' decisions, `<app>.decision_reminders`) with
+`queue_due(now)` that queues what is due into the outbox (`parties.notifications`); then the
+secretariat's messages to an audience not yet queued (`pragueprocess.audience`) and the weekly
+digests (`parties.digest`), and the outbox is swept. Every step is idempotent."""
 
 from __future__ import annotations
 
@@ -18,16 +18,18 @@ from parties.notifications import SendResult, notifications_send_due
 
 from . import audience
 
+REMINDER_MODULES = ("reminders", "decision_reminders")
+
 
 def reminder_modules():
     for config in apps.get_app_configs():
-        if (
-            importlib.util.find_spec(f"{config.name}.reminders") is not None
-            and config.name != "pragueprocess"
-        ):
-            module = importlib.import_module(f"{config.name}.reminders")
-            if hasattr(module, "queue_due"):
-                yield module
+        if config.name == "pragueprocess":
+            continue
+        for name in REMINDER_MODULES:
+            if importlib.util.find_spec(f"{config.name}.{name}") is not None:
+                module = importlib.import_module(f"{config.name}.{name}")
+                if hasattr(module, "queue_due"):
+                    yield module
 
 
 def reminders_run(*, now: datetime | None = None) -> SendResult:

@@ -254,6 +254,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prague Process portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A decision's owners are reminded this many days before its due date (and once when it is overdue).
+DECISION_REMINDER_DAYS_BEFORE = env.int("DECISION_REMINDER_DAYS_BEFORE", default=14)
 
 # Celery: the database row is the truth for due work; the broker only carries the nudge.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

@@ -99,6 +99,12 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     text = factory.Sequence(lambda n: f"Decision {n}")
 
+    @factory.post_generation
+    def owner_parties(self, create, extracted, **kwargs):
+        """`DecisionFactory(owner_parties=[party])`: Parties that own it (none by default)."""
+        if create and extracted:
+            self.owner_parties.set(extracted)
+
 
 # --- meetings ---
 from meetings.models import AgendaItem, Delegate, Invitation  # noqa: E402

@@ -143,6 +143,7 @@ def test_pdf_renders_with_the_title_and_xlsx_opens_with_the_expected_sheets(plan
         "Financing",
         "Progress",
         "Meetings",
+        "Open decisions",
         "Response rate",
         "Not reported",
         "Year before",

@@ -122,6 +122,7 @@ def test_the_xlsx_of_each_version_has_headers_and_names_in_its_language(compiled
     assert en.sheetnames[0] == "Summary" and en["Summary"]["A1"].value == "Figure"
     assert ru.sheetnames == ["Резюме", "Действия", "Мероприятия", "Финансирование", "Ход выполнения"] + [
         "Совещания",
+        "Невыполненные решения",
         "Доля ответов",
         "Не представили отчет",
         "Предыдущий год",

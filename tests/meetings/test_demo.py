@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 
 import pytest
+from django.utils import timezone
 
 from meetings import demo
-from meetings.models import Decision, Delegate, Meeting
+from meetings.models import Decision, DecisionUpdate, Delegate, Meeting
 from parties import demo as parties_demo
 
 
@@ -25,6 +27,16 @@ def test_demo_seeds_meetings_fast_and_idempotently(plan, client):
     nxt = Meeting.objects.get(title="Senior Officials' Meeting (next)")
     page = client.get(f"/meetings/{nxt.pk}/").content.decode()
     assert "Open decisions from earlier meetings" in page
+    # Decisions have owners (Parties, the secretariat, the core group), updates, and some are overdue.
+    assert not Decision.objects.filter(owner_parties=None, owner_secretariat=False, owner_core_group=False)
+    assert Decision.objects.filter(owner_parties__code="PL").filter(owner_parties__code="RO").exists()
+    assert Decision.objects.filter(owner_core_group=True, status="open").exists()
+    overdue = Decision.objects.filter(status__in=["open", "in_progress"], due_on__lt=timezone.localdate())
+    assert overdue.filter(due_on__gte=timezone.localdate() - dt.timedelta(days=30)).count() >= 2
+    assert DecisionUpdate.objects.exclude(note="").count() >= 4
+    assert all(u.created_at <= timezone.now() for u in DecisionUpdate.objects.all())
+    assert "Template drafted in English" in page  # an open decision's latest note, on the next SOM
+    assert Decision.objects.exclude(text_ru="").exclude(text_ru=None).count() == Decision.objects.count()
     # The SOM cadence warns about the plan's years without an SOM in the record, and no other.
     listing = client.get("/meetings/").content.decode()
     som_years = {m.starts_local.year for m in Meeting.objects.filter(kind="som", status="held")}

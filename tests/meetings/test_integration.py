@@ -81,3 +81,87 @@ def test_real_worker_and_smtp_listener_deliver_each_reminder_once(
     assert Notification.objects.filter(status="sent").count() == 5
     raw = next(content for rcpt, content in inbox.received if rcpt == delegate.email)
     assert b"text/calendar" in raw and b"BEGIN:VCALENDAR" in raw
+
+
+class FlakyInbox(Inbox):
+    """Refuses the first message to each address in `refuse_once` (451, try again later)."""
+
+    def __init__(self, refuse_once: set[str]):
+        super().__init__()
+        self.refuse_once = set(refuse_once)
+        self.refused: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        refused = self.refuse_once & set(envelope.rcpt_tos)
+        if refused:
+            self.refuse_once -= refused
+            self.refused += sorted(refused)
+            return "451 Requested action aborted: try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_and_smtp_listener_deliver_each_decision_reminder_once(
+    settings, plan, ncp_a, ncp_b, secretariat, party_a, party_b
+):
+    """Two beats and a rerun queue one reminder per owner; an SMTP refusal is retried and the
+    retry delivers it once; the owners of another decision and the non-owners get nothing."""
+    from meetings.models import Decision
+    from pragueprocess.reminders import reminders_run
+    from tests.factories import DecisionFactory
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
+    inbox = FlakyInbox({ncp_b.email})
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.DECISION_REMINDER_DAYS_BEFORE = 14
+    point_celery_at(settings.CELERY_BROKER_URL, purge=True)
+
+    past = MeetingFactory(
+        starts_at=timezone.now() - timedelta(days=200), ends_at=timezone.now() - timedelta(days=199)
+    )
+    today = timezone.localdate()
+    soon = DecisionFactory(meeting=past, owner_parties=[party_a, party_b], due_on=today + timedelta(days=10))
+    late = DecisionFactory(meeting=past, owner_secretariat=True, due_on=today - timedelta(days=2))
+    DecisionFactory(meeting=past, owner_parties=[party_a], due_on=today + timedelta(days=40))  # not yet
+    DecisionFactory(meeting=past, owner_parties=[party_a], due_on=today, status=Decision.Status.DONE)
+    expected = Counter({ncp_a.email: 1, ncp_b.email: 1, secretariat.email: 1})
+
+    def delivered() -> Counter:
+        return Counter(r for r, _ in inbox.received)
+
+    def wait_for(condition) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.3)
+
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            reminders_sweep.delay()  # two beats and a rerun
+            reminders_sweep.delay()
+            reminders_sweep.delay()
+            wait_for(lambda: inbox.refused and delivered() == expected - Counter({ncp_b.email: 1}))
+            time.sleep(1.5)
+            retry = Notification.objects.get(to_email=ncp_b.email)
+            assert retry.status == "pending" and retry.attempts == 1 and retry.next_attempt_at
+            # The back-off has passed: the next beats retry the refused one, and only it.
+            reminders_run(now=retry.next_attempt_at + timedelta(seconds=1))
+            reminders_sweep.delay()
+            wait_for(lambda: delivered() == expected)
+            time.sleep(1.5)  # anything left in the queue would land now
+    finally:
+        controller.stop()
+    assert inbox.refused == [ncp_b.email]
+    assert delivered() == expected
+    keys = set(Notification.objects.filter(status="sent").values_list("key", flat=True))
+    assert keys == {
+        f"decision:{soon.pk}:{soon.due_on.isoformat()}:before:user:{ncp_a.pk}",
+        f"decision:{soon.pk}:{soon.due_on.isoformat()}:before:user:{ncp_b.pk}",
+        f"decision:{late.pk}:{late.due_on.isoformat()}:overdue:user:{secretariat.pk}",
+    }

@@ -95,7 +95,7 @@ def test_decisions_and_agenda_offer_only_the_meetings_plans_actions(client_for, 
     client = client_for(secretariat)
     page = client.get(f"/meetings/{meeting.pk}/decisions/new/").content.decode()
     assert f'value="{new_action(successor, "1.1").pk}"' in page
-    decision = {"kind": "decision", "text": "Do it", "follow_up": "secretariat", "status": "open"}
+    decision = {"kind": "decision", "text_en": "Do it", "owner_secretariat": "on", "status": "open"}
     response = client.post(
         f"/meetings/{meeting.pk}/decisions/new/", {**decision, "actions": [str(action("I.2").pk)]}
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from meetings import urls as meeting_urls
-from meetings.models import Decision, Delegate, Document, Invitation, Meeting
+from meetings.models import Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
 from tests.factories import DecisionFactory, DelegateFactory
 from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
 
@@ -32,7 +32,8 @@ def _meetings_unchanged(world):
         list(Meeting.objects.order_by("pk").values_list("pk", "title", "status", "starts_at", "version")),
         list(Invitation.objects.order_by("pk").values_list("pk", "answer", "version")),
         list(Delegate.objects.order_by("pk").values_list("pk", "name", "email")),
-        list(Decision.objects.order_by("pk").values_list("pk", "text", "status")),
+        list(Decision.objects.order_by("pk").values_list("pk", "text", "status", "version")),
+        list(DecisionUpdate.objects.order_by("pk").values_list("pk", "to_status", "note")),
         list(Document.objects.order_by("pk").values_list("pk", "title")),
     )
 
@@ -41,7 +42,18 @@ def _other_partys_delegates(world):
     return list(Delegate.objects.filter(invitation__party__code="DE").values_list("pk", "name"))
 
 
-# Paths are formatted with the world: {m} meeting, {d} document, {x} decision, {t} feed token.
+def _decision_update(pk_key: str):
+    """An owner's status report on the world's decision `pk_key`, at its current version."""
+
+    def data(user, world):
+        version = Decision.objects.get(pk=world[pk_key]).version
+        return {"status": "in_progress", "note": "Working group set up.", "version": version}
+
+    return data
+
+
+# Paths are formatted with the world: {m} meeting, {d} document, {x} decision (owned by party A),
+# {xc} a decision of the core group, {xs} one of the secretariat, {t} feed token.
 MATRIX = Matrix(
     rows=[
         Row("meetings:list", "get", "/meetings/", PUBLIC),
@@ -64,6 +76,33 @@ MATRIX = Matrix(
         Row("meetings:minutes", "get", "/meetings/{m}/minutes/", MANAGE),
         Row("meetings:decision-new", "get", "/meetings/{m}/decisions/new/", MANAGE),
         Row("meetings:decision-edit", "get", "/meetings/{m}/decisions/{x}/edit/", MANAGE),
+        Row("meetings:decision", "get", "/meetings/{m}/decisions/{x}/", PUBLIC),
+        # A status update: by an owner (party A's contact point, the core group for its own), the
+        # secretariat always; the decision is public, so the others are refused with 403.
+        Row(
+            "meetings:decision",
+            "post",
+            "/meetings/{m}/decisions/{x}/",
+            expect(LOGIN, 403, 403, 302, 403, 302),
+            data=_decision_update("x"),
+            case="party",
+        ),
+        Row(
+            "meetings:decision",
+            "post",
+            "/meetings/{m}/decisions/{xc}/",
+            expect(LOGIN, 403, 302, 403, 403, 302),
+            data=_decision_update("xc"),
+            case="core-group",
+        ),
+        Row(
+            "meetings:decision",
+            "post",
+            "/meetings/{m}/decisions/{xs}/",
+            expect(LOGIN, 403, 403, 403, 403, 302),
+            data=_decision_update("xs"),
+            case="secretariat",
+        ),
         Row("meetings:reminders", "get", "/meetings/reminders/", MANAGE),
         Row("meetings:participants", "get", "/meetings/{m}/participants/", PARTICIPANTS),
         Row("meetings:participants-csv", "get", "/meetings/{m}/participants.csv", PARTICIPANTS),
@@ -98,7 +137,7 @@ def test_authz_matrix_covers_every_meeting_url():
 
 
 @pytest.fixture
-def world(invited_meeting, cast, ncp_a, party_b):
+def world(invited_meeting, cast, ncp_a, party_a, party_b):
     meeting = invited_meeting
     de = meeting.invitations.get(party=party_b)
     other = DelegateFactory(invitation=de, name="Delegate of DE")
@@ -112,8 +151,18 @@ def world(invited_meeting, cast, ncp_a, party_b):
         content_type="application/pdf",
         size=13,
     )
-    decision = DecisionFactory(meeting=meeting)
-    return {"m": meeting.pk, "d": document.pk, "x": decision.pk, "t": ncp_a.calendar_token, "other": other}
+    decision = DecisionFactory(meeting=meeting, owner_parties=[party_a])
+    core = DecisionFactory(meeting=meeting, owner_core_group=True)
+    ours = DecisionFactory(meeting=meeting, owner_secretariat=True)
+    return {
+        "m": meeting.pk,
+        "d": document.pk,
+        "x": decision.pk,
+        "xc": core.pk,
+        "xs": ours.pk,
+        "t": ncp_a.calendar_token,
+        "other": other,
+    }
 
 
 @pytest.mark.django_db

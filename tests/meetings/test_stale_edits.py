@@ -208,3 +208,31 @@ def test_an_admin_edit_of_an_invitation_moves_its_version_and_a_stale_one_is_ref
     assert response.status_code == 302 and response["Location"] == url
     invitation.refresh_from_db()
     assert invitation.attendance == "present" and invitation.version == 2
+
+
+def test_a_decision_edited_in_the_admin_refuses_an_owners_stale_status_update(
+    client_for, colleague, meeting, ncp_a, party_a
+):
+    from meetings.models import Decision
+    from tests.factories import DecisionFactory
+
+    decision = DecisionFactory(meeting=meeting, text="Original text", owner_parties=[party_a])
+    page = f"/meetings/{meeting.pk}/decisions/{decision.pk}/"
+    opened = client_for(ncp_a).get(page).context["form"].initial["version"]
+    admin = client_for(colleague)
+    url = f"/admin/meetings/decision/{decision.pk}/change/"
+    data = admin_form(admin, url, form_id="decision_form")
+    assert "owner_parties" in data and "text_ru" in data
+    data["text_en"] = ["Changed in the admin"]
+    data = {k: v for k, v in data.items() if not k.startswith("updates-")} | {
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    response = admin.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    decision.refresh_from_db()
+    assert decision.text_en == "Changed in the admin" and decision.version == opened + 1
+
+    response = client_for(ncp_a).post(page, {"version": opened, "status": "in_progress", "note": "Started."})
+    assert response.status_code == 409 and "Changed by" in response.content.decode()
+    assert Decision.objects.get(pk=decision.pk).status == "open"

@@ -292,8 +292,7 @@ def test_open_decisions_of_earlier_meetings_come_back_on_the_next_som(client, pl
         meeting=earlier,
         text="Map the readmission agreements",
         status=Decision.Status.OPEN,
-        follow_up="party",
-        follow_up_party=party_a,
+        owner_parties=[party_a],
     )
     DecisionFactory(meeting=earlier, text="Closed already", status=Decision.Status.DONE)
     nxt = MeetingFactory(title="SOM 2013")
@@ -303,23 +302,32 @@ def test_open_decisions_of_earlier_meetings_come_back_on_the_next_som(client, pl
 
 
 @pytest.mark.django_db
-def test_decision_needs_a_party_when_a_party_follows_up(client_for, invited_meeting, secretariat):
+def test_decision_needs_an_owner(client_for, invited_meeting, secretariat, party_a, party_b):
     response = client_for(secretariat).post(
         f"/meetings/{invited_meeting.pk}/decisions/new/",
-        {"kind": "decision", "text": "Do it", "follow_up": "party", "status": "open"},
+        {"kind": "decision", "text_en": "Do it", "status": "open"},
     )
-    assert response.status_code == 200 and "Name the Party" in response.content.decode()
+    assert response.status_code == 200 and "Name who follows the decision up" in response.content.decode()
+    body = response.content.decode()  # the Party picker, by group, and the error summary pointing at it
+    assert "data-party-picker" in body and 'id="id_owner_parties_error"' in body
+    assert 'href="#id_owner_parties_0"' in body and 'name="owner_parties" value="' in body
     response = client_for(secretariat).post(
         f"/meetings/{invited_meeting.pk}/decisions/new/",
         {
             "kind": "recommendation",
-            "text": "Do it",
-            "follow_up": "secretariat",
+            "text_en": "Do it",
+            "text_ru": "Сделать это",
+            "owner_parties": [str(party_a.pk), str(party_b.pk)],
+            "owner_core_group": "on",
             "status": "open",
             "due_on": "2031-01-01",
         },
     )
     assert response.status_code == 302 and invited_meeting.decisions.count() == 1
+    decision = invited_meeting.decisions.get()
+    assert set(decision.owner_parties.all()) == {party_a, party_b}
+    assert decision.owner_core_group and not decision.owner_secretariat
+    assert (decision.text_en, decision.text_ru) == ("Do it", "Сделать это")
 
 
 @pytest.mark.django_db

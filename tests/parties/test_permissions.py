@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from parties.permissions import CAPABILITIES, can
+from parties.permissions import CAPABILITIES, can, can_as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,30 @@ def test_secretariat_writes_everything(secretariat, party_a, party_b):
         assert can(secretariat, capability, party_b), capability
 
 
+# The core group reports on the decisions it owns, and on nothing else (the object check below).
+OWNERS_ONLY = {"coregroup": {"decision.update"}, "reader": set()}
+
+
 @pytest.mark.parametrize("role", ["reader", "coregroup"])
 def test_readers_write_nothing(cast, role, party_a):
     writes = [c for c in CAPABILITIES if not c.endswith(".view") and c != "member.view"]
     for capability in writes:
-        assert not can(cast[role], capability, party_a), capability
+        if capability not in OWNERS_ONLY[role]:
+            assert not can(cast[role], capability, party_a), capability
+
+
+def test_decision_owners_are_the_owner_partys_contact_points_the_core_group_and_the_secretariat(
+    cast, party_a, party_b
+):
+    def may(role, **owned):
+        return can_as_owner(cast[role], "decision.update", **owned)
+
+    assert may("ncp_a", party_ids=[party_a.pk, party_b.pk]) and not may("ncp_a", party_ids=[party_b.pk])
+    assert not may("ncp_a", party_ids=[], core_group=True)
+    assert may("coregroup", party_ids=[], core_group=True) and not may("coregroup", party_ids=[party_a.pk])
+    assert may("secretariat", party_ids=[])
+    assert not may("reader", party_ids=[party_a.pk], core_group=True)
+    assert not may("anonymous", party_ids=[party_a.pk], core_group=True)
 
 
 def test_anonymous_and_deactivated_hold_nothing(ncp_a, party_a):

@@ -110,17 +110,29 @@ def test_an_open_questionnaire_until_it_is_submitted(plan, ncp_a, party_a):
     assert "questionnaire" not in kinds(due_for(ncp_a, now=NOW))
 
 
-def test_decisions_naming_its_party_while_they_are_open(plan, ncp_a, party_a, party_b):
-    mine = DecisionFactory(
-        follow_up=Decision.FollowUp.PARTY, follow_up_party=party_a, due_on=dt.date(2014, 3, 1)
-    )
-    DecisionFactory(follow_up=Decision.FollowUp.PARTY, follow_up_party=party_b)
-    DecisionFactory(follow_up=Decision.FollowUp.PARTY, follow_up_party=party_a, status=Decision.Status.DONE)
-    DecisionFactory(follow_up=Decision.FollowUp.SECRETARIAT)
+def test_decisions_its_party_owns_while_they_are_open(plan, ncp_a, party_a, party_b):
+    mine = DecisionFactory(owner_parties=[party_a, party_b], due_on=dt.date(2014, 3, 1))
+    DecisionFactory(owner_parties=[party_b])
+    DecisionFactory(owner_parties=[party_a], status=Decision.Status.DONE)
+    DecisionFactory(owner_secretariat=True)
     lines = [d for d in due_for(ncp_a, now=NOW) if d.kind == "decision"]
     assert [d.obj for d in lines] == [mine]
     assert lines[0].late  # due on 1 March, it is 10 March
-    assert lines[0].url.endswith(f"/meetings/{mine.meeting_id}/#decision-{mine.pk}")
+    assert lines[0].url == f"/meetings/{mine.meeting_id}/decisions/{mine.pk}/"
+    assert lines[0].extra == {"owner": "party"}
+
+
+def test_the_secretariat_and_the_core_group_see_the_decisions_they_own(
+    plan, secretariat, coregroup, reader, party_a
+):
+    ours = DecisionFactory(owner_secretariat=True, due_on=dt.date(2014, 4, 1))
+    core = DecisionFactory(owner_core_group=True, owner_parties=[party_a])
+    DecisionFactory(owner_secretariat=True, status=Decision.Status.DROPPED)
+    lines = [d for d in due_for(secretariat, now=NOW) if d.kind == "decision"]
+    assert [(d.obj, d.extra["owner"], d.late) for d in lines] == [(ours, "secretariat", False)]
+    lines = [d for d in due_for(coregroup, now=NOW) if d.kind == "decision"]
+    assert [(d.obj, d.extra["owner"]) for d in lines] == [(core, "core_group")]
+    assert not [d for d in due_for(reader, now=NOW) if d.kind == "decision"]
 
 
 def test_details_to_confirm_until_confirmed(plan, ncp_a, client_for):
@@ -220,7 +232,7 @@ def _grow(n: int, party: Party):
             starts_at=now + dt.timedelta(days=20 + i), registration_deadline=now + dt.timedelta(days=2 + i)
         )
         InvitationFactory(meeting=meeting, party=party)
-        DecisionFactory(meeting=meeting, follow_up=Decision.FollowUp.PARTY, follow_up_party=party)
+        DecisionFactory(meeting=meeting, owner_parties=[party], owner_secretariat=True, owner_core_group=True)
         MeetingFactory(starts_at=now - dt.timedelta(days=3 + i), status=Meeting.Status.HELD)
         Notification.objects.create(
             key=f"grow-{n}-{i}",
@@ -233,7 +245,7 @@ def _grow(n: int, party: Party):
         )
 
 
-@pytest.mark.parametrize("who", ["ncp_a", "secretariat", "reader"])
+@pytest.mark.parametrize("who", ["ncp_a", "secretariat", "reader", "coregroup"])
 def test_the_landing_page_asks_the_same_number_of_queries_with_more_due(who, request, plan, client_for):
     user = request.getfixturevalue(who)
     party = Party.objects.get(code="CZ")
