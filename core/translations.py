@@ -297,6 +297,8 @@ def _kinds() -> dict[str, Kind]:
         Kind("agenda", _("Agenda items"), "meetings.AgendaItem", None,
              ("-meeting__starts_at", "meeting", "order"), select=("meeting",),
              ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d} #{o.order}"),
+        Kind("minutes", _("Minutes of meetings"), "meetings.Minutes", None, ("-meeting__starts_at",),
+             select=("meeting",), ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d}"),
     ]  # fmt: skip
     return {k.slug: k for k in kinds}
 

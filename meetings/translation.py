@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Meeting, Minutes
 
 
 @register(Meeting)
@@ -13,3 +13,8 @@ class MeetingTranslation(TranslationOptions):
 @register(AgendaItem)
 class AgendaItemTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Minutes)
+class MinutesTranslation(TranslationOptions):
+    fields = ("text",)
