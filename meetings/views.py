@@ -480,21 +480,27 @@ DRAFTS = "minutes.draft.view"
 def minutes(request, pk: int):
     meeting = selectors.meeting_get(pk)
     selectors.meeting_seen_or_deny(request.user, meeting)
+    return render(request, "meetings/minutes.html", _minutes_context(request.user, meeting))
+
+
+def _minutes_context(user, meeting: Meeting, approve_form=None) -> dict:
+    """The minutes page: the text where this person may read it, the minutes documents, and for the
+    secretariat the approval form while the minutes are not approved."""
     record = selectors.minutes_of(meeting)
-    can_manage = can(request.user, MANAGE)
-    context = {
-        "meeting": meeting,
-        "minutes": record if selectors.minutes_readable(request.user, record) else None,
-        "can_manage": can_manage,
-        "sees_drafts": can(request.user, DRAFTS),
-        "documents": [d for d in meeting.documents.all() if d.kind == Document.Kind.MINUTES],
-    }
-    if can_manage and (record is None or not record.is_approved):
-        version = record.version if record else 1
-        context["approve_form"] = forms.MinutesApproveForm(
-            initial={"approved_on": timezone.localdate(), "version": version}, meeting=meeting
+    can_manage = can(user, MANAGE)
+    if approve_form is None and can_manage and (record is None or not record.is_approved):
+        approve_form = forms.MinutesApproveForm(
+            initial={"approved_on": timezone.localdate(), "version": record.version if record else 1},
+            meeting=meeting,
         )
-    return render(request, "meetings/minutes.html", context)
+    return {
+        "meeting": meeting,
+        "minutes": record if selectors.minutes_readable(user, record) else None,
+        "can_manage": can_manage,
+        "sees_drafts": can(user, DRAFTS),
+        "documents": [d for d in meeting.documents.all() if d.kind == Document.Kind.MINUTES],
+        "approve_form": approve_form,
+    }
 
 
 @login_required
@@ -555,15 +561,7 @@ def minutes_approve(request, pk: int):
                 request, _("The minutes have been approved; the participants receive them by e-mail.")
             )
             return redirect("meetings:minutes", pk=pk)
-    meeting = selectors.meeting_get(pk)
-    context = {
-        "meeting": meeting,
-        "minutes": selectors.minutes_of(meeting),
-        "can_manage": True,
-        "sees_drafts": True,
-        "documents": [d for d in meeting.documents.all() if d.kind == Document.Kind.MINUTES],
-        "approve_form": form,
-    }
+    context = _minutes_context(request.user, selectors.meeting_get(pk), approve_form=form)
     return render(request, "meetings/minutes.html", context, status=400)
 
 
