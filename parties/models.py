@@ -273,14 +273,28 @@ class ContactPointTerm(TimeStampedModel):
 
 
 class Invitation(TimeStampedModel):
-    """A one-time, expiring link by which a person becomes a contact point and sets a password.
+    """A one-time, expiring link by which a person becomes a contact point of a Party (or the contact
+    person of a partner organisation) and sets a password. Exactly one of the two is named.
 
     Only the SHA-256 of the token is kept here; the link itself goes out once by e-mail.
     """
 
     email = models.EmailField(_("e-mail"))
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("Party")
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("Party"),
+    )
+    partner_organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_invitations",
+        verbose_name=_("partner organisation"),
     )
     kind = models.CharField(
         _("as"), max_length=20, choices=ContactPointTerm.Kind.choices, default=ContactPointTerm.Kind.PRIMARY
@@ -307,8 +321,17 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(party__isnull=False) & models.Q(partner_organisation__isnull=True))
+                | (models.Q(party__isnull=True) & models.Q(partner_organisation__isnull=False)),
+                name="parties_invitation_party_or_partner",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.party_id is None:
+            return f"{self.email} → {self.partner_organisation}"
         return f"{self.email} → {self.party} ({self.get_kind_display()})"
 
 
