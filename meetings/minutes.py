@@ -67,21 +67,46 @@ def minutes_save(
     minutes.updated_by = user
     minutes.full_clean()
     minutes.save()
-    number = (minutes.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    MinutesRevision.objects.create(
-        minutes=minutes,
-        number=number,
-        text_en=text_en,
-        text_ru=text_ru,
-        saved_at=timezone.now(),
-        saved_by=user,
-    )
+    _revision_add(minutes, by=user)
     if russian_before != text_ru:
         translation_save(minutes, "text", ru=text_ru, by=user)  # its status and translation history
     if text_en:
         meeting = Meeting.objects.get(pk=meeting_pk)
         notifications_cancel(key_prefix=f"{reminders.meeting_prefix(meeting)}minutes-")
     return minutes
+
+
+def _revision_add(minutes: Minutes, *, by: User | None) -> MinutesRevision:
+    number = (minutes.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return MinutesRevision.objects.create(
+        minutes=minutes,
+        number=number,
+        text_en=(minutes.text_en or "").strip(),
+        text_ru=(minutes.text_ru or "").strip(),
+        saved_at=timezone.now(),
+        saved_by=by,
+    )
+
+
+@transaction.atomic
+def minutes_revision_record(*, minutes_pk: int, by: User | None) -> MinutesRevision | None:
+    """After the Russian text was changed elsewhere (the translation editor, core.translations):
+    keep it as a revision and move the version on, so an edit form opened before refuses to save
+    over it. Approved minutes whose text changed go back to draft, as on the minutes' own page."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes_pk)
+    latest = minutes.revisions.order_by("-number").first()
+    current = ((minutes.text_en or "").strip(), (minutes.text_ru or "").strip())
+    if latest is not None and (latest.text_en, latest.text_ru) == current:
+        return None
+    minutes.version += 1
+    minutes.updated_by = by
+    fields = ["version", "updated_by", "updated_at"]
+    if minutes.is_approved:
+        minutes.state = Minutes.State.DRAFT
+        minutes.approved_on = minutes.approved_at = minutes.approved_by = None
+        fields += ["state", "approved_on", "approved_at", "approved_by"]
+    minutes.save(update_fields=fields)
+    return _revision_add(minutes, by=by)
 
 
 @transaction.atomic

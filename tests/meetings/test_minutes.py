@@ -254,3 +254,22 @@ def test_a_draft_stops_the_minutes_missing_reminder(held, secretariat):
     minutes_save(meeting_pk=held.pk, user=secretariat, version=1, text_en="Draft.")
     reminders_run(now=held.ends_at + dt.timedelta(days=7, minutes=1))
     assert len([m for m in mail.outbox if "Minutes missing" in m.subject]) == 1
+
+
+def test_russian_written_in_the_translation_editor_is_a_revision_and_refuses_an_older_form(
+    held, secretariat, client_for
+):
+    from tests.pragueprocess.test_translations import edit_url, form_data
+
+    minutes = minutes_save(meeting_pk=held.pk, user=secretariat, version=1, text_en="Text.")
+    opened = minutes.version  # an editor opens the minutes form
+    sec = client_for(secretariat)
+    page = sec.get(edit_url("minutes", minutes))
+    assert sec.post(edit_url("minutes", minutes), form_data(page, text__ru="Текст.")).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.text_ru == "Текст." and minutes.version == opened + 1
+    assert list(minutes.revisions.values_list("number", "text_ru")) == [(2, "Текст."), (1, "")]
+    # The form opened before the translation does not save over it.
+    with pytest.raises(StaleEdit):
+        minutes_save(meeting_pk=held.pk, user=secretariat, version=opened, text_en="Text, changed.")
+    assert Minutes.objects.get(pk=minutes.pk).text_ru == "Текст."
