@@ -522,9 +522,12 @@ def minutes_edit(request, pk: int):
         data = form.cleaned_data
         try:
             minutes_services.minutes_save(
-                meeting_pk=pk, user=request.user, version=data["version"], text_en=data["text_en"],
+                meeting_pk=pk,
+                user=request.user,
+                version=data["version"],
+                text_en=data["text_en"],
                 text_ru=data["text_ru"],
-            )  # fmt: skip
+            )
         except StaleEdit as stale:
             context["conflict"] = conflict_context(stale.current, form, ["text_en", "text_ru"])
             return render(request, "meetings/minutes_form.html", context, status=409)
@@ -543,9 +546,12 @@ def minutes_approve(request, pk: int):
         data = form.cleaned_data
         try:
             minutes_services.minutes_approve(
-                meeting_pk=pk, user=request.user, version=data["version"], approved_on=data["approved_on"],
+                meeting_pk=pk,
+                user=request.user,
+                version=data["version"],
+                approved_on=data["approved_on"],
                 approved_at=data["approved_at"],
-            )  # fmt: skip
+            )
         except StaleEdit:
             messages.error(
                 request,
