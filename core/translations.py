@@ -303,6 +303,8 @@ def _kinds() -> dict[str, Kind]:
         Kind("decisions", _("Decisions and recommendations"), "meetings.Decision", None,
              ("-meeting__starts_at", "meeting", "pk"), select=("meeting",),
              ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d} #{o.pk}"),
+        Kind("minutes", _("Minutes of meetings"), "meetings.Minutes", None, ("-meeting__starts_at",),
+             select=("meeting",), ref=lambda o: f"{o.meeting.starts_at:%Y-%m-%d}"),
     ]  # fmt: skip
     return {k.slug: k for k in kinds}
 

@@ -1,6 +1,7 @@
 """Demo meetings: the meetings of the Prague Process as they really took place (HISTORY.md: places,
 dates, hosts, who attended where it is known, short notes), the demo's decisions on some of its
-Senior Officials' Meetings, and an upcoming SOM with invitations and some registrations.
+Senior Officials' Meetings, their minutes (approved; those of the last meeting held a draft), and an
+upcoming SOM with invitations and some registrations, partner organisations' included.
 
 Idempotent: rows are found by their English title and only created once. Meetings and agenda items
 have their Russian titles too. Meetings before or after the loaded plan's years are kept all the
@@ -21,7 +22,16 @@ from parties.demo import CORE_GROUP
 from parties.models import PartnerOrganisation, Party, User
 from parties.selectors import core_group_current
 
-from .models import AgendaItem, Decision, DecisionUpdate, Delegate, Invitation, Meeting
+from .models import (
+    AgendaItem,
+    Decision,
+    DecisionUpdate,
+    Delegate,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+)
 
 Kind = Meeting.Kind
 
@@ -390,6 +400,29 @@ def _invite(meeting: Meeting, parties) -> None:
     )
 
 
+def _invite_partners(meeting: Meeting, partners, *, answer: str = Invitation.Answer.PENDING) -> None:
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, partner=p, answer=answer) for p in partners], ignore_conflicts=True
+    )
+
+
+def _minutes(meeting: Meeting, text: str, *, approved_on: date | None) -> None:
+    """The meeting's minutes as revision 1, approved on that day (a draft when none is given)."""
+    minutes = Minutes.objects.create(
+        meeting=meeting,
+        text=text,
+        text_en=text,
+        state=Minutes.State.APPROVED if approved_on else Minutes.State.DRAFT,
+        approved_on=approved_on,
+        approved_revision=1 if approved_on else None,
+    )
+    MinutesRevision.objects.create(minutes=minutes, number=1, text_en=text, saved_at=timezone.now())
+
+
+# The partner organisations at every SOM (EASO became EUAA in 2022).
+SOM_PARTNERS = ["UNHCR", "Frontex", "IOM", "EASO"]
+
+
 def _held(
     spec: Held, *, rng: random.Random, parties: dict, actions: list, partners: dict
 ) -> tuple[Meeting, bool]:
@@ -417,13 +450,20 @@ def _held(
             "status": Meeting.Status.HELD,
             "invite_mode": invite_mode,
             "description": spec.description,
-            "minutes": spec.minutes,
             "scheduled_at": start - timedelta(days=90),
         },
     )
     if not made:
         return meeting, False
-    meeting.partners.set([partners[a] for a in spec.partners if a in partners])
+    invited = [partners[a] for a in spec.partners if a in partners]
+    meeting.partners.set(invited)
+    _invite_partners(meeting, invited, answer=Invitation.Answer.REGISTERED)
+    Invitation.objects.filter(meeting=meeting, partner__isnull=False).update(
+        attendance=Invitation.Attendance.PRESENT
+    )
+    if spec.minutes:
+        # The minutes of the last meeting held wait for approval at the next one: a draft.
+        _minutes(meeting, spec.minutes, approved_on=None if spec is HELD[-1] else spec.last_day)
     if spec.invite == "all":
         _invite(meeting, parties.values())
     elif spec.invite == "core_group":  # the members on the day
@@ -531,4 +571,18 @@ def seed(*, rng: random.Random, scale: float, plan) -> dict:
         Invitation.objects.filter(meeting=upcoming, party__code="AT").update(
             answer="declined", answered_at=timezone.now()
         )
+        # The partner organisations at every SOM are invited too; UNHCR has registered.
+        regulars = [partners[a] for a in SOM_PARTNERS if a in partners]
+        upcoming.partners.set(regulars)
+        _invite_partners(upcoming, regulars)
+        unhcr = upcoming.invitations.filter(partner__acronym="UNHCR").first()
+        if unhcr is not None:
+            unhcr.answer, unhcr.answered_at = "registered", timezone.now()
+            unhcr.save()
+            Delegate.objects.create(
+                invitation=unhcr,
+                name="Marie Dupont",
+                function="Senior Protection Officer",
+                email="delegate.unhcr@example.org",
+            )
     return {"meetings": created}

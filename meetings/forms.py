@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, ActionPlan
 from actions.selectors import plan_in_force
+from core.translations import option_text
 from parties.forms import both_languages, party_label
 from parties.models import Notification, PartnerOrganisation, Party
 
@@ -390,13 +392,58 @@ class DocumentForm(forms.ModelForm):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    """The minutes' text in both languages; the English is required, the Russian may follow later."""
+
+    text_en = forms.CharField(
+        label=_("Minutes (English)"),
+        widget=forms.Textarea(attrs={"rows": 12, "lang": "en"}),
+        max_length=100_000,
+    )
+    text_ru = forms.CharField(
+        label=_("Minutes (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 12, "lang": "ru"}),
+        required=False,
+        max_length=100_000,
+        help_text=_("Optional: without it, Russian pages show the English, marked as not yet translated."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 DECISION_ENGLISH_FIRST = _(
     "Enter the English text: English is the plan's language, the Russian is its translation."
 )
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """A meeting in a list of choices: its title in the reader's language and its first day."""
+    return f"{option_text(meeting, 'title')} ({meeting.starts_local:%Y-%m-%d})"
+
+
+class MinutesApproveForm(forms.Form):
+    """Approving the minutes: on which day, and (optionally) at which later meeting."""
+
+    approved_on = forms.DateField(label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"}))
+    approved_at = forms.ModelChoiceField(
+        label=_("Approved at the meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("(not at a meeting)"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["approved_at"].queryset = selectors.later_meetings(meeting)
+        self.fields["approved_at"].label_from_instance = meeting_label
+
+    def clean_approved_on(self):
+        day = self.cleaned_data["approved_on"]
+        if day < self.meeting.starts_local.date():
+            raise ValidationError(_("Minutes are approved on or after the day the meeting began."))
+        if day > timezone.localdate() + timedelta(days=1):
+            raise ValidationError(_("The day of approval cannot be in the future."))
+        return day
 
 
 class DecisionForm(forms.ModelForm):

@@ -78,7 +78,6 @@ class Meeting(EnglishOriginal, Versioned, TimeStampedModel):
     partners = models.ManyToManyField(
         PartnerOrganisation, blank=True, related_name="meetings", verbose_name=_("partner organisations")
     )
-    minutes = models.TextField(_("minutes"), blank=True)
     # When the current date and time were set: reminders due before it are not sent (a meeting
     # scheduled 10 days ahead gets no "30 days before" reminder).
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
@@ -224,7 +223,8 @@ class AgendaItem(EnglishOriginal, TimeStampedModel):
 
 
 class Invitation(Versioned, TimeStampedModel):
-    """One invited Party and its answer: registered delegates, declined, or not answered yet."""
+    """One invited Party or partner organisation and its answer: registered delegates, declined, or
+    not answered yet. Exactly one of `party` and `partner` is set."""
 
     class Answer(models.TextChoices):
         PENDING = "pending", _("Not answered")
@@ -241,7 +241,20 @@ class Invitation(Versioned, TimeStampedModel):
         Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
     )
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="meeting_invitations", verbose_name=_("Party")
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("Party"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("partner organisation"),
     )
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -254,15 +267,26 @@ class Invitation(Versioned, TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meeting", "party__order"]
+        ordering = ["meeting", "party__order", "partner__acronym"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "party"], name="meetings_invitation_unique_party"),
+            models.UniqueConstraint(fields=["meeting", "partner"], name="meetings_invitation_unique_partner"),
+            models.CheckConstraint(
+                condition=(models.Q(party__isnull=False) & models.Q(partner__isnull=True))
+                | (models.Q(party__isnull=True) & models.Q(partner__isnull=False)),
+                name="meetings_invitation_party_or_partner",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting} – {self.party}"
+        return f"{self.meeting} – {self.invitee}"
+
+    @property
+    def invitee(self) -> Party | PartnerOrganisation:
+        """The invited Party or partner organisation (loaded with the invitation where listed)."""
+        return self.party if self.party_id is not None else self.partner
 
 
 class Delegate(TimeStampedModel):
@@ -331,3 +355,90 @@ class Document(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Minutes(EnglishOriginal, Versioned, TimeStampedModel):
+    """The minutes of one meeting: a draft the secretariat writes, approved later (usually at the
+    next meeting). The text is content in English and Russian (meetings/translation.py); every save
+    of it keeps a numbered `MinutesRevision` with both languages (django-simple-history would not see
+    the Russian column, which django-modeltranslation adds after the history model is made)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("minutes"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes_approved",
+        verbose_name=_("approved at the meeting"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The revision approved: the mail to the participants is keyed on it, so approving the same
+    # text again sends nothing twice, and a corrected text approved anew reaches them again.
+    approved_revision = models.PositiveIntegerField(_("approved revision"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting"]
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="approved")
+                | (models.Q(approved_on__isnull=False) & models.Q(approved_revision__isnull=False)),
+                name="meetings_minutes_approved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.get_state_display()})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class MinutesRevision(models.Model):
+    """One saved text of the minutes, in both languages: who, when, and its number."""
+
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("minutes")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    text_en = models.TextField(_("English"), blank=True)
+    text_ru = models.TextField(_("Russian"), blank=True)
+    saved_at = models.DateTimeField(_("saved at"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+
+    class Meta:
+        ordering = ["minutes", "-number"]
+        verbose_name = _("revision of the minutes")
+        verbose_name_plural = _("revisions of the minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "number"], name="meetings_minutesrevision_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes.meeting_id} #{self.number}"

@@ -15,6 +15,9 @@ in the meeting's own time zone, so a reminder falls at the same wall-clock time 
 across a clock change), `deadline-<instant>` (before the registration deadline, to invited Parties
 that have not answered), `minutes-<N>d` (after the meeting, to the secretariat while minutes are
 missing) and `cancelled`.
+
+Approved minutes go to the participants under `meeting:<pk>:minutes-approved:<revision>:<recipient>`
+(meetings/minutes.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from core.mail import mail_render
@@ -32,7 +36,7 @@ from parties.models import Notification, User
 from parties.notifications import notification_queue, notifications_cancel
 
 from .calendars import meeting_ics
-from .models import Delegate, Invitation, Meeting
+from .models import Delegate, Invitation, Meeting, Minutes
 
 DEADLINE_REMINDER_DAYS = 3
 MINUTES_REMINDER_DAYS = [3, 7]
@@ -66,22 +70,35 @@ def _user_recipient(user: User) -> Recipient:
     return Recipient(f"user:{user.pk}", user.email, user.preferred_language or "en", user)
 
 
-def contact_points(meeting: Meeting, *, answers: list[str] | None = None) -> list[Recipient]:
-    invitations = Invitation.objects.filter(meeting=meeting)
+def contact_points(
+    meeting: Meeting, *, answers: list[str] | None = None, invitations=None
+) -> list[Recipient]:
+    """The contact points of the invited Parties and the contact persons of the invited partner
+    organisations (of the invitations given, else of the meeting's, with these answers)."""
+    if invitations is None:
+        invitations = Invitation.objects.filter(meeting=meeting)
     if answers is not None:
         invitations = invitations.filter(answer__in=answers)
-    users = User.objects.filter(
-        role=User.Role.CONTACT_POINT,
-        is_active=True,
-        party_id__in=invitations.values("party_id"),
-    ).exclude(email="")
+    parties = invitations.filter(party__isnull=False).values("party_id")
+    partners = invitations.filter(partner__isnull=False).values("partner_id")
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role=User.Role.CONTACT_POINT, party_id__in=parties)
+            | Q(role=User.Role.PARTNER, partner_organisation_id__in=partners)
+        )
+        .exclude(email="")
+    )
     return [_user_recipient(u) for u in users.order_by("pk")]
 
 
-def delegates(meeting: Meeting) -> list[Recipient]:
+def delegates(meeting: Meeting, *, invitations=None) -> list[Recipient]:
+    """The registered delegates (of the invitations given, else of the meeting's)."""
     rows = Delegate.objects.filter(
         invitation__meeting=meeting, invitation__answer=Invitation.Answer.REGISTERED
     ).select_related("invitation__answered_by")
+    if invitations is not None:
+        rows = rows.filter(invitation__in=invitations)
     out = []
     for d in rows.order_by("pk"):
         digest = hashlib.sha256(d.email.strip().lower().encode()).hexdigest()[:16]
@@ -95,11 +112,12 @@ def secretariat() -> list[Recipient]:
     return [_user_recipient(u) for u in users.order_by("pk")]
 
 
-def everyone(meeting: Meeting) -> list[Recipient]:
-    """Contact points of every invited Party and the registered delegates, each address once."""
+def everyone(meeting: Meeting, *, invitations=None) -> list[Recipient]:
+    """Contact points of every invited Party (or of the invitations given), the contact persons of
+    the invited partner organisations and the registered delegates, each address once."""
     seen: set[str] = set()
     out = []
-    for r in contact_points(meeting) + delegates(meeting):
+    for r in contact_points(meeting, invitations=invitations) + delegates(meeting, invitations=invitations):
         if r.email.lower() not in seen:
             seen.add(r.email.lower())
             out.append(r)
@@ -192,8 +210,22 @@ def queue_for_meeting(meeting_pk: int, *, now: datetime) -> int:
         return made
 
 
+def participants(meeting: Meeting) -> list[Recipient]:
+    """Who took part: the registered delegates and the contact points (or contact persons) of the
+    Parties and organisations that attended (present, or registered where attendance is not
+    recorded), each address once."""
+    attended = Invitation.objects.filter(meeting=meeting).filter(
+        Q(attendance=Invitation.Attendance.PRESENT)
+        | Q(attendance=Invitation.Attendance.UNKNOWN, answer=Invitation.Answer.REGISTERED)
+    )
+    return everyone(meeting, invitations=attended)
+
+
 def minutes_missing(meeting: Meeting) -> bool:
-    return not meeting.minutes.strip() and not meeting.documents.filter(kind="minutes").exists()
+    """No minutes written (draft or approved) and no minutes document uploaded: the secretariat is
+    reminded. A draft stops the reminders: its approval waits for the next meeting."""
+    written = Minutes.objects.filter(meeting=meeting, text_en__gt="").exists()
+    return not written and not meeting.documents.filter(kind="minutes").exists()
 
 
 def queue_due(*, now: datetime | None = None) -> int:

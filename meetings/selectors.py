@@ -15,9 +15,19 @@ from django.utils import timezone
 
 from actions.models import Action
 from parties.models import Party, User
-from parties.permissions import ALL, can, can_as_owner, deny, object_or_deny, scope
+from parties.permissions import ALL, OWN, can, can_as_owner, deny, object_or_deny, scope
 
-from .models import AgendaItem, Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
+from .models import (
+    AgendaItem,
+    Decision,
+    DecisionUpdate,
+    Delegate,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+)
 
 OPEN_DECISION_STATUSES = list(Decision.OPEN_STATUSES)
 DECISION_UPDATE = "decision.update"
@@ -46,6 +56,48 @@ def meeting_for(user, pk: int, capability: str, *, queryset: QuerySet[Meeting] |
     return object_or_deny(user, capability, queryset, party_of=lambda meeting: None, pk=pk)
 
 
+def meeting_seen_or_deny(user, meeting: Meeting, capability: str = "meeting.documents.view") -> None:
+    """Deny (logged, 403: a meeting's existence is public) unless the user sees this meeting's
+    documents and minutes: every member does; a partner organisation's contact person only for the
+    meetings its organisation is invited to."""
+    granted = scope(user, capability)
+    if granted is ALL:
+        return
+    if granted is OWN and user.partner_organisation_id is not None:
+        invited = Invitation.objects.filter(meeting=meeting, partner_id=user.partner_organisation_id)
+        if invited.exists():
+            return
+    deny(user, capability, reason=f"meeting {meeting.pk}")
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes, or None (read from the meeting's select_related where it was)."""
+    try:
+        return meeting.minutes
+    except Minutes.DoesNotExist:
+        return None
+
+
+def minutes_readable(user, minutes: Minutes | None) -> bool:
+    """Drafts are read by the secretariat and the core group; approved minutes by the rest."""
+    if minutes is None:
+        return False
+    return minutes.is_approved or can(user, "minutes.draft.view")
+
+
+def minutes_revisions(minutes: Minutes) -> QuerySet[MinutesRevision]:
+    return minutes.revisions.select_related("saved_by").order_by("-number")
+
+
+def later_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    """The meetings that may approve this one's minutes: those after it, not cancelled."""
+    return (
+        Meeting.objects.filter(starts_at__gt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+
+
 def _actions_prefetch(path: str = "actions") -> Prefetch:
     return Prefetch(
         path, queryset=Action.objects.select_related("area__plan").order_by("area__order", "number")
@@ -59,7 +111,7 @@ def meeting_list() -> QuerySet[Meeting]:
 
 def meeting_get(pk: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("host", "plan").prefetch_related(
+        Meeting.objects.select_related("host", "plan", "minutes__approved_at").prefetch_related(
             _actions_prefetch(),
             "partners",
             Prefetch(
@@ -76,11 +128,12 @@ def meeting_get(pk: int) -> Meeting:
 
 
 def meeting_invitations(meeting: Meeting) -> QuerySet[Invitation]:
+    """The Parties' invitations, then the partner organisations', each with its delegates."""
     return (
         Invitation.objects.filter(meeting=meeting)
-        .select_related("party", "answered_by")
+        .select_related("party", "partner", "answered_by")
         .prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("pk")))
-        .order_by("party__order", "party__short_name")
+        .order_by(F("party__order").asc(nulls_last=True), "party__short_name", "partner__acronym")
     )
 
 
@@ -205,6 +258,16 @@ def meetings_upcoming(*, now: datetime | None = None, limit: int = 5) -> QuerySe
     )
 
 
+def partner_meetings(partner_id: int, *, limit: int = 10) -> list[Invitation]:
+    """A partner organisation's invitations, latest meeting first, with its answer."""
+    return list(
+        Invitation.objects.filter(partner_id=partner_id)
+        .select_related("meeting", "partner")
+        .annotate(delegate_count=Count("delegates"))
+        .order_by("-meeting__starts_at")[:limit]
+    )
+
+
 def party_meetings(party: Party, *, limit: int = 10) -> list[Invitation]:
     """The Party's invitations, latest meeting first, with its answer."""
     return list(
@@ -221,6 +284,8 @@ def user_meetings(user: User) -> QuerySet[Meeting]:
     if can(user, "meeting.manage"):  # who manages the meetings has them all in their feed
         return qs.all()
     core_group = can(user, "meeting.core_group.view")
+    if user.partner_organisation_id:
+        return qs.filter(invitations__partner_id=user.partner_organisation_id).distinct()
     if user.party_id:
         mine = Q(invitations__party_id=user.party_id)
         if core_group:

@@ -183,28 +183,40 @@ def meeting_cancel(*, meeting_pk: int, user: User, version: int | None) -> Meeti
 def invitations_set(
     *, meeting: Meeting, mode: str, parties, partners, user: User | None = None
 ) -> list[Invitation]:
-    """Invite all Parties, a selection or the core group; answers of Parties still invited are kept."""
+    """Invite all Parties, a selection or the core group, and the partner organisations chosen;
+    answers of Parties and organisations still invited are kept."""
     if mode == Meeting.InviteMode.ALL:
         wanted = set(Party.objects.values_list("pk", flat=True))
     elif mode == Meeting.InviteMode.CORE_GROUP:
         wanted = set(selectors.core_group_parties().values_list("pk", flat=True))
     else:
         wanted = {p.pk for p in parties}
-    existing = {inv.party_id: inv for inv in Invitation.objects.filter(meeting=meeting)}
-    for party_id, inv in existing.items():
-        if party_id not in wanted and inv.answer == Invitation.Answer.PENDING:
-            inv.delete()
-    for party_id in wanted - set(existing):
-        inv = Invitation(meeting=meeting, party_id=party_id)
-        inv.full_clean()
-        inv.save()
+    partners = list(partners)
+    _invitations_align(meeting, "party", wanted)
+    _invitations_align(meeting, "partner", {p.pk for p in partners})
     if meeting.invite_mode != mode:
         meeting.invite_mode = mode
         meeting.save(update_fields=["invite_mode", "updated_at"])  # save(), not update(): history kept
-    meeting.partners.set(partners if isinstance(partners, list | tuple | set) else list(partners))
+    meeting.partners.set(partners)
     if user is not None:
         _nudge(meeting.pk)
     return list(Invitation.objects.filter(meeting=meeting))
+
+
+def _invitations_align(meeting: Meeting, field: str, wanted: set[int]) -> None:
+    """One invitation per wanted Party (`field="party"`) or partner organisation (`"partner"`): new
+    ones made, those no longer wanted dropped unless they have answered."""
+    existing = {
+        getattr(inv, f"{field}_id"): inv
+        for inv in Invitation.objects.filter(meeting=meeting, **{f"{field}__isnull": False})
+    }
+    for key, inv in existing.items():
+        if key not in wanted and inv.answer == Invitation.Answer.PENDING:
+            inv.delete()
+    for key in wanted - set(existing):
+        inv = Invitation(meeting=meeting, **{f"{field}_id": key})
+        inv.full_clean()
+        inv.save()
 
 
 @transaction.atomic
@@ -240,17 +252,20 @@ def registration_decline(*, invitation_pk: int, user: User) -> Invitation:
 
 
 def _cancel_deadline_reminders(invitation: Invitation) -> None:
-    """A Party that answered gets no "please answer" reminder still pending in the outbox."""
+    """A Party or an organisation that answered gets no "please answer" reminder still pending."""
+    if invitation.party_id is not None:
+        people = User.objects.filter(party_id=invitation.party_id, role=User.Role.CONTACT_POINT)
+    else:
+        people = User.objects.filter(partner_organisation_id=invitation.partner_id, role=User.Role.PARTNER)
     notifications_cancel(
-        key_prefix=f"{reminders.meeting_prefix(invitation.meeting)}deadline-",
-        recipients=User.objects.filter(party_id=invitation.party_id, role=User.Role.CONTACT_POINT),
+        key_prefix=f"{reminders.meeting_prefix(invitation.meeting)}deadline-", recipients=people
     )
 
 
 @transaction.atomic
 def attendance_save(*, meeting: Meeting, values: dict[int, str], user: User) -> int:
     changed = 0
-    for inv in Invitation.objects.select_for_update().filter(meeting=meeting):
+    for inv in Invitation.objects.select_for_update().filter(meeting=meeting, party__isnull=False):
         value = values.get(inv.party_id, inv.attendance)
         if value != inv.attendance:
             inv.attendance = value
@@ -301,17 +316,6 @@ def slug(text: str) -> str:
 
 def _minutes_done(meeting: Meeting) -> None:
     notifications_cancel(key_prefix=f"{reminders.meeting_prefix(meeting)}minutes-")
-
-
-@transaction.atomic
-def minutes_save(*, meeting_pk: int, user: User, version: int, text: str) -> Meeting:
-    meeting = locked_for_edit(Meeting, meeting_pk, version)
-    meeting.minutes = text
-    meeting.full_clean()
-    meeting.save()
-    if text.strip():
-        _minutes_done(meeting)
-    return meeting
 
 
 def _decision_mail_rearm(decision: Decision, *, old_due_on) -> None:

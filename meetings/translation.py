@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Decision, Meeting
+from .models import AgendaItem, Decision, Meeting, Minutes
 
 
 @register(Meeting)
@@ -17,4 +17,9 @@ class AgendaItemTranslation(TranslationOptions):
 
 @register(Decision)
 class DecisionTranslation(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Minutes)
+class MinutesTranslation(TranslationOptions):
     fields = ("text",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -19,12 +20,13 @@ from core.concurrency import StaleEdit, conflict_context, last_change, parse_ver
 from core.downloads import attachment, csv_response, file_response
 from core.uploads import download_name
 from parties.forms import party_picker_groups
-from parties.models import Notification, Party, User
+from parties.models import Notification, PartnerOrganisation, Party, User
 from parties.permissions import can, capability_required, deny, require
 
 from . import calendars, forms, selectors, services
+from . import minutes as minutes_services
 from .filters import MeetingFilter
-from .models import Document, Invitation, Meeting
+from .models import Document, Invitation, Meeting, MinutesRevision
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -93,16 +95,25 @@ def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(pk)
     user = request.user
     decisions, open_decisions, open_total = selectors.meeting_page_decisions(meeting)
-    own = None
+    own, can_register = None, False
     if user.is_authenticated and user.party_id:
         own = Invitation.objects.filter(meeting=meeting, party_id=user.party_id).first()
+        can_register = own is not None and can(user, "meeting.register", own.party_id)
+    elif user.is_authenticated and user.partner_organisation_id:
+        own = Invitation.objects.filter(meeting=meeting, partner_id=user.partner_organisation_id).first()
+        can_register = own is not None and can(user, "meeting.register", partner=own.partner_id)
+    # Documents and minutes: every member; a partner organisation's person where it is invited.
+    sees_documents = selectors.sees_every_party(user, "meeting.documents.view") or (
+        own is not None and own.partner_id is not None
+    )
     context = {
         "meeting": meeting,
         "can_manage": can(user, "meeting.manage"),
-        "can_read_documents": can(user, "member.view"),
+        "can_read_documents": sees_documents,
         "sees_participants": _sees_participants(user),
         "own_invitation": own,
-        "can_register": own is not None and can(user, "meeting.register", own.party_id),
+        "can_register": can_register,
+        "minutes": _minutes_shown(user, meeting) if sees_documents else None,
         "decisions": decisions,
         "open_decisions": open_decisions,
         "open_decisions_more": open_total - len(open_decisions),
@@ -110,6 +121,12 @@ def meeting_detail(request, pk: int):
         "invitation_counts": _answer_counts(meeting) if _sees_participants(user) else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _minutes_shown(user, meeting: Meeting):
+    """The meeting's minutes where this person may read them (read with the meeting: no query)."""
+    record = selectors.minutes_of(meeting)
+    return record if selectors.minutes_readable(user, record) else None
 
 
 def _answer_counts(meeting: Meeting) -> dict[str, int]:
@@ -287,9 +304,12 @@ def invitations(request, pk: int):
 @login_required
 @require_GET
 def register_own(request, pk: int):
-    if not request.user.party_id or not can(request.user, "meeting.register", request.user.party_id):
-        deny(request.user, "meeting.register", visible=False, reason="no Party of one's own to register")
-    return redirect("meetings:register", pk=pk, code=request.user.party.code.lower())
+    user = request.user
+    if user.partner_organisation_id and can(user, "meeting.register", partner=user.partner_organisation_id):
+        return redirect("meetings:register-partner", pk=pk, acronym=user.partner_organisation.acronym.lower())
+    if not user.party_id or not can(user, "meeting.register", user.party_id):
+        deny(user, "meeting.register", visible=False, reason="no Party of one's own to register")
+    return redirect("meetings:register", pk=pk, code=user.party.code.lower())
 
 
 @login_required
@@ -301,6 +321,23 @@ def register(request, pk: int, code: str):
     )
     meeting = get_object_or_404(Meeting, pk=pk)
     invitation = get_object_or_404(Invitation, meeting=meeting, party=party)
+    return _registration(request, meeting, invitation)
+
+
+@login_required
+@GET_POST
+def register_partner(request, pk: int, acronym: str):
+    """A partner organisation's registration: the same form and flow as a Party's."""
+    partner = get_object_or_404(PartnerOrganisation, acronym__iexact=acronym)
+    seen = can(request.user, "meeting.participants.view", partner=partner)
+    require(request.user, "meeting.register", partner=partner, visible=seen)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    invitation = get_object_or_404(Invitation, meeting=meeting, partner=partner)
+    return _registration(request, meeting, invitation)
+
+
+def _registration(request, meeting: Meeting, invitation: Invitation):
+    """Register delegates or decline, for the invitation of a Party or of a partner organisation."""
     closed = _registration_closed(meeting, request.user)
     initial = [{"name": d.name, "function": d.function, "email": d.email} for d in invitation.delegates.all()]
     # The earlier list is the initial data of a GET only: a posted list replaces it as a whole.
@@ -311,10 +348,13 @@ def register(request, pk: int, code: str):
     )
     if request.method == "POST":
         if closed:
-            deny(request.user, "meeting.register", party, reason="registration closed")
+            deny(request.user, "meeting.register", invitation.party_id, reason="registration closed")
         if "decline" in request.POST:
             services.registration_decline(invitation_pk=invitation.pk, user=request.user)
-            messages.success(request, _("Your Party has declined the invitation."))
+            if invitation.party_id:
+                messages.success(request, _("Your Party has declined the invitation."))
+            else:
+                messages.success(request, _("Your organisation has declined the invitation."))
             return redirect(meeting)
         if formset.is_valid():
             rows = [
@@ -327,7 +367,8 @@ def register(request, pk: int, code: str):
             formset._non_form_errors = formset.error_class([_("Register at least one delegate, or decline.")])
     context = {
         "meeting": meeting,
-        "party": party,
+        "party": invitation.party,
+        "partner": invitation.partner,
         "invitation": invitation,
         "formset": formset,
         "closed": closed,
@@ -374,7 +415,7 @@ def _participant_rows(meeting: Meeting):
         attendance = inv.get_attendance_display() if inv.attendance else ""
         for d in list(inv.delegates.all()) or [None]:
             yield (
-                inv.party.short_name,
+                inv.party.short_name if inv.party else inv.partner.acronym,
                 inv.get_answer_display(),
                 attendance,
                 d.name if d else "",
@@ -388,7 +429,11 @@ def _participant_rows(meeting: Meeting):
 @capability_required(MANAGE)
 def attendance(request, pk: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
-    rows = list(Invitation.objects.filter(meeting=meeting).select_related("party").order_by("party__order"))
+    rows = list(
+        Invitation.objects.filter(meeting=meeting, party__isnull=False)
+        .select_related("party")
+        .order_by("party__order")
+    )
     form = forms.AttendanceForm(request.POST or None, invitations=rows)
     if request.method == "POST" and form.is_valid():
         services.attendance_save(meeting=meeting, values=form.values(), user=request.user)
@@ -424,34 +469,132 @@ def document_new(request, pk: int):
 @require_GET
 @capability_required("member.view")
 def document_download(request, pk: int, doc: int):
-    document = get_object_or_404(Document, pk=doc, meeting_id=pk)
+    document = get_object_or_404(Document.objects.select_related("meeting"), pk=doc, meeting_id=pk)
+    selectors.meeting_seen_or_deny(request.user, document.meeting)
     name = download_name(document.filename, document.content_type)
     return file_response(document.file.open("rb"), name, document.content_type)
+
+
+DRAFTS = "minutes.draft.view"
+
+
+@login_required
+@require_GET
+def minutes(request, pk: int):
+    meeting = selectors.meeting_get(pk)
+    selectors.meeting_seen_or_deny(request.user, meeting)
+    return render(request, "meetings/minutes.html", _minutes_context(request.user, meeting))
+
+
+def _minutes_context(user, meeting: Meeting, approve_form=None) -> dict:
+    """The minutes page: the text where this person may read it, the minutes documents, and for the
+    secretariat the approval form while the minutes are not approved."""
+    record = selectors.minutes_of(meeting)
+    can_manage = can(user, MANAGE)
+    if approve_form is None and can_manage and (record is None or not record.is_approved):
+        approve_form = forms.MinutesApproveForm(
+            initial={"approved_on": timezone.localdate(), "version": record.version if record else 1},
+            meeting=meeting,
+        )
+    return {
+        "meeting": meeting,
+        "minutes": record if selectors.minutes_readable(user, record) else None,
+        "can_manage": can_manage,
+        "sees_drafts": can(user, DRAFTS),
+        "documents": [d for d in meeting.documents.all() if d.kind == Document.Kind.MINUTES],
+        "approve_form": approve_form,
+    }
 
 
 @login_required
 @GET_POST
 @capability_required(MANAGE)
-def minutes(request, pk: int):
+def minutes_edit(request, pk: int):
     meeting = selectors.meeting_for(request.user, pk, MANAGE)
-    form = forms.MinutesForm(
-        request.POST or None, initial={"minutes": meeting.minutes, "version": meeting.version}
-    )
+    record = selectors.minutes_of(meeting)
+    initial = {"text_en": "", "text_ru": "", "version": 1}
+    if record is not None:
+        initial = {
+            "text_en": record.text_en or "",
+            "text_ru": record.text_ru or "",
+            "version": record.version,
+        }
+    form = forms.MinutesForm(request.POST or None, initial=initial)
+    context = {"meeting": meeting, "form": form, "minutes": record}
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.minutes_save(
+            minutes_services.minutes_save(
                 meeting_pk=pk,
                 user=request.user,
-                version=form.cleaned_data["version"],
-                text=form.cleaned_data["minutes"],
+                version=data["version"],
+                text_en=data["text_en"],
+                text_ru=data["text_ru"],
             )
         except StaleEdit as stale:
-            conflict = conflict_context(stale.current, form, ["minutes"])
-            context = {"meeting": meeting, "form": form, "conflict": conflict}
+            context["conflict"] = conflict_context(stale.current, form, ["text_en", "text_ru"])
             return render(request, "meetings/minutes_form.html", context, status=409)
-        messages.success(request, _("The minutes have been saved."))
-        return redirect(meeting)
-    return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form})
+        messages.success(request, _("The minutes have been saved as a draft."))
+        return redirect("meetings:minutes", pk=pk)
+    return render(request, "meetings/minutes_form.html", context)
+
+
+@login_required
+@require_POST
+@capability_required(MANAGE)
+def minutes_approve(request, pk: int):
+    meeting = selectors.meeting_for(request.user, pk, MANAGE)
+    form = forms.MinutesApproveForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            minutes_services.minutes_approve(
+                meeting_pk=pk,
+                user=request.user,
+                version=data["version"],
+                approved_on=data["approved_on"],
+                approved_at=data["approved_at"],
+            )
+        except StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Not approved: the minutes were changed after you opened this page. Read them again, then approve."
+                ),
+            )
+            return redirect("meetings:minutes", pk=pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The minutes have been approved; the participants receive them by e-mail.")
+            )
+            return redirect("meetings:minutes", pk=pk)
+    context = _minutes_context(request.user, selectors.meeting_get(pk), approve_form=form)
+    return render(request, "meetings/minutes.html", context, status=400)
+
+
+@login_required
+@require_GET
+@capability_required(DRAFTS)
+def minutes_revisions(request, pk: int):
+    meeting = selectors.meeting_for(request.user, pk, DRAFTS)
+    record = selectors.minutes_of(meeting)
+    revisions = list(selectors.minutes_revisions(record)) if record else []
+    context = {"meeting": meeting, "minutes": record, "revisions": revisions}
+    return render(request, "meetings/minutes_revisions.html", context)
+
+
+@login_required
+@require_GET
+@capability_required(DRAFTS)
+def minutes_revision(request, pk: int, number: int):
+    meeting = selectors.meeting_for(request.user, pk, DRAFTS)
+    revision = get_object_or_404(
+        MinutesRevision.objects.select_related("saved_by", "minutes"), minutes__meeting=meeting, number=number
+    )
+    context = {"meeting": meeting, "minutes": revision.minutes, "revision": revision}
+    return render(request, "meetings/minutes_revision.html", context)
 
 
 @login_required

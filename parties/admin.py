@@ -65,13 +65,33 @@ class PortalUserAdmin(VersionedAdmin, SecretariatAdmin, SimpleHistoryAdmin, User
     from an older version is refused, and a save here refuses the person's form opened before it.
     The hidden version rides in the "Portal" fieldset (with fieldsets, only listed fields render)."""
 
-    list_display = ["username", "first_name", "last_name", "email", "role", "party", "is_active"]
-    list_filter = ["role", "is_active", "party__group"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "party",
+        "partner_organisation",
+        "is_active",
+    ]
+    list_filter = ["role", "is_active", "party__group", "partner_organisation"]
     fieldsets = [
         *UserAdmin.fieldsets,
         (
             "Portal",
-            {"fields": ["role", "party", "title", "organisation", "phone", "preferred_language", "version"]},
+            {
+                "fields": [
+                    "role",
+                    "party",
+                    "partner_organisation",
+                    "title",
+                    "organisation",
+                    "phone",
+                    "preferred_language",
+                    "version",
+                ]
+            },
         ),
     ]
 

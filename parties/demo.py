@@ -1,4 +1,5 @@
-"""Demo accounts: the secretariat, a reader, a core group member and one contact point per Party."""
+"""Demo accounts: the secretariat, a reader, a core group member, one contact point per Party and one
+contact person per partner organisation."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from django.utils.text import slugify
 
-from .models import ContactPointTerm, CoreGroupMembership, MailPreference, Party, User
+from .models import ContactPointTerm, CoreGroupMembership, MailPreference, PartnerOrganisation, Party, User
 
 FIRST_NAMES = [
     "Anna",
@@ -72,6 +74,25 @@ def seed(*, rng: random.Random, scale: float, password: str | None = None) -> li
             },
         )
         out.append((username, description))
+    # A separate generator here too, so that the other accounts stay as they were.
+    names = random.Random(2023)
+    for organisation in PartnerOrganisation.objects.filter(is_active=True).order_by("acronym"):
+        username = partner_username(organisation)
+        User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": User.Role.PARTNER,
+                "party": None,
+                "partner_organisation": organisation,
+                "password": password_hash,
+                "email": f"{username}@example.org",
+                "first_name": names.choice(FIRST_NAMES),
+                "last_name": names.choice(LAST_NAMES),
+                "is_active": True,
+                "organisation": organisation.name,
+            },
+        )
+        out.append((username, f"Contact person of {organisation.acronym}"))
     # A separate generator, so that the other apps' demo data stays the same as before.
     _seed_terms(rng=random.Random(2012), password_hash=password_hash)
     _seed_core_group()
@@ -91,6 +112,11 @@ def _seed_mail_preferences() -> None:
             MailPreference.objects.get_or_create(
                 user=people[username], category=category, defaults={"mode": mode}
             )
+
+
+def partner_username(organisation: PartnerOrganisation) -> str:
+    """`unhcr`, `frontex`, `caritas-europa`: the organisation's acronym in lower case."""
+    return slugify(organisation.acronym)
 
 
 DEPUTY_PARTIES = ["CZ", "DE", "PL", "MD", "UA", "RS", "KZ", "EU"]

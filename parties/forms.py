@@ -40,13 +40,28 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     party = forms.ModelChoiceField(
-        label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code"
+        label=_("Party"), queryset=Party.objects.order_by("short_name"), to_field_name="code", required=False
     )
     kind = forms.ChoiceField(label=_("Role"), choices=ContactPointTerm.Kind.choices)
+    partner_organisation = forms.ModelChoiceField(
+        label=_("Or a partner organisation"),
+        queryset=PartnerOrganisation.objects.filter(is_active=True).order_by("acronym"),
+        required=False,
+        help_text=_("Its contact person answers its meeting invitations and registers its delegates."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].label_from_instance = party_label
+
+    def clean(self):
+        cleaned = super().clean()
+        party, partner = cleaned.get("party"), cleaned.get("partner_organisation")
+        if party and partner:
+            self.add_error("partner_organisation", _("Choose a Party or a partner organisation, not both."))
+        elif not party and not partner and "party" not in self.errors:
+            self.add_error("party", _("Choose the Party (or the partner organisation) of the person."))
+        return cleaned
 
 
 class InvitationAcceptForm(forms.Form):

@@ -52,6 +52,7 @@ KINDS: dict[str, str] = {
     "ncp-confirm": "account",  # parties.reminders: the yearly check of one's details
     "meeting.invitation": "meetings",  # meetings.reminders
     "meeting.cancelled": "meetings",
+    "meeting.minutes_approved": "meetings",  # meetings.minutes: approved minutes to the participants
     "meeting.deadline": "deadlines",  # the registration deadline in 3 days
     "meeting.before": "meeting_reminders",  # 30/7/1 days before
     "meeting.minutes": "minutes_reminders",

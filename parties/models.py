@@ -94,17 +94,29 @@ def new_calendar_token() -> str:
 
 
 class User(Versioned, AbstractUser):
-    """A person who signs in. A contact point belongs to exactly one Party."""
+    """A person who signs in. A contact point belongs to exactly one Party, a partner organisation's
+    contact person to exactly one partner organisation."""
 
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("Secretariat")
         CONTACT_POINT = "contact_point", _("National contact point")
         CORE_GROUP = "core_group", _("Core group member")
         READER = "reader", _("Reader (minister or senior official)")
+        PARTNER = "partner", _("Contact person of a partner organisation")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("Party")
+    )
+    # A partner organisation's contact person (role "partner") answers its organisation's meeting
+    # invitations and registers its delegates, and nothing else of anybody's.
+    partner_organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("partner organisation"),
     )
     title = models.CharField(_("title"), max_length=120, blank=True)
     organisation = models.CharField(_("ministry or agency"), max_length=200, blank=True)
@@ -132,6 +144,11 @@ class User(Versioned, AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="contact_point") | models.Q(party__isnull=False),
                 name="parties_user_contact_point_has_party",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="partner") | models.Q(partner_organisation__isnull=False),
+                name="parties_user_partner_has_organisation",
+                violation_error_message=_("Choose the partner organisation of its contact person."),
             ),
         ]
 
@@ -300,14 +317,28 @@ class ContactPointTerm(TimeStampedModel):
 
 
 class Invitation(TimeStampedModel):
-    """A one-time, expiring link by which a person becomes a contact point and sets a password.
+    """A one-time, expiring link by which a person becomes a contact point of a Party (or the contact
+    person of a partner organisation) and sets a password. Exactly one of the two is named.
 
     Only the SHA-256 of the token is kept here; the link itself goes out once by e-mail.
     """
 
     email = models.EmailField(_("e-mail"))
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("Party")
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("Party"),
+    )
+    partner_organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_invitations",
+        verbose_name=_("partner organisation"),
     )
     kind = models.CharField(
         _("as"), max_length=20, choices=ContactPointTerm.Kind.choices, default=ContactPointTerm.Kind.PRIMARY
@@ -334,8 +365,17 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(party__isnull=False) & models.Q(partner_organisation__isnull=True))
+                | (models.Q(party__isnull=True) & models.Q(partner_organisation__isnull=False)),
+                name="parties_invitation_party_or_partner",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.party_id is None:
+            return f"{self.email} → {self.partner_organisation}"
         return f"{self.email} → {self.party} ({self.get_kind_display()})"
 
 

@@ -2,7 +2,8 @@
 
 Each capability maps to a scope per role:
 - ALL: on every Party's records;
-- OWN: only on the records of the user's own Party;
+- OWN: only on the records of the user's own Party (for a partner organisation's contact person:
+  of its own organisation, asked with `partner=`);
 - absent: not at all.
 No view invents its own role check: it asks `can(user, capability, party)`.
 
@@ -26,7 +27,7 @@ from django.http import Http404
 from core.security import log_denial
 
 if TYPE_CHECKING:
-    from .models import Party
+    from .models import PartnerOrganisation, Party
 
 M = TypeVar("M", bound=Model)
 
@@ -39,14 +40,18 @@ class Scope(Enum):
 ALL, OWN = Scope.ALL, Scope.OWN
 
 SECRETARIAT, CONTACT_POINT, CORE_GROUP, READER = "secretariat", "contact_point", "core_group", "reader"
+# A partner organisation's contact person (UNHCR, Frontex, IOM, EUAA...): reads what a reader reads,
+# and answers its own organisation's meeting invitations; the meetings' pages and their minutes it
+# sees only for the meetings its organisation is invited to (meetings.selectors.meeting_seen_or_deny).
+PARTNER = "partner"
 
 # capability -> {role: scope}. Anonymous visitors have no capability here: what is public is
 # public by its page, not by a row in this table.
 CAPABILITIES: dict[str, dict[str, Scope]] = {
     # reading what is not public
-    "member.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL},
-    "contacts.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL},
-    "dashboard.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL},
+    "member.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL, PARTNER: ALL},
+    "contacts.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL, PARTNER: ALL},
+    "dashboard.view": {SECRETARIAT: ALL, CONTACT_POINT: ALL, CORE_GROUP: ALL, READER: ALL, PARTNER: ALL},
     "draft.view": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # the Parties and their people
     "participation.edit": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
@@ -76,8 +81,20 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     "thread.write": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
     # meetings
     "meeting.manage": {SECRETARIAT: ALL},
-    "meeting.register": {SECRETARIAT: ALL, CONTACT_POINT: OWN},
-    "meeting.participants.view": {SECRETARIAT: ALL, CORE_GROUP: ALL, CONTACT_POINT: OWN},
+    "meeting.register": {SECRETARIAT: ALL, CONTACT_POINT: OWN, PARTNER: OWN},
+    "meeting.participants.view": {SECRETARIAT: ALL, CORE_GROUP: ALL, CONTACT_POINT: OWN, PARTNER: OWN},
+    # a meeting's documents and approved minutes: a partner's contact person, of the meetings its
+    # organisation is invited to
+    "meeting.documents.view": {
+        SECRETARIAT: ALL,
+        CONTACT_POINT: ALL,
+        CORE_GROUP: ALL,
+        READER: ALL,
+        PARTNER: OWN,
+    },
+    # minutes: written and approved by the secretariat; a draft is read by the secretariat and the
+    # core group (which prepares the SOMs), approved minutes by whoever sees the meeting's documents
+    "minutes.draft.view": {SECRETARIAT: ALL, CORE_GROUP: ALL},
     # the core group's own meetings, in one's calendar feed
     "meeting.core_group.view": {SECRETARIAT: ALL, CORE_GROUP: ALL},
     "reminder.log.view": {SECRETARIAT: ALL},
@@ -123,14 +140,24 @@ def scope(user, capability: str) -> Scope | None:
     return table.get(role) if role else None
 
 
-def can(user, capability: str, party: Party | int | None = None) -> bool:
-    """True when the user holds the capability, for that Party's records when one is given."""
+def can(
+    user,
+    capability: str,
+    party: Party | int | None = None,
+    *,
+    partner: PartnerOrganisation | int | None = None,
+) -> bool:
+    """True when the user holds the capability, for that Party's records when one is given, or for
+    that partner organisation's (`partner=`)."""
     granted = scope(user, capability)
     if granted is ALL:
         return True
     if granted is OWN:
+        if partner is not None:
+            partner_id = partner if isinstance(partner, int) else partner.pk
+            return partner_id == user.partner_organisation_id
         if party is None:
-            return user.party_id is not None
+            return user.party_id is not None or user.partner_organisation_id is not None
         party_id = party if isinstance(party, int) else party.pk
         return party_id == user.party_id
     return False
@@ -160,9 +187,16 @@ def deny(user, capability: str, party: Party | int | None = None, *, visible: bo
     raise Forbidden(reason) if reason else Forbidden
 
 
-def require(user, capability: str, party: Party | int | None = None, *, visible: bool = True) -> None:
+def require(
+    user,
+    capability: str,
+    party: Party | int | None = None,
+    *,
+    visible: bool = True,
+    partner: PartnerOrganisation | None = None,
+) -> None:
     """Raise 404 when the record is outside the user's sight, 403 when seen but not writable."""
-    if not can(user, capability, party):
+    if not can(user, capability, party, partner=partner):
         deny(user, capability, party, visible=visible)
 
 

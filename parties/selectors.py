@@ -68,7 +68,7 @@ def party_terms(party: Party) -> QuerySet[ContactPointTerm]:
 
 def pending_invitations() -> QuerySet[Invitation]:
     return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
-        "party", "invited_by"
+        "party", "partner_organisation", "invited_by"
     )
 
 

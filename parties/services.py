@@ -53,14 +53,16 @@ def _hash(token: str) -> str:
 def invitation_create(
     *,
     email: str,
-    party: Party,
+    party: Party | None,
     kind: str,
     invited_by: User,
     first_name: str = "",
     last_name: str = "",
+    partner_organisation: PartnerOrganisation | None = None,
     now: datetime | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite a person as primary or deputy contact point; returns the invitation and its raw token."""
+    """Invite a person as primary or deputy contact point of a Party, or as the contact person of a
+    partner organisation; returns the invitation and its raw token."""
     now = now or timezone.now()
     email = email.strip()
     existing = User.objects.filter(email__iexact=email, is_active=True).first()
@@ -84,7 +86,8 @@ def invitation_create(
         token = secrets.token_urlsafe(32)
         invitation = Invitation(
             email=email,
-            party=party,
+            party=party if partner_organisation is None else None,
+            partner_organisation=partner_organisation,
             kind=kind,
             first_name=first_name,
             last_name=last_name,
@@ -113,16 +116,19 @@ def _invitation_mail(invitation: Invitation, link: str) -> dict[str, str]:
     former = User.objects.filter(email__iexact=invitation.email).order_by("-pk").first()
     language = former.preferred_language if former else settings.LANGUAGE_CODE
 
+    invited = invitation.party or invitation.partner_organisation
+
     def context() -> dict:  # read in the mail's language: the Party's name is content in two languages
         return {
             "kind": invitation.get_kind_display().lower(),
-            "party": invitation.party.name,
-            "party_short": str(invitation.party),
+            "party": invited.name,
+            "party_short": str(invited),
             "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
             "link": link,
         }
 
-    subject, body = mail_render("parties/email/invitation", context, language=language)
+    template = "parties/email/invitation" if invitation.party_id else "parties/email/partner_invitation"
+    subject, body = mail_render(template, context, language=language)
     return {"subject": subject, "body": body, "language": language}
 
 
@@ -139,7 +145,11 @@ def invitation_state(invitation: Invitation, *, now: datetime | None = None) -> 
 
 
 def invitation_by_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("party", "user").filter(token_hash=_hash(token)).first()
+    return (
+        Invitation.objects.select_related("party", "partner_organisation", "user")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
 
 
 @transaction.atomic
@@ -164,7 +174,11 @@ def invitation_accept(
             username = f"{username[:140]}-{invitation.pk}"
         user = User(username=username, email=invitation.email)
     user.first_name, user.last_name = first_name, last_name
-    user.role, user.party, user.is_active = User.Role.CONTACT_POINT, invitation.party, True
+    if invitation.partner_organisation_id is not None:  # a partner organisation's contact person
+        user.role, user.party = User.Role.PARTNER, None
+    else:
+        user.role, user.party = User.Role.CONTACT_POINT, invitation.party
+    user.partner_organisation, user.is_active = invitation.partner_organisation, True
     # Exactly the invited role and nothing else: an earlier account with this address (a former
     # secretariat member, say) comes back without its old flags, groups and permissions.
     user.is_superuser = user.is_staff = False
@@ -175,11 +189,13 @@ def invitation_accept(
     user.groups.clear()
     user.user_permissions.clear()
     _second_factor_forget(user)
+    invitation.accepted_at, invitation.user = now, user
+    invitation.save(update_fields=["accepted_at", "user", "updated_at"])
+    if invitation.party_id is None:
+        return user  # no term of office: a partner's person is no contact point
     term = ContactPointTerm(user=user, party=invitation.party, kind=invitation.kind, started_on=now.date())
     term.full_clean()
     term.save()
-    invitation.accepted_at, invitation.user = now, user
-    invitation.save(update_fields=["accepted_at", "user", "updated_at"])
     DetailsConfirmation.objects.get_or_create(user=user, year=now.year, defaults={"confirmed_at": now})
     return user
 

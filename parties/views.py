@@ -166,6 +166,9 @@ def invitation_accept(request, token: str):
         except ValidationError:  # accepted a moment ago in another tab
             return render(request, "parties/invitation_dead.html", {"state": "used"}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if not can(user, "profile.edit", user.party_id):  # a partner's person: no details page
+            messages.success(request, _("Welcome. Your account is ready."))
+            return redirect("home")
         messages.success(request, _("Welcome. Your account is ready; please check your details."))
         return redirect("parties:my-details")
     return render(request, "parties/invitation_accept.html", {"form": form, "invitation": invitation})

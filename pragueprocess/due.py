@@ -2,7 +2,8 @@
 
 A contact point sees its Party's progress report for the year (state and deadline), the meetings
 whose registration is open to it, open review questionnaires, the open decisions its Party owns and
-its own details to confirm. The secretariat sees the Parties late with their reports, meetings
+its own details to confirm; a partner organisation's contact person, the meetings whose registration
+is open to its organisation. The secretariat sees the Parties late with their reports, meetings
 without minutes, registrations closing, compiles running or failed, account invitations not yet
 accepted, the open decisions it owns and e-mails that failed; a core group member, the open
 decisions of the core group. Everyone else signed in sees the next SOM and the latest published
@@ -35,7 +36,7 @@ from evaluation.models import (
     ReviewResponse,
 )
 from evaluation.selectors import som_date, soms_by_year
-from meetings.models import Document, Invitation, Meeting
+from meetings.models import Document, Invitation, Meeting, Minutes
 from meetings.selectors import open_decisions_owned
 from parties.models import Invitation as AccountInvitation
 from parties.models import Notification, Party
@@ -75,6 +76,14 @@ def due_for(user, *, now: datetime | None = None) -> list[Due]:
     lines = []
     if user.party_id and can(user, "progress.edit", user.party_id):
         lines = _contact_point(user, now, today)
+    elif user.partner_organisation_id and can(user, "meeting.register", partner=user.partner_organisation_id):
+        lines = _open_registrations(
+            Q(partner_id=user.partner_organisation_id),
+            lambda meeting: reverse(
+                "meetings:register-partner", args=[meeting.pk, user.partner_organisation.acronym.lower()]
+            ),
+            now,
+        )
     if can(user, "meeting.core_group.view"):  # a core group member: the core group's decisions
         lines += _decisions(today, owner="core_group", core_group=True)
     return lines + _reader(now)
@@ -142,27 +151,9 @@ def _contact_point(user, now: datetime, today: date) -> list[Due]:
         )
 
     # Meetings whose registration is open to the Party and not yet answered.
-    for inv in (
-        Invitation.objects.filter(
-            party=party,
-            answer=Invitation.Answer.PENDING,
-            meeting__starts_at__gt=now,
-        )
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .filter(Q(meeting__registration_deadline__isnull=True) | Q(meeting__registration_deadline__gte=now))
-        .select_related("meeting")
-        .order_by("meeting__starts_at")[:10]
-    ):
-        meeting = inv.meeting
-        lines.append(
-            Due(
-                kind="registration",
-                url=reverse("meetings:register", args=[meeting.pk, code]),
-                obj=meeting,
-                when=meeting.registration_deadline or meeting.starts_at,
-                extra={"has_deadline": meeting.registration_deadline is not None},
-            )
-        )
+    lines += _open_registrations(
+        Q(party=party), lambda meeting: reverse("meetings:register", args=[meeting.pk, code]), now
+    )
 
     # Review questionnaires open today and not yet submitted by the Party.
     reviews = [
@@ -214,6 +205,30 @@ def _decisions(today: date, *, owner: str, **owned) -> list[Due]:
         )
         for decision in open_decisions_owned(**owned)[:DECISIONS_SHOWN]
     ]
+
+
+def _open_registrations(invited: Q, url, now: datetime) -> list[Due]:
+    """Meetings whose registration is open to the invited (a Party, or a partner organisation: its
+    contact person sees these lines) and not yet answered; one query."""
+    lines = []
+    for inv in (
+        Invitation.objects.filter(invited, answer=Invitation.Answer.PENDING, meeting__starts_at__gt=now)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .filter(Q(meeting__registration_deadline__isnull=True) | Q(meeting__registration_deadline__gte=now))
+        .select_related("meeting")
+        .order_by("meeting__starts_at")[:10]
+    ):
+        meeting = inv.meeting
+        lines.append(
+            Due(
+                kind="registration",
+                url=url(meeting),
+                obj=meeting,
+                when=meeting.registration_deadline or meeting.starts_at,
+                extra={"has_deadline": meeting.registration_deadline is not None},
+            )
+        )
+    return lines
 
 
 def _first_participation_by_plan(party: Party) -> dict[int, date]:
@@ -276,18 +291,21 @@ def _secretariat(now: datetime, today: date) -> list[Due]:
                     )
                 )
 
-    # Meetings held in the past year with neither minutes written nor a minutes document.
+    # Meetings held in the past year with neither minutes written (a draft counts: its approval waits
+    # for the next meeting) nor a minutes document.
     minutes_doc = Document.objects.filter(meeting=OuterRef("pk"), kind=Document.Kind.MINUTES)
+    written = Minutes.objects.filter(meeting=OuterRef("pk"), text_en__gt="")
     for meeting in (
-        Meeting.objects.filter(ends_at__lt=now, ends_at__gte=now - MINUTES_LOOK_BACK, minutes="")
+        Meeting.objects.filter(ends_at__lt=now, ends_at__gte=now - MINUTES_LOOK_BACK)
         .exclude(status=Meeting.Status.CANCELLED)
         .exclude(Exists(minutes_doc))
+        .exclude(Exists(written))
         .order_by("-ends_at")[:10]
     ):
         lines.append(
             Due(
                 kind="minutes",
-                url=reverse("meetings:minutes", args=[meeting.pk]),
+                url=reverse("meetings:minutes-edit", args=[meeting.pk]),
                 obj=meeting,
                 when=meeting.ends_at,
             )

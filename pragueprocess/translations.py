@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,8 @@ from core.translations import (
     translation_save,
     translations_edit,
 )
+from meetings.minutes import minutes_revision_record
+from meetings.models import Minutes
 from parties.permissions import capability_required
 
 CAPABILITY = "translation.edit"
@@ -311,7 +314,11 @@ def edit(request, kind: str, pk: int):
                 if _changed(e)
             }
             try:
-                translations_edit(obj, changes, by=request.user)
+                with transaction.atomic():
+                    translations_edit(obj, changes, by=request.user)
+                    if isinstance(obj, Minutes) and "text" in changes:
+                        # the minutes keep this text as a revision, and their editors see the change
+                        minutes_revision_record(minutes_pk=obj.pk, by=request.user)
             except StaleEdit as stale:
                 conflict, status = _conflict(kind, obj, entries, stale.texts), 409
             else:

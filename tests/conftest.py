@@ -132,7 +132,31 @@ def coregroup(plan):
 
 
 @pytest.fixture
-def cast(ncp_a, ncp_b, secretariat, reader, coregroup):
+def partner_a(plan):
+    """UNHCR, as the plan's data file lists it."""
+    from parties.models import PartnerOrganisation
+
+    return PartnerOrganisation.objects.get(acronym="UNHCR")
+
+
+@pytest.fixture
+def partner_b(plan):
+    """Frontex: another partner organisation."""
+    from parties.models import PartnerOrganisation
+
+    return PartnerOrganisation.objects.get(acronym="Frontex")
+
+
+@pytest.fixture
+def partner(partner_a):
+    """The contact person of partner organisation A (UNHCR)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="partner-a", role="partner", partner_organisation=partner_a)
+
+
+@pytest.fixture
+def cast(ncp_a, ncp_b, secretariat, reader, coregroup, partner):
     """Every role by name, plus None for the anonymous visitor, in the permission matrix's order."""
     return {
         "anonymous": None,
@@ -141,6 +165,7 @@ def cast(ncp_a, ncp_b, secretariat, reader, coregroup):
         "ncp_a": ncp_a,
         "ncp_b": ncp_b,
         "secretariat": secretariat,
+        "partner": partner,
     }
 
 

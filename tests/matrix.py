@@ -3,10 +3,14 @@
 A `Row` says what one request (URL name, method, path, POST body) answers for each member of the
 standing cast, always in this order:
 
-    anonymous, reader, coregroup, ncp_a, ncp_b, secretariat
+    anonymous, reader, coregroup, ncp_a, ncp_b, secretariat, partner
 
 `ncp_a` is a contact point of Party A (CZ), `ncp_b` one of Party B (DE). Rows on a Party's
 records are written on Party A, so `ncp_a` asks about its own Party and `ncp_b` about another's.
+`partner` is the contact person of a partner organisation (UNHCR). It may do nothing a reader
+cannot, so `expect()` gives it the reader's status unless the row says otherwise (`partner=`): every
+row is run for it all the same. Rows on a partner organisation's records (its registration) are
+written on UNHCR for "its own" and on another organisation for "another's".
 The fixtures are those of tests/conftest.py (`cast`, `client_for`).
 
 Each (row, role) pair is one test case: it runs in its own rolled-back transaction on the data its
@@ -35,7 +39,7 @@ from typing import Any
 import pytest
 from django.urls import resolve
 
-ROLES = ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b", "secretariat")
+ROLES = ("anonymous", "reader", "coregroup", "ncp_a", "ncp_b", "secretariat", "partner")
 LOGIN = "login"  # a redirect (302) to the sign-in page
 SIGN_IN = "/accounts/login/"
 REFUSALS = frozenset({LOGIN, 401, 403, 404, 405})
@@ -51,19 +55,28 @@ COVERED: set[str] = set()
 
 
 def expect(
-    anonymous: Status, reader: Status, coregroup: Status, ncp_a: Status, ncp_b: Status, secretariat: Status
+    anonymous: Status,
+    reader: Status,
+    coregroup: Status,
+    ncp_a: Status,
+    ncp_b: Status,
+    secretariat: Status,
+    *,
+    partner: Status | None = None,
 ) -> Expected:
-    """The expected status per role, in the standing order."""
-    return dict(zip(ROLES, (anonymous, reader, coregroup, ncp_a, ncp_b, secretariat), strict=True))
+    """The expected status per role, in the standing order; a partner organisation's contact person
+    gets the reader's unless `partner` says otherwise."""
+    partner = reader if partner is None else partner
+    return dict(zip(ROLES, (anonymous, reader, coregroup, ncp_a, ncp_b, secretariat, partner), strict=True))
 
 
 def everyone(status: Status) -> Expected:
-    return expect(*(status,) * len(ROLES))
+    return dict.fromkeys(ROLES, status)
 
 
 def members(status: Status) -> Expected:
     """Anonymous visitors are sent to sign in; every signed-in role gets `status`."""
-    return expect(LOGIN, *(status,) * (len(ROLES) - 1))
+    return {**dict.fromkeys(ROLES, status), "anonymous": LOGIN}
 
 
 @dataclass(frozen=True)

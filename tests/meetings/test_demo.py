@@ -41,3 +41,24 @@ def test_demo_seeds_meetings_fast_and_idempotently(plan, client):
     listing = client.get("/meetings/").content.decode()
     som_years = {m.starts_local.year for m in Meeting.objects.filter(kind="som", status="held")}
     assert listing.count("Warning:") == len(set(plan.years) - som_years)
+
+
+@pytest.mark.django_db
+def test_demo_has_partner_accounts_invited_to_the_next_som_and_minutes_to_approve(plan, client_for):
+    from meetings.models import Invitation, Minutes
+    from parties.models import User
+
+    parties_demo.seed(rng=random.Random(1), scale=0, password="x")
+    demo.seed(rng=random.Random(1), scale=0.1, plan=plan)
+    unhcr = User.objects.get(username="unhcr")
+    assert unhcr.role == "partner" and unhcr.partner_organisation.acronym == "UNHCR"
+    assert User.objects.filter(username="frontex", partner_organisation__acronym="Frontex").exists()
+    nxt = Meeting.objects.get(title="Senior Officials' Meeting (next)")
+    invited = Invitation.objects.filter(meeting=nxt, partner__isnull=False)
+    assert set(invited.values_list("partner__acronym", flat=True)) == {"UNHCR", "Frontex", "IOM", "EASO"}
+    page = client_for(unhcr).get(nxt.get_absolute_url()).content.decode()
+    assert "/register/partner/unhcr/" in page
+    # The minutes of the meetings held are approved, but the last one's: a draft to approve.
+    assert Minutes.objects.filter(state="draft").count() == 1
+    assert Minutes.objects.get(state="draft").meeting.title == demo.HELD[-1].title_en
+    assert Minutes.objects.filter(state="approved").count() == sum(1 for h in demo.HELD if h.minutes) - 1

@@ -83,6 +83,65 @@ def test_real_worker_and_smtp_listener_deliver_each_reminder_once(
     assert b"text/calendar" in raw and b"BEGIN:VCALENDAR" in raw
 
 
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_approved_minutes_reach_each_participant_once_through_a_real_worker_and_smtp(
+    settings, plan, ncp_a, ncp_b, party_a, party_b, secretariat
+):
+    """Approval queues the mail; two beats, the fast path, a retried approval and a rerun of the
+    queueing: each participant gets the minutes once."""
+    from meetings.minutes import minutes_approve, minutes_mail_queue, minutes_save
+    from meetings.models import Minutes
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "integration tests run on Redis"
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    point_celery_at(settings.CELERY_BROKER_URL, purge=True)
+
+    start = timezone.now() - timedelta(days=40)  # long past: no reminder of its own is due
+    meeting = MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=6), scheduled_at=start)
+    cz = Invitation.objects.create(meeting=meeting, party=party_a, answer="registered")
+    Invitation.objects.create(meeting=meeting, party=party_b, answer="declined")
+    delegate = DelegateFactory(invitation=cz)
+    minutes = minutes_save(meeting_pk=meeting.pk, user=secretariat, version=1, text_en="Held.")
+    expected = Counter({ncp_a.email: 1, delegate.email: 1})
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            approved = minutes_approve(
+                meeting_pk=meeting.pk, user=secretariat, version=minutes.version, approved_on=start.date()
+            )
+            reminders_sweep.delay()
+            reminders_sweep.delay()
+            # A retried approval (the same request again) and a rerun of the queueing.
+            minutes_approve(
+                meeting_pk=meeting.pk, user=secretariat, version=minutes.version, approved_on=start.date()
+            )
+            minutes_mail_queue(
+                minutes=Minutes.objects.get(pk=approved.pk), meeting=meeting, now=timezone.now()
+            )
+            assert enqueue_meeting_mail(meeting.pk)
+            reminders_sweep.delay()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                done = not Notification.objects.exclude(status="sent").exists()
+                if done and Counter(r for r, _ in inbox.received) == expected:
+                    break
+                time.sleep(0.3)
+            time.sleep(1.5)  # anything left in the queue would land now
+    finally:
+        controller.stop()
+    assert Counter(r for r, _ in inbox.received) == expected
+    assert Notification.objects.filter(kind="meeting.minutes_approved", status="sent").count() == 2
+    raw = next(content for rcpt, content in inbox.received if rcpt == delegate.email)
+    assert b"Minutes approved" in raw
+
+
 class FlakyInbox(Inbox):
     """Refuses the first message to each address in `refuse_once` (451, try again later)."""
 

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from meetings import urls as meeting_urls
-from meetings.models import Decision, DecisionUpdate, Delegate, Document, Invitation, Meeting
-from tests.factories import DecisionFactory, DelegateFactory
-from tests.matrix import LOGIN, Matrix, Row, everyone, expect, members
+from meetings.minutes import minutes_save
+from meetings.models import (
+    Decision,
+    DecisionUpdate,
+    Delegate,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+)
+from tests.factories import DecisionFactory, DelegateFactory, MeetingFactory
+from tests.matrix import LOGIN, ROLES, Matrix, Row, everyone, expect, members
 
 PUBLIC = everyone(200)
 MANAGE = expect(LOGIN, 403, 403, 403, 403, 200)
 MEMBERS = members(200)
 PARTICIPANTS = expect(LOGIN, 403, 200, 403, 403, 200)
 NOT_ALLOWED = members(405)
+DRAFTS = expect(LOGIN, 403, 200, 403, 403, 200)
 
 REGISTER_POST = {
     "delegates-TOTAL_FORMS": "1",
@@ -35,11 +49,15 @@ def _meetings_unchanged(world):
         list(Decision.objects.order_by("pk").values_list("pk", "text", "status", "version")),
         list(DecisionUpdate.objects.order_by("pk").values_list("pk", "to_status", "note")),
         list(Document.objects.order_by("pk").values_list("pk", "title")),
+        list(Minutes.objects.order_by("pk").values_list("pk", "state", "version", "text_en")),
+        list(MinutesRevision.objects.order_by("pk").values_list("pk", "number")),
     )
 
 
 def _other_partys_delegates(world):
-    return list(Delegate.objects.filter(invitation__party__code="DE").values_list("pk", "name"))
+    return list(
+        Delegate.objects.filter(invitation__party__code="DE").order_by("pk").values_list("pk", "name")
+    )
 
 
 def _decision_update(pk_key: str):
@@ -73,7 +91,36 @@ MATRIX = Matrix(
         Row("meetings:invitations", "post", "/meetings/{m}/invitations/", MANAGE),
         Row("meetings:attendance", "get", "/meetings/{m}/attendance/", MANAGE),
         Row("meetings:document-new", "get", "/meetings/{m}/documents/new/", MANAGE),
-        Row("meetings:minutes", "get", "/meetings/{m}/minutes/", MANAGE),
+        # Minutes: the page is every member's (a draft's text only for the secretariat and the core
+        # group; a partner's person for a meeting its organisation is invited to); writing is the
+        # secretariat's; the revisions are read with the drafts.
+        Row("meetings:minutes", "get", "/meetings/{p}/minutes/", MEMBERS),
+        Row("meetings:minutes-edit", "get", "/meetings/{p}/minutes/edit/", MANAGE),
+        Row(
+            "meetings:minutes-edit",
+            "post",
+            "/meetings/{p}/minutes/edit/",
+            expect(LOGIN, 403, 403, 403, 403, 302),
+            data=lambda user, world: {
+                "text_en": "Minutes, corrected.",
+                "text_ru": "",
+                "version": world["mv"],
+            },
+        ),
+        Row(
+            "meetings:minutes-approve",
+            "post",
+            "/meetings/{p}/minutes/approve/",
+            expect(LOGIN, 403, 403, 403, 403, 302),
+            data=lambda user, world: {
+                "approved_on": world["today"],
+                "approved_at": "",
+                "version": world["mv"],
+            },
+        ),
+        Row("meetings:minutes-approve", "get", "/meetings/{p}/minutes/approve/", NOT_ALLOWED),
+        Row("meetings:minutes-revisions", "get", "/meetings/{p}/minutes/revisions/", DRAFTS),
+        Row("meetings:minutes-revision", "get", "/meetings/{p}/minutes/revisions/1/", DRAFTS),
         Row("meetings:decision-new", "get", "/meetings/{m}/decisions/new/", MANAGE),
         Row("meetings:decision-edit", "get", "/meetings/{m}/decisions/{x}/edit/", MANAGE),
         Row("meetings:decision", "get", "/meetings/{m}/decisions/{x}/", PUBLIC),
@@ -111,7 +158,10 @@ MATRIX = Matrix(
         Row("meetings:feed-renew", "post", "/meetings/feed/renew/", members(302)),
         Row("meetings:feed-renew", "get", "/meetings/feed/renew/", NOT_ALLOWED),
         Row(
-            "meetings:register-own", "get", "/meetings/{m}/register/", expect(LOGIN, 404, 404, 302, 302, 404)
+            "meetings:register-own",
+            "get",
+            "/meetings/{m}/register/",
+            expect(LOGIN, 404, 404, 302, 302, 404, partner=302),
         ),
         # The registration of party_a (CZ): its own contact point and the secretariat write; the other
         # Party's contact point does not see it (404); the core group sees participants but writes not.
@@ -123,12 +173,46 @@ MATRIX = Matrix(
             expect(LOGIN, 404, 403, 302, 404, 302),
             data=REGISTER_POST,
         ),
+        # The registration of partner organisation A (UNHCR): its own contact person and the
+        # secretariat write; nobody else sees it (the core group sees the participants).
+        Row(
+            "meetings:register-partner",
+            "get",
+            "/meetings/{m}/register/partner/unhcr/",
+            expect(LOGIN, 404, 403, 404, 404, 200, partner=200),
+        ),
+        Row(
+            "meetings:register-partner",
+            "post",
+            "/meetings/{m}/register/partner/unhcr/",
+            expect(LOGIN, 404, 403, 404, 404, 302, partner=302),
+            data=REGISTER_POST,
+        ),
+        # Another organisation's (Frontex): hidden from the partner of UNHCR.
+        Row(
+            "meetings:register-partner",
+            "get",
+            "/meetings/{m}/register/partner/frontex/",
+            expect(LOGIN, 404, 403, 404, 404, 200, partner=404),
+            case="other",
+        ),
+        Row(
+            "meetings:register-partner",
+            "post",
+            "/meetings/{m}/register/partner/frontex/",
+            expect(LOGIN, 404, 403, 404, 404, 302, partner=404),
+            data=REGISTER_POST,
+            case="other",
+        ),
     ],
     refused_keeps=_meetings_unchanged,
     denials_logged=True,
     # Nobody touches the other Party's delegates from these pages.
     keeps=_other_partys_delegates,
 )
+
+# Frontex's delegates: only the secretariat may write them (on the "other" rows).
+FRONTEX_KEEPERS = tuple(role for role in ROLES if role != "secretariat")
 
 
 def test_authz_matrix_covers_every_meeting_url():
@@ -137,10 +221,18 @@ def test_authz_matrix_covers_every_meeting_url():
 
 
 @pytest.fixture
-def world(invited_meeting, cast, ncp_a, party_a, party_b):
+def world(invited_meeting, cast, ncp_a, party_a, party_b, partner_a, partner_b, secretariat):
     meeting = invited_meeting
     de = meeting.invitations.get(party=party_b)
     other = DelegateFactory(invitation=de, name="Delegate of DE")
+    Invitation.objects.create(meeting=meeting, partner=partner_a)
+    frontex = Invitation.objects.create(meeting=meeting, partner=partner_b, answer="registered")
+    DelegateFactory(invitation=frontex, name="Delegate of Frontex")
+    # A meeting held a month ago, UNHCR invited, with draft minutes.
+    held = MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=30))
+    Invitation.objects.create(meeting=held, party=party_b)
+    Invitation.objects.create(meeting=held, partner=partner_a)
+    minutes = minutes_save(meeting_pk=held.pk, user=secretariat, version=1, text_en="Draft minutes.")
     document = Document.objects.create(
         meeting=meeting,
         title="Minutes",
@@ -162,15 +254,29 @@ def world(invited_meeting, cast, ncp_a, party_a, party_b):
         "xs": ours.pk,
         "t": ncp_a.calendar_token,
         "other": other,
+        "today": timezone.localdate().isoformat(),
+        "mv": str(minutes.version),
+        "p": held.pk,
     }
 
 
 @pytest.mark.django_db
 @MATRIX.parametrize
 def test_authz_matrix(row, role, world, cast, client_for):
+    frontex_before = _frontex_delegates()
     MATRIX.check(row, role, world, cast, client_for)
-    # The other Party's delegate is never touched.
+    # The other Party's delegate is never touched, nor another organisation's but by the secretariat.
     assert Delegate.objects.filter(pk=world["other"].pk, name="Delegate of DE").exists()
+    if role in FRONTEX_KEEPERS:
+        assert _frontex_delegates() == frontex_before
+
+
+def _frontex_delegates():
+    return list(
+        Delegate.objects.filter(invitation__partner__acronym="Frontex")
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
 
 
 @pytest.mark.django_db

@@ -161,16 +161,18 @@ def test_a_stale_reschedule_shows_who_changed_it_and_keeps_the_persons_times(
 def test_stale_minutes_are_refused_with_the_conflict_partial_and_kept(
     client_for, secretariat, colleague, meeting
 ):
-    url = f"/meetings/{meeting.pk}/minutes/"
+    url = f"/meetings/{meeting.pk}/minutes/edit/"
     mine = client_for(secretariat)
     opened = mine.get(url).context["form"].initial["version"]
-    assert client_for(colleague).post(url, {"minutes": "Their minutes", "version": opened}).status_code == 302
-    response = mine.post(url, {"minutes": "My minutes", "version": opened})
+    theirs = {"text_en": "Their minutes", "version": opened}
+    assert client_for(colleague).post(url, theirs).status_code == 302
+    response = mine.post(url, {"text_en": "My minutes", "version": opened})
     assert response.status_code == 409
     text = response.content.decode()
     assert "Changed by" in text and "Their minutes" in text and "My minutes" in text
     meeting.refresh_from_db()
-    assert meeting.minutes == "Their minutes"
+    assert meeting.minutes.text_en == "Their minutes"
+    assert list(meeting.minutes.revisions.values_list("text_en", flat=True)) == ["Their minutes"]
 
 
 def test_a_stale_cancel_is_refused_with_a_clear_message(client_for, secretariat, colleague, invited_meeting):

@@ -245,8 +245,9 @@ def test_invitations_a_selection_and_partners(client_for, invited_meeting, secre
         {"invite_mode": "selection", "parties": [party_a.pk], "partners": [unhcr.pk]},
     )
     assert response.status_code == 302
-    assert list(invited_meeting.invitations.values_list("party__code", flat=True)) == ["CZ"]
+    assert list(invited_meeting.invitations.values_list("party__code", flat=True)) == ["CZ", None]
     assert list(invited_meeting.partners.all()) == [unhcr]
+    assert invited_meeting.invitations.get(party=None).partner == unhcr  # invited to answer too
     response = client_for(secretariat).post(
         f"/meetings/{invited_meeting.pk}/invitations/", {"invite_mode": "selection"}
     )

@@ -62,7 +62,8 @@ def test_the_demo_holds_the_real_meetings_the_first_core_group_and_the_prolongat
         "PL",
     )
     assert cracow.starts_at.astimezone(ZoneInfo("Europe/Warsaw")).hour == 9
-    assert "62 participants from 29 states" in cracow.minutes
+    assert "62 participants from 29 states" in cracow.minutes.text_en
+    assert cracow.minutes.is_approved
     assert cracow.title_ru == "Совещание старших должностных лиц, Краков, июнь 2016 года"
     assert {p.acronym for p in cracow.partners.all()} == {"Frontex", "UNHCR", "ICMPD"}
     assert local(meeting("Senior Officials' Meeting, Berlin, October 2014")) == (
@@ -91,7 +92,7 @@ def test_the_demo_holds_the_real_meetings_the_first_core_group_and_the_prolongat
         "core_group",
         (dt.date(2012, 11, 20), dt.date(2012, 11, 20), "Warsaw"),
     )
-    attendance = dict(first.invitations.values_list("party__code", "attendance"))
+    attendance = dict(first.invitations.filter(party__isnull=False).values_list("party__code", "attendance"))
     present = {c for c, a in attendance.items() if a == Invitation.Attendance.PRESENT}
     # Armenia, Azerbaijan, Belarus, Bulgaria, the Czech Republic, the former Yugoslav Republic of
     # Macedonia, Georgia, Germany, Hungary, Kosovo, Moldova, Poland, Romania, the Russian Federation,

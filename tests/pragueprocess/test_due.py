@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from evaluation.models import ReportRequest, ReportVersion, Review, ReviewResponse
-from meetings.models import Decision, Invitation, Meeting
+from meetings.models import Decision, Invitation, Meeting, Minutes
 from parties.models import Invitation as AccountInvitation
 from parties.models import Notification, Party
 from pragueprocess.due import due_for
@@ -150,7 +150,8 @@ def test_the_secretariat_sees_late_parties_meetings_without_minutes_closing_regi
     held = MeetingFactory(
         kind=Meeting.Kind.EXPERT, starts_at=now - dt.timedelta(days=10), status=Meeting.Status.HELD
     )
-    MeetingFactory(starts_at=now - dt.timedelta(days=20), minutes="Minutes written.")
+    written = MeetingFactory(starts_at=now - dt.timedelta(days=20))
+    Minutes.objects.create(meeting=written, text_en="Minutes written.")  # a draft: written
     closing = MeetingFactory(
         starts_at=now + dt.timedelta(days=30), registration_deadline=now + dt.timedelta(days=5)
     )

@@ -98,8 +98,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
             for username, description in accounts[:5]:
                 self.stdout.write(f"  {username:<14} {description}")
+            contact_points = sum(1 for username, _ in accounts if username.startswith("ncp-"))
             self.stdout.write(
-                f"  ... and ncp-<code> for every Party ({len(accounts) - 3} contact points, e.g. ncp-cz)."
+                f"  ... and ncp-<code> for every Party ({contact_points} contact points, e.g. ncp-cz)."
+            )
+            partners = len(accounts) - 3 - contact_points
+            self.stdout.write(
+                f"  ... and one contact person per partner organisation ({partners}, e.g. unhcr, frontex)."
             )
         self._second_factor()
 
