@@ -279,4 +279,7 @@ class MailPreferencesForm(forms.Form):
                 choices=MailPreference.Mode.choices,
                 initial=mode,
                 widget=forms.RadioSelect,
+                # A category the post leaves out keeps its choice (a page written before the
+                # category existed, a client that sends one).
+                required=False,
             )

@@ -74,9 +74,13 @@ def test_every_kind_the_code_queues_is_in_the_table():
     assert {"invitation", "email_changed", "ncp-confirm", "audience", "mail.digest"} <= literal
     # kinds made from a template's name: meetings.reminders queues meeting.<template>, evaluation
     # <template>_reminder, one template per kind
+    # (meetings.decision_reminders: decision.<kind> from decision_<kind>)
+    names = [
+        p.name.removesuffix("_subject.txt") for p in (ROOT / "templates/meetings/email").glob("*_subject.txt")
+    ]
     meetings = {
-        f"meeting.{p.name.removesuffix('_subject.txt')}"
-        for p in (ROOT / "templates/meetings/email").glob("*_subject.txt")
+        f"decision.{name.removeprefix('decision_')}" if name.startswith("decision_") else f"meeting.{name}"
+        for name in names
     }
     evaluation = {f"{p.name.removesuffix('_subject.txt')}_reminder" for p in (ROOT / "templates/evaluation/email").glob("*_subject.txt")}  # fmt: skip
     missing = (literal | meetings | evaluation) - set(KINDS)

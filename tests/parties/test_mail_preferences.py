@@ -171,7 +171,12 @@ def test_a_contact_point_chooses_on_the_details_page(ncp_a, client_for):
         {"next": "details", "mail-meeting_reminders": "digest", "mail-minutes_reminders": "none"},
     )
     assert response.status_code == 302 and response["Location"] == "/parties/my-details/"
-    assert preferences_of(ncp_a) == {"meeting_reminders": "digest", "minutes_reminders": "none"}
+    # A category the post leaves out (conversations) keeps its choice.
+    assert preferences_of(ncp_a) == {
+        "meeting_reminders": "digest",
+        "minutes_reminders": "none",
+        "conversations": "immediate",
+    }
     for url in ("/parties/my-details/", "/mail/preferences/"):
         page = client.get(url).content.decode()
         assert re.search(r'name="mail-meeting_reminders" value="digest"[^>]*checked', page), url
