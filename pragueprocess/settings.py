@@ -323,6 +323,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The IATI 2.03 export (actions/iati.py): the reporting organisation, with its IATI organisation
+# identifier and its type (IATI OrganisationType codelist: 40 multilateral).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XI-IATI-PRAGUEPROCESS")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Prague Process Secretariat")
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "pragueprocess.tasks.heartbeat", "schedule": 60.0},
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
