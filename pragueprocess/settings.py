@@ -339,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-yearly-report": {"task": "evaluation.tasks.yearly_reports_schedule", "schedule": 3600.0},
     # personal data past its retention period: asked every hour, done once a day (claimed per day)
     "retention-daily": {"task": "pragueprocess.tasks.retention_daily", "schedule": 3600.0},
+    # the open-data bundle: asked every hour, built once a night (claimed per day)
+    "opendata-nightly": {"task": "pragueprocess.tasks.opendata_nightly", "schedule": 3600.0},
 }
 # The yearly monitoring report compiles by itself this many days before that year's SOM.
 YEARLY_REPORT_DAYS_BEFORE_SOM = env.int("YEARLY_REPORT_DAYS_BEFORE_SOM", default=21)
