@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install --quiet --no-deps pyIATI==0.4.1  # the IATI 2.03 schemas, for the tests (its pins are from 2018)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

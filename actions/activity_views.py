@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -24,13 +24,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.concurrency import StaleEdit, conflict_context, parse_version
-from core.downloads import csv_response, file_response
+from core.downloads import attachment, csv_response, file_response
 from core.uploads import download_name, pending_discard, stale_files_delete
 from parties import threads
 from parties.forms import MessageForm
 from parties.permissions import ALL, can, require, scope
 
-from . import activity_form_page, exports, imports, plans, selectors, services
+from . import activity_form_page, exports, iati, imports, plans, selectors, services
 from .activity_forms import (
     ActivityForm,
     ActivityReturnForm,
@@ -210,6 +210,16 @@ def activity_export_xlsx(request):
         f"activities-{timezone.now():%Y%m%d}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@require_GET
+@login_required
+def activity_export_iati(request):
+    """The filtered list's submitted activities as IATI 2.03 activity XML (actions/iati.py), streamed."""
+    response = StreamingHttpResponse(
+        iati.iati_xml(_filtered(request).qs), content_type="application/xml; charset=utf-8"
+    )
+    return attachment(response, f"activities-{timezone.now():%Y%m%d}.iati.xml")
 
 
 def _detail_page(request, activity: Activity, *, message_form=None, return_form=None, status=200):

@@ -34,6 +34,7 @@ urlpatterns += [
     path("activities/new/", activity_views.activity_create, name="activity-create"),
     path("activities/export.csv", activity_views.activity_export_csv, name="activity-export-csv"),
     path("activities/export.xlsx", activity_views.activity_export_xlsx, name="activity-export-xlsx"),
+    path("activities/export.iati.xml", activity_views.activity_export_iati, name="activity-export-iati"),
     path("activities/import/", activity_views.activity_import, name="activity-import"),
     path("activities/settings/", activity_views.activity_settings, name="activity-settings"),
     path("activities/<int:pk>/", activity_views.activity_detail, name="activity-detail"),

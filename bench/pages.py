@@ -77,6 +77,11 @@ PAGES: list[Page] = [
         kind="dashboard",
         language="ru",
     ),
+    # The API's lists beside the HTML lists they match (the bar: within 2x of the page), a page each
+    # of the same size as the HTML list's.
+    Page("api_activities", "API /api/activities/ (25 a page)", "/api/activities/?page_size=25", kind="list"),
+    Page("api_parties", "API /api/parties/", "/api/parties/", role="anonymous", kind="list"),
+    Page("api_meetings", "API /api/meetings/ (25 a page)", "/api/meetings/?page_size=25", kind="list"),
 ]
 
 # Django's own admin changelist over the same data and filter, signed in as the secretariat:

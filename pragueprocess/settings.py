@@ -325,6 +325,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The IATI 2.03 export (actions/iati.py): the reporting organisation, with its IATI organisation
+# identifier and its type (IATI OrganisationType codelist: 40 multilateral).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XI-IATI-PRAGUEPROCESS")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Prague Process Secretariat")
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "pragueprocess.tasks.heartbeat", "schedule": 60.0},
     "reminders-sweep": {"task": "pragueprocess.tasks.reminders_sweep", "schedule": 60.0},
@@ -335,6 +341,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-yearly-report": {"task": "evaluation.tasks.yearly_reports_schedule", "schedule": 3600.0},
     # personal data past its retention period: asked every hour, done once a day (claimed per day)
     "retention-daily": {"task": "pragueprocess.tasks.retention_daily", "schedule": 3600.0},
+    # the open-data bundle: asked every hour, built once a night (claimed per day)
+    "opendata-nightly": {"task": "pragueprocess.tasks.opendata_nightly", "schedule": 3600.0},
 }
 # The yearly monitoring report compiles by itself this many days before that year's SOM.
 YEARLY_REPORT_DAYS_BEFORE_SOM = env.int("YEARLY_REPORT_DAYS_BEFORE_SOM", default=21)

@@ -44,3 +44,13 @@ def audience_mail(message_pk: int) -> None:
 
     audience_queue(message_pk)
     notifications_send_due()
+
+
+@shared_task(
+    name="pragueprocess.tasks.opendata_nightly", ignore_result=True, time_limit=1800, soft_time_limit=1700
+)
+def opendata_nightly() -> None:
+    """Asked every hour by beat; builds the open-data bundle once a night (claimed per day)."""
+    from .opendata import bundle_nightly
+
+    bundle_nightly()

@@ -8,7 +8,7 @@ from parties import token_views, two_factor_views
 from parties.mail_urls import urlpatterns as mail_patterns
 from parties.urls import urlpatterns as party_patterns
 
-from . import accounts, audience_views, audit, personal_data, translations, views
+from . import accounts, audience_views, audit, opendata_views, personal_data, translations, views
 
 party_namespace = (
     [*party_patterns, path("<str:code>/", views.party_detail, name="detail")],
@@ -61,6 +61,8 @@ urlpatterns = [
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("pragueprocess.api.urls")),
+    path("open-data/", opendata_views.open_data, name="open-data"),
+    path("open-data/<str:day>.zip", opendata_views.open_data_bundle, name="open-data-bundle"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

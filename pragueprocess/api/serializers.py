@@ -44,6 +44,14 @@ class BilingualField(serializers.Field):
         return {lang: text_in(instance, self.source, lang) for lang in LANGUAGES}
 
 
+def absolute(context: dict, path: str) -> str:
+    """A path as a full address: the request's, or the `site` of the context (the open-data bundle)."""
+    request = context.get("request")
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return context.get("site", "") + path
+
+
 class UTCDateTimeField(serializers.DateTimeField):
     """Instants in UTC (`2012-06-12T07:30:00Z`), whatever the portal's own time zone."""
 
@@ -73,9 +81,7 @@ class PageUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        path = instance.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute(self.context, instance.get_absolute_url())
 
 
 PageUrlField = extend_schema_field(OpenApiTypes.URI)(PageUrlField)
@@ -141,9 +147,7 @@ class PlanSerializer(ModelSerializer):
     def get_api_url(self, plan) -> str:
         from django.urls import reverse
 
-        path = reverse("api:plan-detail", args=[plan.url_slug])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute(self.context, reverse("api:plan-detail", args=[plan.url_slug]))
 
 
 class PlanDetailSerializer(PlanSerializer):
@@ -317,9 +321,7 @@ class MeetingSerializer(ModelSerializer):
     def get_calendar(self, meeting) -> str:
         from django.urls import reverse
 
-        path = reverse("meetings:calendar", args=[meeting.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute(self.context, reverse("meetings:calendar", args=[meeting.pk]))
 
 
 class ReportSerializer(ModelSerializer):
