@@ -341,22 +341,40 @@ def review_response_for(
 def conclusions_state(version: ReportVersion) -> dict:
     """What the report's page shows the secretariat of its conclusions and recommendations: the
     saved ones, whether this version holds them as saved (`in_version`: "none", "current" or
-    "older") and the form's initial values from the saved ones (three queries)."""
+    "older") and the form's initial values from the saved ones (one query, the translation status
+    of the saved text and the version's own record of them annotated on it)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
     from django.db.models.fields.json import KT
 
-    from core.translations import status_of
+    from core.models import TranslationStatus
 
     from .models import ReportConclusions
 
-    saved = ReportConclusions.objects.filter(
-        plan_id=version.plan_id, kind=version.kind, year=version.year
-    ).first()
-    compiled_at = (
+    status = TranslationStatus.objects.filter(
+        content_type=ContentType.objects.get_for_model(ReportConclusions),
+        object_id=OuterRef("pk"),
+        field="conclusions",
+    ).values("status")[:1]
+    written = (
         ReportVersion.objects.filter(pk=version.pk)
         .annotate(written=KT("data__conclusions__written_at"))
-        .values_list("written", flat=True)
+        .values("written")[:1]
+    )
+    saved = (
+        ReportConclusions.objects.filter(plan_id=version.plan_id, kind=version.kind, year=version.year)
+        .annotate(text_status=Subquery(status), compiled_at=Subquery(written))
         .first()
     )
+    if saved is None:
+        compiled_at = (
+            ReportVersion.objects.filter(pk=version.pk)
+            .annotate(written=KT("data__conclusions__written_at"))
+            .values_list("written", flat=True)
+            .first()
+        )
+    else:
+        compiled_at = saved.compiled_at
     if not compiled_at:
         in_version = "none"
     elif saved is not None and saved.updated_at.isoformat() == compiled_at:
@@ -365,11 +383,10 @@ def conclusions_state(version: ReportVersion) -> dict:
         in_version = "older"
     initial = {"version": 1}
     if saved is not None:
-        state = status_of(saved, "conclusions")
         initial = {
             "version": saved.version,
             **{f: getattr(saved, f) or "" for f in CONCLUSION_FIELDS},
-            **({"status": state.status} if state else {}),
+            **({"status": saved.text_status} if saved.text_status else {}),
         }
     return {"saved": saved, "in_version": in_version, "initial": initial}
 
