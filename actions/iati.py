@@ -31,13 +31,14 @@ from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 
 from core.translations import text_in
 from parties.models import PartnerOrganisation, Party
 
-from .models import Action, ActionItem, Activity
+from .models import Activity
+from .selectors import activity_records
 
 VERSION = "2.03"
 STATUS = {
@@ -77,24 +78,9 @@ def _site(path: str) -> str:
 
 
 def activities_for_iati(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
-    """The submitted activities of `queryset`, with everything a record writes (a fixed number of
-    queries per batch)."""
-    return (
-        queryset.prefetch_related(None)
-        .filter(state=Activity.State.SUBMITTED)
-        .select_related("party", "plan")
-        .prefetch_related(
-            "other_parties",
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("area__plan").order_by("area__order", "number"),
-            ),
-            Prefetch("items", queryset=ActionItem.objects.select_related("action__area").order_by("letter")),
-            Prefetch("partner_roles__organisation"),
-            Prefetch("financing_lines__source"),
-        )
-        .order_by("pk")
-    )
+    """The submitted activities of `queryset` (the list's, `selectors.activity_list`), with
+    everything a record writes: a fixed number of queries per batch."""
+    return activity_records(queryset.filter(state=Activity.State.SUBMITTED)).order_by("pk")
 
 
 def activity_xml(activity: Activity, *, ref: str, org_type: str, org_name: str) -> str:

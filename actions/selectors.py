@@ -216,6 +216,17 @@ def activity_list(user) -> QuerySet[Activity]:
     )
 
 
+def activity_records(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Activities of `activity_list` with all a whole record shows besides its row (the other
+    Parties, the partners, the financing lines): the API and the IATI export, a fixed number of
+    queries per page or batch."""
+    return queryset.prefetch_related(
+        Prefetch("other_parties", queryset=Party.objects.order_by("order")),
+        "partner_roles__organisation",
+        "financing_lines__source",
+    )
+
+
 def _visible_activity(user, queryset: QuerySet[Activity], pk: int) -> Activity:
     """The activity from what the user may read; another Party's draft is a hiding 404, logged."""
     return visible_or_deny(user, "draft.view", queryset, Activity.objects.all(), pk=pk)

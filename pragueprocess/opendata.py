@@ -31,7 +31,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.models import Action, ActionItem, ActionPlan, Participation, PartyName, PriorityArea
+from actions.models import ActionPlan, Participation, PartyName
+from actions.selectors import plan_areas
 from core.translations import text_in
 from evaluation.models import ReportVersion
 from meetings.models import Meeting
@@ -128,18 +129,9 @@ def _context() -> dict:
 
 
 def _plans() -> list[dict]:
-    items = ActionItem.objects.select_related("action__area").order_by("letter")
-    actions = (
-        Action.objects.select_related("area__plan")
-        .order_by("number")
-        .prefetch_related(Prefetch("items", queryset=items))
-    )
-    areas = PriorityArea.objects.order_by("order").prefetch_related(Prefetch("actions", queryset=actions))
-    plans = list(
-        ActionPlan.objects.order_by("-start_year").prefetch_related(Prefetch("areas", queryset=areas))
-    )
+    plans = list(ActionPlan.objects.order_by("-start_year", "-pk"))
     for plan in plans:
-        plan.area_list = list(plan.areas.all())
+        plan.area_list = list(plan_areas(plan))
     return s.PlanDetailSerializer(plans, many=True, context=_context()).data
 
 

@@ -28,7 +28,14 @@ from rest_framework.reverse import reverse
 from actions import plan_cache, services
 from actions.filters import ActivityFilter
 from actions.models import Action, ActionItem, ActionPlan, Activity, Participation, PartyName, PriorityArea
-from actions.selectors import activities_visible_to, activity_for_edit, activity_reach
+from actions.selectors import (
+    activities_visible_to,
+    activity_for_edit,
+    activity_list,
+    activity_reach,
+    activity_records,
+    plan_areas,
+)
 from core.concurrency import StaleEdit
 from core.security import log_denial
 from evaluation.models import ReportVersion
@@ -187,16 +194,7 @@ class PlanDetail(Conditional, generics.RetrieveAPIView):
         plan = plan_cache.by_url_slug(self.kwargs["slug"])
         if plan is None:
             raise Http404
-        items = ActionItem.objects.select_related("action__area").order_by("letter")
-        actions = Action.objects.select_related("area__plan").order_by("number")
-        areas = (
-            PriorityArea.objects.filter(plan=plan)
-            .order_by("order")
-            .prefetch_related(
-                Prefetch("actions", queryset=actions.prefetch_related(Prefetch("items", queryset=items)))
-            )
-        )
-        plan.area_list = list(areas)
+        plan.area_list = list(plan_areas(plan))
         return plan
 
     def stamp_queryset(self):
@@ -282,19 +280,7 @@ class ParticipationList(ReadList):
 
 
 def _activities(user) -> QuerySet:
-    return (
-        activities_visible_to(user)
-        .select_related("party", "plan")
-        .prefetch_related(
-            "other_parties",
-            Prefetch(
-                "actions", queryset=Action.objects.select_related("area").order_by("area__order", "number")
-            ),
-            Prefetch("items", queryset=ActionItem.objects.select_related("action__area")),
-            Prefetch("partner_roles__organisation"),
-            Prefetch("financing_lines__source"),
-        )
-    )
+    return activity_records(activity_list(user))
 
 
 @extend_schema(
